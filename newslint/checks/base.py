@@ -1,0 +1,28 @@
+"""The interface every check kind implements."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Iterable
+
+from newslint.checks.options import Option
+from newslint.document import Document
+from newslint.violations import Finding
+
+
+class Check:
+    """A kind of check. A rule file names one (`check: phrase`) and sets its options.
+
+    Subclasses declare OPTIONS and MESSAGE_FIELDS, compile what they need once in __init__
+    (raising ValueError with a short reason for a bad option value; the loader turns it into an
+    error naming the rule file), and yield Findings from `run`. Checks never print or read files.
+    """
+
+    OPTIONS: ClassVar[dict[str, Option]] = {}
+    # Names a rule's message may use besides {match}; the loader rejects any other placeholder.
+    MESSAGE_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, options: dict[str, Any]):
+        self.options = options
+
+    def run(self, document: Document) -> Iterable[Finding]:
+        raise NotImplementedError

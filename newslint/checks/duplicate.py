@@ -1,0 +1,180 @@
+"""`duplicate`: paragraphs (or lines) that repeat an earlier one, exactly or nearly.
+
+Texts are compared after normalising case, spacing and punctuation. Exact repeats are found by
+hashing. Near repeats are found without comparing all pairs: each unit's word 3-grams go into an
+index, and only the few earlier units sharing the most 3-grams with it are scored with rapidfuzz.
+With `containment`, a unit that holds an earlier one (or is held by it) also counts: a truncated
+caption followed by the full caption, a summary that is the lede with a dateline added.
+
+A run of repeated units whose originals are themselves consecutive (a whole body printed twice)
+is one finding naming both ranges. The later copy is flagged; the first copy always stays.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable
+
+from rapidfuzz import fuzz
+
+from newslint.checks.base import Check
+from newslint.checks.matching import regex_problem, alternation, compile_re2
+from newslint.checks.options import Option
+from newslint.document import Document
+from newslint.violations import Finding, Span
+
+_NON_WORD = re.compile(r"[\W_]+")
+GRAM = 3
+# A 3-gram that many units share says little about any pair of them, and scanning its posting
+# list for every unit would make a long file quadratic; past this many units it is not indexed.
+MAX_POSTING = 64
+# Only the earlier units sharing the most 3-grams are scored.
+MAX_CANDIDATES = 8
+
+
+def normalise(text: str) -> str:
+    """Case, spacing and punctuation folded away: what two copies of a paragraph share."""
+    return _NON_WORD.sub(" ", text.casefold()).strip()
+
+
+@dataclass(frozen=True)
+class _Unit:
+    first_line: int
+    last_line: int
+    text: str
+    norm: str
+
+
+class DuplicateCheck(Check):
+    OPTIONS = {
+        "unit": Option("str", "Compare paragraphs or single lines.", default="paragraph", choices=("paragraph", "line")),
+        "min_length": Option(
+            "int", "Units shorter than this (normalised characters) are never compared.", default=60, minimum=1
+        ),
+        "threshold": Option(
+            "number", "Similarity (0-100) at which two units count as repeats; 100: exact repeats only.",
+            default=90, minimum=50, maximum=100,
+        ),
+        "containment": Option(
+            "bool", "Also flag a unit that contains an earlier one, or is contained in it.", default=True
+        ),
+        "ignore_patterns": Option(
+            "str-list", "RE2 patterns: units matching any are never compared (legitimate repeats).",
+            default=None, check=regex_problem,
+        ),
+    }
+    MESSAGE_FIELDS = ("repeat", "similarity")
+
+    def __init__(self, options):
+        super().__init__(options)
+        patterns = options["ignore_patterns"]
+        self.ignore = compile_re2(alternation(patterns), False) if patterns else None
+        self.fuzzy = options["threshold"] < 100 or options["containment"]
+
+    def _units(self, document: Document) -> list[_Unit]:
+        if self.options["unit"] == "paragraph":
+            raw = [(p.first_line, p.last_line, p.text) for p in document.paragraphs]
+        else:
+            raw = [(ln.number, ln.number, ln.text.strip()) for ln in document.lines if ln.checked and not ln.is_blank]
+        min_length = self.options["min_length"]
+        units = []
+        for first, last, text in raw:
+            if self.ignore is not None and self.ignore.search(text):
+                continue
+            norm = normalise(text)
+            if len(norm) >= min_length:
+                units.append(_Unit(first, last, text, norm))
+        return units
+
+    def _matches(self, units: list[_Unit]) -> dict[int, tuple[int, float, bool]]:
+        """Map each repeating unit's index to (index of what it repeats, similarity, exact)."""
+        threshold = self.options["threshold"]
+        containment = self.options["containment"]
+        first_seen: dict[str, int] = {}
+        postings: dict[tuple[str, ...], list[int]] = {}
+        matches: dict[int, tuple[int, float, bool]] = {}
+        for i, unit in enumerate(units):
+            earlier = first_seen.get(unit.norm)
+            if earlier is not None:
+                matches[i] = (earlier, 100.0, True)
+                continue
+            first_seen[unit.norm] = i
+            if not self.fuzzy:
+                continue
+            words = unit.norm.split()
+            grams = {tuple(words[k : k + GRAM]) for k in range(max(1, len(words) - GRAM + 1))}
+            shared: Counter[int] = Counter()
+            for gram in grams:
+                posting = postings.get(gram)
+                if posting is not None and len(posting) < MAX_POSTING:
+                    shared.update(posting)
+            best: tuple[int, float, bool] | None = None
+            for j, _ in shared.most_common(MAX_CANDIDATES):
+                score = _similarity(unit.norm, units[j].norm, threshold, containment, self.options["min_length"])
+                if score is not None and (best is None or score > best[1]):
+                    best = (j, score, False)
+            if best is not None:
+                matches[i] = best
+            for gram in grams:
+                postings.setdefault(gram, []).append(i)
+        return matches
+
+    def run(self, document: Document) -> Iterable[Finding]:
+        units = self._units(document)
+        matches = self._matches(units)
+        index = sorted(matches)
+        k = 0
+        while k < len(index):
+            # Extend a run while the next repeating unit follows this one and its original
+            # follows this one's original.
+            end = k
+            while (
+                end + 1 < len(index)
+                and index[end + 1] == index[end] + 1
+                and matches[index[end + 1]][0] == matches[index[end]][0] + 1
+                and matches[index[end + 1]][0] < index[k]
+            ):
+                end += 1
+            run = [index[m] for m in range(k, end + 1)]
+            yield self._finding(document, units, matches, run)
+            k = end + 1
+
+    def _finding(self, document: Document, units, matches, run: list[int]) -> Finding:
+        first, last = units[run[0]], units[run[-1]]
+        orig_first, orig_last = units[matches[run[0]][0]], units[matches[run[-1]][0]]
+        similarity = min(matches[i][1] for i in run)
+        end_text = document.line(last.last_line).text
+        span = Span(first.first_line, 1, last.last_line, len(end_text) + 1)
+        related = Span(orig_first.first_line, 1, orig_last.last_line, len(document.line(orig_last.last_line).text) + 1)
+        repeat = f"{_lines(first.first_line, last.last_line).capitalize()} " + (
+            "repeats " if first.first_line == last.last_line else "repeat "
+        ) + _lines(orig_first.first_line, orig_last.last_line)
+        return Finding(
+            span=span,
+            text=first.text,
+            values={"repeat": repeat, "similarity": int(similarity)},
+            related=(related,),
+            fix_range=document.line_range(first.first_line, last.last_line),
+            exact=all(matches[i][2] for i in run),
+        )
+
+
+def _lines(first: int, last: int) -> str:
+    return f"line {first}" if first == last else f"lines {first}-{last}"
+
+
+def _similarity(a: str, b: str, threshold: float, containment: bool, min_length: int) -> float | None:
+    """Similarity of a and b (0-100) if it reaches `threshold`, else None."""
+    score = fuzz.ratio(a, b, score_cutoff=threshold)
+    if score:
+        return score
+    if containment:
+        shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+        if len(shorter) >= min_length:
+            # partial_ratio aligns the shorter text with its best window in the longer one.
+            score = fuzz.partial_ratio(shorter, longer, score_cutoff=max(threshold, 95))
+            if score:
+                return score
+    return None

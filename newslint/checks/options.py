@@ -1,0 +1,93 @@
+"""Declared, validated options for check kinds.
+
+Each check kind lists its options as `Option`s; `validate_options` checks a rule file's values
+against them so a typo or a wrong type is an error naming the file, line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from newslint.errors import RuleError
+from newslint.yamlsource import YamlDocument
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Option:
+    kind: str  # "str", "int", "number", "bool", "str-list", "mapping"
+    doc: str
+    default: Any = _MISSING
+    choices: tuple = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    fields: dict[str, "Option"] | None = None  # for "mapping"
+    check: Callable[[Any], str | None] | None = None  # returns an error message or None
+
+    @property
+    def required(self) -> bool:
+        return self.default is _MISSING
+
+
+_TYPE_NAMES = {
+    "str": "a string",
+    "int": "a whole number",
+    "number": "a number",
+    "bool": "true or false",
+    "str-list": "a list of strings",
+    "mapping": "a mapping",
+}
+
+
+def validate_options(schema: dict[str, Option], values: dict, doc: YamlDocument, path: tuple = ()) -> dict[str, Any]:
+    """Return `values` with defaults filled in, or raise RuleError at the offending key."""
+    if not isinstance(values, dict):
+        raise doc.error("expected a mapping", path, cls=RuleError)
+    for key in values:
+        if key not in schema:
+            known = ", ".join(sorted(schema))
+            raise doc.error(f"unknown key {key!r} (expected one of: {known})", path + (key,), key=True, cls=RuleError)
+    result: dict[str, Any] = {}
+    for key, option in schema.items():
+        if key not in values:
+            if option.required:
+                raise doc.error(f"missing required key {key!r}", path, cls=RuleError)
+            result[key] = option.default
+            continue
+        result[key] = _validate_value(option, values[key], doc, path + (key,))
+    return result
+
+
+def _validate_value(option: Option, value: Any, doc: YamlDocument, path: tuple) -> Any:
+    name = path[-1]
+    ok = {
+        "str": lambda v: isinstance(v, str),
+        "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+        "bool": lambda v: isinstance(v, bool),
+        "str-list": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+        "mapping": lambda v: isinstance(v, dict),
+    }[option.kind](value)
+    if not ok:
+        if option.kind == "str-list" and isinstance(value, list):
+            bad = next(i for i, x in enumerate(value) if not isinstance(x, str))
+            raise doc.error(f"{name!r} must be {_TYPE_NAMES['str-list']}", path + (bad,), cls=RuleError)
+        raise doc.error(f"{name!r} must be {_TYPE_NAMES[option.kind]}, not {value!r}", path, cls=RuleError)
+    if option.kind == "mapping" and option.fields is not None:
+        return validate_options(option.fields, value, doc, path)
+    if option.choices and value not in option.choices:
+        choices = ", ".join(str(c) for c in option.choices)
+        raise doc.error(f"{name!r} must be one of: {choices} (got {value!r})", path, cls=RuleError)
+    if option.minimum is not None and value < option.minimum:
+        raise doc.error(f"{name!r} must be at least {option.minimum} (got {value!r})", path, cls=RuleError)
+    if option.maximum is not None and value > option.maximum:
+        raise doc.error(f"{name!r} must be at most {option.maximum} (got {value!r})", path, cls=RuleError)
+    if option.kind == "str-list" and not value:
+        raise doc.error(f"{name!r} must not be empty", path, cls=RuleError)
+    if option.check is not None:
+        problem = option.check(value)
+        if problem:
+            raise doc.error(f"{name!r}: {problem}", path, cls=RuleError)
+    return value

@@ -1,0 +1,233 @@
+"""Turn an article's bytes into a Document: its lines and paragraphs, each with its exact span.
+
+Every position newslint reports comes from here: a line's number and the offset of its first
+character in the decoded text. Checks never search for text again to find where it was.
+
+Columns are 1-based and count characters (code points), as most editors and ruff do; a UTF-8 BOM
+is not counted. Line endings (LF, CRLF, lone CR) are kept per line so a fix can write them back.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+BOM = "\ufeff"
+
+# Markdown structure that starts a paragraph of its own even without a blank line before it.
+_BLOCK_START = re.compile(r"^\s{0,3}(?:#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|>)")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_LINE_SPLIT = re.compile(r"(\r\n|\r|\n)")
+
+# A block of lines is read as one hard-wrapped paragraph only when its lines look wrapped: every
+# line but the last is of a width an editor or a wrapping tool would produce,
+# and most of them stop mid-sentence, where the wrapping tool ran out of room. Scraped
+# articles with one paragraph per line and no blank lines (the seed, the XSum files) have lines
+# far longer, or lines that each end a sentence.
+WRAP_MIN_WIDTH = 40
+WRAP_MAX_WIDTH = 100
+_SENTENCE_END = (".", "!", "?", '"', "\u201d", "'", "\u2019", ":", ")")
+
+
+class DecodeError(ValueError):
+    """The bytes are not text newslint can read: `offset` is the first bad byte."""
+
+    def __init__(self, message: str, offset: int | None = None, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.offset = offset
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based
+    offset: int  # of its first character in Document.text
+    text: str  # without its line ending
+    ending: str  # "\n", "\r\n", "\r" or "" (last line without a final newline)
+    checked: bool  # False inside front matter and fenced code blocks
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    index: int  # 0-based among the document's paragraphs
+    first_line: int  # 1-based, inclusive
+    last_line: int  # 1-based, inclusive
+    text: str  # its lines joined by single spaces, stripped
+
+
+@dataclass
+class Document:
+    path: str
+    text: str  # decoded, without a BOM
+    lines: list[Line]
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    bom: bool = False
+    encoding: str = "utf-8"
+
+    def line(self, number: int) -> Line:
+        return self.lines[number - 1]
+
+    def paragraph_of_line(self, number: int) -> Paragraph | None:
+        return self._paragraph_by_line().get(number)
+
+    def _paragraph_by_line(self) -> dict[int, Paragraph]:
+        cache = self.__dict__.get("_by_line")
+        if cache is None:
+            cache = {n: p for p in self.paragraphs for n in range(p.first_line, p.last_line + 1)}
+            self.__dict__["_by_line"] = cache
+        return cache
+
+    def offset(self, line: int, column: int) -> int:
+        """Offset in `text` of a 1-based (line, column) position."""
+        return self.lines[line - 1].offset + column - 1
+
+    def line_range(self, first: int, last: int) -> tuple[int, int]:
+        """Offsets in `text` covering lines first..last (1-based, inclusive) with their endings."""
+        end_line = self.lines[last - 1]
+        return self.lines[first - 1].offset, end_line.offset + len(end_line.text) + len(end_line.ending)
+
+    @property
+    def scan_text(self) -> str:
+        """The checked lines joined by "\n", for one-pass regex scans.
+
+        Unchecked lines (front matter, code) are blanked to spaces of the same length, so an
+        offset in scan_text maps to a line and column with `locate`, whatever the line endings.
+        """
+        cache = self.__dict__.get("_scan_text")
+        if cache is None:
+            cache = "\n".join(ln.text if ln.checked else " " * len(ln.text) for ln in self.lines)
+            self.__dict__["_scan_text"] = cache
+        return cache
+
+    def locate(self, scan_offset: int) -> tuple[int, int]:
+        """1-based (line, column) of an offset in scan_text."""
+        starts = self.__dict__.get("_scan_starts")
+        if starts is None:
+            starts, position = [], 0
+            for ln in self.lines:
+                starts.append(position)
+                position += len(ln.text) + 1
+            self.__dict__["_scan_starts"] = starts
+        index = bisect_right(starts, scan_offset) - 1
+        return index + 1, scan_offset - starts[index] + 1
+
+
+def decode(data: bytes) -> tuple[str, bool]:
+    """Decode UTF-8 (with or without a BOM). Raise DecodeError naming the first bad byte."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
+    if b"\x00" in body[:8192]:
+        raise DecodeError("binary file (contains NUL bytes)", offset=body.index(b"\x00"))
+    try:
+        return body.decode("utf-8"), bom
+    except UnicodeDecodeError as exc:
+        before = body[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise DecodeError(
+            f"not valid UTF-8: byte 0x{body[exc.start]:02x} at line {line}, column {column}",
+            offset=exc.start + (3 if bom else 0),
+            line=line,
+            column=column,
+        ) from None
+
+
+def from_bytes(data: bytes, path: str = "<bytes>") -> Document:
+    text, bom = decode(data)
+    return from_text(text, path, bom=bom)
+
+
+def from_text(text: str, path: str = "<text>", bom: bool = False) -> Document:
+    if text.startswith(BOM):
+        text, bom = text[1:], True
+    lines = _split_lines(text)
+    return Document(path=path, text=text, lines=lines, paragraphs=_paragraphs(lines), bom=bom)
+
+
+def _split_lines(text: str) -> list[Line]:
+    parts = _LINE_SPLIT.split(text)
+    # parts alternates text, ending, text, ending, ..., text (the last may be "").
+    raw: list[tuple[int, str, str]] = []
+    offset = 0
+    for i in range(0, len(parts), 2):
+        body = parts[i]
+        ending = parts[i + 1] if i + 1 < len(parts) else ""
+        if body or ending:
+            raw.append((offset, body, ending))
+        offset += len(body) + len(ending)
+    checked = _checked_flags([body for _, body, _ in raw])
+    return [Line(n + 1, off, body, ending, checked[n]) for n, (off, body, ending) in enumerate(raw)]
+
+
+def _checked_flags(texts: list[str]) -> list[bool]:
+    """False for lines of Markdown front matter and fenced code blocks (fences included)."""
+    flags = [True] * len(texts)
+    start = 0
+    if texts and texts[0].strip() in ("---", "+++"):
+        fence = texts[0].strip()
+        for i in range(1, len(texts)):
+            if texts[i].strip() in (fence, "...") if fence == "---" else texts[i].strip() == fence:
+                for j in range(i + 1):
+                    flags[j] = False
+                start = i + 1
+                break
+    fence_marker = None
+    for i in range(start, len(texts)):
+        if fence_marker is None:
+            m = _FENCE.match(texts[i])
+            if m:
+                fence_marker = m.group(1)
+                flags[i] = False
+        else:
+            flags[i] = False
+            stripped = texts[i].strip()
+            if stripped.startswith(fence_marker[0] * len(fence_marker)) and not stripped.strip(fence_marker[0]):
+                fence_marker = None
+    return flags
+
+
+def _paragraphs(lines: list[Line]) -> list[Paragraph]:
+    """Group checked lines into paragraphs.
+
+    Blank lines and unchecked lines separate blocks. A block whose lines look hard-wrapped
+    (every line but the last of a wrapping width, most of them stopping mid-sentence) is one
+    paragraph, broken again wherever a Markdown heading, list item or quote starts; any other
+    block is one paragraph per line, as scraped articles are.
+    """
+    paragraphs: list[Paragraph] = []
+    block: list[Line] = []
+
+    def flush() -> None:
+        if not block:
+            return
+        inner = [line.text.rstrip() for line in block[:-1]]
+        open_ended = sum(1 for text in inner if not text.endswith(_SENTENCE_END))
+        wrapped = (
+            bool(inner)
+            and all(WRAP_MIN_WIDTH <= len(text) <= WRAP_MAX_WIDTH for text in inner)
+            and 2 * open_ended >= len(inner)
+        )
+        groups: list[list[Line]] = []
+        for line in block:
+            if not wrapped or not groups or _BLOCK_START.match(line.text):
+                groups.append([line])
+            else:
+                groups[-1].append(line)
+        for group in groups:
+            text = " ".join(line.text.strip() for line in group)
+            paragraphs.append(Paragraph(len(paragraphs), group[0].number, group[-1].number, text))
+        block.clear()
+
+    for line in lines:
+        if line.checked and not line.is_blank:
+            block.append(line)
+        else:
+            flush()
+    flush()
+    return paragraphs

@@ -1,0 +1,39 @@
+"""The one loop: run each rule's check over a document and turn findings into violations."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from newslint.document import Document
+from newslint.rules import Rule
+from newslint.violations import Fix, Violation
+
+
+def lint(document: Document, rules: Iterable[Rule]) -> list[Violation]:
+    """All violations of `rules` in `document`, sorted by position then rule name. No I/O."""
+    violations = []
+    for rule in rules:
+        for finding in rule.findings(document):
+            fix = None
+            if rule.fix != "none" and finding.fix_range is not None:
+                safe = rule.fix == "delete" and finding.exact
+                fix = Fix(finding.fix_range[0], finding.fix_range[1], safe)
+            span = finding.span
+            violations.append(
+                Violation(
+                    path=document.path,
+                    line=span.line,
+                    column=span.column,
+                    end_line=span.end_line,
+                    end_column=span.end_column,
+                    rule=rule.name,
+                    category=rule.category,
+                    severity=rule.severity,
+                    message=rule.format_message(finding),
+                    related=finding.related,
+                    fix=fix,
+                    text=finding.text,
+                )
+            )
+    violations.sort()
+    return violations

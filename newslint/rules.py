@@ -1,0 +1,209 @@
+"""Load rule files (one rule per YAML file) into validated, compiled Rule objects.
+
+A rule file names its check kind (`check:`), its category, severity, message, documentation and
+examples; every other key is an option of its kind. Everything is validated on load, so a typo is
+an error naming the file, line and column, never a rule that silently matches nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from newslint.checks import CHECKS
+from newslint.checks.base import Check
+from newslint.checks.options import Option, validate_options
+from newslint.document import Document
+from newslint.errors import RuleError
+from newslint.violations import Finding
+from newslint.yamlsource import YamlDocument, load_yaml
+
+CATEGORIES = ("duplicate", "footer", "caption", "dateline", "other")
+SEVERITIES = ("error", "warning", "info")
+FIXES = ("none", "delete", "delete-unsafe")
+RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+# A rule file larger than this is refused unread: no honest rule needs it, and parsing one
+# could take minutes.
+MAX_RULE_FILE_BYTES = 2 << 20
+
+DOC_FIELDS = {
+    "what": Option("str", "What the rule flags."),
+    "why": Option("str", "Why it is a problem."),
+    "fix": Option("str", "What its fix does, where it has one.", default=None),
+}
+
+COMMON_OPTIONS = {
+    "check": Option("str", "The kind of check: " + ", ".join(sorted(CHECKS))),
+    "category": Option("str", "What kind of junk it flags.", choices=CATEGORIES),
+    "severity": Option("str", "How serious a problem is.", default="error", choices=SEVERITIES),
+    "message": Option("str", "The message; {match} is the flagged text, quoted."),
+    "doc": Option("mapping", "Documentation: what it flags and why.", fields=DOC_FIELDS),
+    "fix": Option("str", "What --fix may do.", default="none", choices=FIXES),
+    "enabled": Option("bool", "Whether the rule runs unless selected by name.", default=True),
+}
+# `examples` (a list of {text, expect}) is validated by _examples.
+
+MATCH_PREVIEW = 40
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    expect: tuple[int, ...]  # the lines where a problem starts
+    line: int  # where the example stands in the rule file
+
+
+@dataclass
+class Rule:
+    name: str
+    path: str
+    kind: str
+    check: Check = field(repr=False)
+    category: str
+    severity: str
+    message: str
+    doc: dict[str, str]
+    fix: str
+    enabled: bool
+    examples: tuple[Example, ...]
+
+    def findings(self, document: Document) -> Iterable[Finding]:
+        return self.check.run(document)
+
+    def format_message(self, finding: Finding) -> str:
+        return self.message.format(match=_preview(finding.text), **finding.values)
+
+
+def _preview(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > MATCH_PREVIEW:
+        cut = text[:MATCH_PREVIEW].rsplit(" ", 1)[0] or text[:MATCH_PREVIEW]
+        text = cut + " ..."
+    return f'"{text}"'
+
+
+def builtin_rules_dir() -> Path:
+    """The rules shipped with newslint (the repo's rules/, installed as package newslint.builtin_rules)."""
+    spec = importlib.util.find_spec("newslint.builtin_rules")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuleError("the built-in rules are missing from this installation of newslint")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def rule_files(folder: Path) -> list[Path]:
+    """Every *.yaml / *.yml file under `folder`, in a stable order."""
+    if not folder.is_dir():
+        raise RuleError("rule folder does not exist or is not a folder", str(folder))
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_rules(folders: Iterable[Path], builtin: bool = True) -> list[Rule]:
+    """Load the built-in rules and those in `folders`; a later folder's rule replaces a
+    same-named earlier one (so a team can override a built-in rule), but one folder may not
+    define a name twice."""
+    sources = ([builtin_rules_dir()] if builtin else []) + [Path(f) for f in folders]
+    rules: dict[str, Rule] = {}
+    for folder in sources:
+        seen: dict[str, Path] = {}
+        for path in rule_files(folder):
+            rule = load_rule_file(path)
+            if rule.name in seen:
+                raise RuleError(f"rule {rule.name!r} is also defined in {seen[rule.name]}", str(path))
+            seen[rule.name] = path
+            rules[rule.name] = rule
+    return sorted(rules.values(), key=lambda r: r.name)
+
+
+def load_rule_file(path: Path) -> Rule:
+    try:
+        size = path.stat().st_size
+        if size > MAX_RULE_FILE_BYTES:
+            raise RuleError(f"rule file is too large ({size} bytes; the limit is {MAX_RULE_FILE_BYTES})", str(path))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RuleError(f"cannot read rule file: {exc.strerror or exc}", str(path)) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"rule file is not valid UTF-8 (byte {exc.start})", str(path)) from None
+    return parse_rule(text, str(path), path.stem)
+
+
+def parse_rule(text: str, source: str, name: str) -> Rule:
+    if not RULE_NAME.match(name):
+        raise RuleError(f"rule file name {name!r} is not a kebab-case rule name (like 'site-footer')", source)
+    doc = load_yaml(text, source, RuleError)
+    data = doc.data
+    if not isinstance(data, dict):
+        raise doc.error("a rule file must be a mapping of keys to values", cls=RuleError)
+    kind = data.get("check")
+    if kind is None:
+        raise doc.error("missing required key 'check'", cls=RuleError)
+    if kind not in CHECKS:
+        raise doc.error(
+            f"unknown check kind {kind!r} (known: {', '.join(sorted(CHECKS))})", ("check",), cls=RuleError
+        )
+    check_class = CHECKS[kind]
+    schema = {**COMMON_OPTIONS, **check_class.OPTIONS}
+    values = validate_options(schema, {k: v for k, v in data.items() if k != "examples"}, doc)
+    examples = _examples(data.get("examples"), doc)
+    _check_message(values["message"], check_class, doc)
+    kind_options = {k: values[k] for k in check_class.OPTIONS}
+    try:
+        check = check_class(kind_options)
+    except ValueError as exc:
+        raise doc.error(str(exc), cls=RuleError) from None
+    return Rule(
+        name=name,
+        path=source,
+        kind=kind,
+        check=check,
+        category=values["category"],
+        severity=values["severity"],
+        message=values["message"],
+        doc=values["doc"],
+        fix=values["fix"],
+        enabled=values["enabled"],
+        examples=examples,
+    )
+
+
+def _check_message(message: str, check_class: type[Check], doc: YamlDocument) -> None:
+    allowed = {"match", *check_class.MESSAGE_FIELDS}
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(message) if f is not None]
+    except ValueError as exc:
+        raise doc.error(f"bad message template: {exc} (write {{{{ and }}}} for literal braces)", ("message",), cls=RuleError) from None
+    for name in fields:
+        if name not in allowed:
+            raise doc.error(
+                f"unknown message field {{{name}}} (this check offers: {', '.join('{' + a + '}' for a in sorted(allowed))})",
+                ("message",),
+                cls=RuleError,
+            )
+
+
+def _examples(value: Any, doc: YamlDocument) -> tuple[Example, ...]:
+    if value is None:
+        raise doc.error("missing required key 'examples': every rule carries examples, run as tests", cls=RuleError)
+    if not isinstance(value, list) or not value:
+        raise doc.error("'examples' must be a non-empty list of {text, expect}", ("examples",), cls=RuleError)
+    examples = []
+    for i, item in enumerate(value):
+        path = ("examples", i)
+        if not isinstance(item, dict):
+            raise doc.error("an example must be a mapping with 'text' and 'expect'", path, cls=RuleError)
+        for key in item:
+            if key not in ("text", "expect"):
+                raise doc.error(f"unknown key {key!r} in example (expected text, expect)", path + (key,), key=True, cls=RuleError)
+        text, expect = item.get("text"), item.get("expect")
+        if not isinstance(text, str):
+            raise doc.error("an example's 'text' must be a string", path + ("text",), cls=RuleError)
+        if not isinstance(expect, list) or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in expect):
+            raise doc.error("an example's 'expect' must be a list of line numbers (empty for none)", path + ("expect",), cls=RuleError)
+        examples.append(Example(text, tuple(expect), doc.where(path)[0]))
+    return tuple(examples)

@@ -1,0 +1,81 @@
+"""What checks find and what newslint reports: plain data, no behaviour beyond ordering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Delete text[start:end] of the decoded document (offsets, not line numbers).
+
+    `safe` fixes run with --fix; unsafe ones (a near-duplicate that is not identical) need
+    --unsafe-fixes as well.
+    """
+
+    start: int
+    end: int
+    safe: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"action": "delete", "start": self.start, "end": self.end, "safe": self.safe}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A 1-based range of positions; end_column is exclusive (one past the last character)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem as a check sees it, before a rule gives it a name, severity and message."""
+
+    span: Span
+    text: str  # the flagged text, for {match} in messages
+    values: dict[str, Any] = field(default_factory=dict)  # more message fields, kind-specific
+    related: tuple[Span, ...] = ()
+    fix_range: tuple[int, int] | None = None  # what deleting the problem removes
+    exact: bool = True  # False where a fix could lose text that is not a copy (near-duplicates)
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    rule: str
+    category: str = field(compare=False)
+    severity: str = field(compare=False)
+    message: str = field(compare=False)
+    related: tuple[Span, ...] = field(default=(), compare=False)
+    fix: Fix | None = field(default=None, compare=False)
+    text: str = field(default="", compare=False)  # the flagged text (for fingerprints, not shown)
+
+    def as_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "rule": self.rule,
+            "category": self.category,
+            "severity": self.severity,
+            "message": self.message,
+        }
+        if self.related:
+            result["related"] = [
+                {"line": s.line, "column": s.column, "end_line": s.end_line, "end_column": s.end_column}
+                for s in self.related
+            ]
+        if self.fix is not None:
+            result["fix"] = self.fix.as_dict()
+        return result

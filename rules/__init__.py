@@ -1,0 +1,1 @@
+# The built-in rule packs, installed as the package data of `newslint.builtin_rules`.

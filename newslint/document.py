@@ -138,14 +138,25 @@ def decode(data: bytes) -> tuple[str, bool]:
         ) from None
 
 
+def encode(text: str, bom: bool) -> bytes:
+    """The inverse of decode: what a Document's text is written back as."""
+    return (BOM + text if bom else text).encode("utf-8")
+
+
 def from_bytes(data: bytes, path: str = "<bytes>") -> Document:
     text, bom = decode(data)
-    return from_text(text, path, bom=bom)
+    # decode already set the BOM aside; a U+FEFF left at the start is text (a second BOM, or a
+    # line that starts with one once a fix deleted the lines above it) and must be kept.
+    return _build(text, path, bom)
 
 
 def from_text(text: str, path: str = "<text>", bom: bool = False) -> Document:
     if text.startswith(BOM):
         text, bom = text[1:], True
+    return _build(text, path, bom)
+
+
+def _build(text: str, path: str, bom: bool) -> Document:
     lines = _split_lines(text)
     return Document(path=path, text=text, lines=lines, paragraphs=_paragraphs(lines), bom=bom)
 

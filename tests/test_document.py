@@ -63,3 +63,10 @@ def test_invalid_utf8_names_line_and_column():
 def test_binary_is_refused():
     with pytest.raises(document.DecodeError, match="binary"):
         document.from_bytes(b"PK\x03\x04\x00\x00")
+
+
+def test_a_second_bom_is_text_and_encode_gives_the_bytes_back():
+    data = "\ufeff\ufeffLondon:\r\n".encode("utf-8")
+    doc = document.from_bytes(data)
+    assert doc.bom is True and doc.text == "\ufeffLondon:\r\n"
+    assert document.encode(doc.text, doc.bom) == data

@@ -1,0 +1,217 @@
+"""Apply the fixes rules declare: a Document in, the fixed text out. No I/O.
+
+A Fix deletes text[start:end] of the decoded document. Fixes come in two shapes: a span inside
+one line (a junk phrase cut out of a mixed line) and whole lines with their endings (a footer, a
+caption, the later copy of a duplicated block). Applying them:
+
+1. The ranges are merged, so overlapping and nested fixes (a footer line inside a duplicated
+   block that is deleted anyway) delete their union, whatever order the rules reported them in.
+2. Lines are rebuilt one by one. A non-blank line whose text is all deleted (bar spaces) goes
+   entirely, ending included; a blank line goes when a deletion touches it (it sat inside a
+   deleted block). Any other line keeps its ending: a fix never joins two lines.
+3. Deleting a paragraph between blank lines would leave the blank lines on both of its sides
+   next to each other, so where lines went, the blank lines around them are collapsed to one
+   of the separators that were there: the first non-empty one in the middle of the text, the
+   original leading blank lines at its start, the original trailing ones at its end.
+4. The text keeps its final-newline convention: if it had no final newline, the new last line
+   loses its ending too (the seed article, which ends without one, fixed is its lines 2-14 with
+   no newline after line 14).
+
+fix_passes repeats lint-then-apply until no applicable fix is left (a fix can change what
+the rules see: a deleted line changes which paragraphs are the last N), so fixing a fixed text
+changes nothing and a check after --fix reports no problem --fix could fix. Unsafe fixes
+(--unsafe-fixes) only run once no safe fix is left, on the text the safe fixes produced.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from newslint import document as documents
+from newslint.document import Document, Line
+from newslint.linter import lint
+from newslint.rules import Rule
+from newslint.violations import Fix, Violation
+
+# Lint-and-fix passes before giving up on reaching a fixpoint. One pass fixes every built-in
+# rule's safe problems, one more the unsafe ones with --unsafe-fixes; another runs only when a
+# fix changed what a rule sees. Problems left after the last pass are reported as remaining,
+# never silently dropped.
+MAX_PASSES = 5
+
+# Lines with their endings, split where Document splits them (str.splitlines also splits at
+# form feeds, U+2028 and others, which would make the diff disagree with reported lines).
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+@dataclass(frozen=True)
+class FixOutcome:
+    document: Document  # the fixed document (the input itself when nothing applied)
+    fixed: int  # problems whose fixes were applied, over all passes
+    remaining: list[Violation]  # the problems of the fixed document
+
+    @property
+    def data(self) -> bytes:
+        """The fixed document's bytes, BOM included: what the file is written as."""
+        return documents.encode(self.document.text, self.document.bom)
+
+
+@dataclass(frozen=True)
+class FixPass:
+    """One round of fixing: the text it linted, what the rules found there, what it applied."""
+
+    document: Document
+    violations: list[Violation]
+    applied: list[Fix]  # empty on the last pass, whose violations are the ones that remain
+
+
+def fix_passes(document: Document, rules: list[Rule], unsafe: bool = False) -> Iterator[FixPass]:
+    """Lint, apply every applicable fix, lint the result again; until nothing applies."""
+    for number in range(MAX_PASSES + 1):
+        violations = lint(document, rules)
+        chosen = [] if number == MAX_PASSES else _fixes_to_apply(violations, unsafe)
+        text = apply_fixes(document, chosen)
+        if text == document.text:  # nothing applied (or fixes that delete nothing): done
+            yield FixPass(document, violations, [])
+            return
+        yield FixPass(document, violations, chosen)
+        # Re-read the bytes the file would be written as, so the next pass (and the returned
+        # document) is exactly what a later run reads from disk.
+        document = documents.from_bytes(documents.encode(text, document.bom), document.path)
+
+
+def fix_document(document: Document, rules: list[Rule], unsafe: bool = False) -> FixOutcome:
+    passes = list(fix_passes(document, rules, unsafe))
+    fixed = sum(len(p.applied) for p in passes)
+    return FixOutcome(passes[-1].document, fixed, passes[-1].violations)
+
+
+def _fixes_to_apply(violations: list[Violation], unsafe: bool) -> list[Fix]:
+    # Safe fixes first: an unsafe one (a near copy) is judged again on the text the safe ones
+    # leave, where junk no longer glues onto story paragraphs.
+    chosen = [v.fix for v in violations if v.fix is not None and v.fix.safe]
+    if not chosen and unsafe:
+        chosen = [v.fix for v in violations if v.fix is not None]
+    return chosen
+
+
+def apply_fixes(document: Document, fixes: Iterable[Fix]) -> str:
+    """document.text with the fixes' ranges deleted and the blank lines around them collapsed."""
+    ranges = _merge((fix.start, fix.end) for fix in fixes)
+    if not ranges:
+        return document.text
+    kept: list[_KeptLine | None] = []  # None where one or more lines went
+    cursor = 0  # first range that may still touch the current line (both are sorted)
+    for line in document.lines:
+        line_end = line.offset + len(line.text) + len(line.ending)
+        while cursor < len(ranges) and ranges[cursor][1] <= line.offset:
+            cursor += 1
+        past = cursor
+        while past < len(ranges) and ranges[past][0] < line_end:
+            past += 1
+        touching = ranges[cursor:past]
+        if not touching:
+            kept.append(_KeptLine(line.text, line.ending))
+            continue
+        body = _cut(line, touching)
+        if line.is_blank or not body.strip():
+            if not kept or kept[-1] is not None:
+                kept.append(None)
+        else:
+            kept.append(_KeptLine(body, line.ending))
+    kept_lines = _collapse_blank_runs(kept)
+    if kept_lines and not document.lines[-1].ending and kept_lines[-1].ending:
+        kept_lines[-1] = _KeptLine(kept_lines[-1].text, "")
+    return "".join(line.text + line.ending for line in kept_lines)
+
+
+@dataclass(frozen=True)
+class _KeptLine:
+    text: str
+    ending: str
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.text.strip()
+
+
+def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping ranges covering the same offsets; empty ranges dropped."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(r for r in ranges if r[1] > r[0]):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _cut(line: Line, ranges: list[tuple[int, int]]) -> str:
+    """The line's text (not its ending) without the parts the ranges cover."""
+    pieces, position = [], line.offset
+    text_end = line.offset + len(line.text)
+    for start, end in ranges:
+        if start > position:
+            pieces.append(line.text[position - line.offset : min(start, text_end) - line.offset])
+        position = max(position, end)
+    if position < text_end:
+        pieces.append(line.text[position - line.offset :])
+    return "".join(pieces)
+
+
+def _collapse_blank_runs(kept: list[_KeptLine | None]) -> list[_KeptLine]:
+    """Drop the removal markers, keeping one separator per run of blank lines they split.
+
+    A stretch of blank lines and markers reads S0 x S1 x ... Sk (x: where lines went, Si: the
+    blank lines that were between them). Of it only one Si stays: S0 at the start of the text,
+    Sk at its end (the leading and trailing blank lines the text had), else the first non-empty
+    one (the separator that stood right after the paragraph before the deletion). A text left
+    with no non-blank line is left empty.
+    """
+    def between_paragraphs(entry: _KeptLine | None) -> bool:
+        return entry is None or entry.is_blank
+
+    result: list[_KeptLine] = []
+    start = 0
+    while start < len(kept):
+        entry = kept[start]
+        if entry is not None and not entry.is_blank:
+            result.append(entry)
+            start += 1
+            continue
+        end = start
+        while end < len(kept) and between_paragraphs(kept[end]):
+            end += 1
+        segments: list[list[_KeptLine]] = [[]]
+        for entry in kept[start:end]:
+            if entry is None:
+                segments.append([])
+            else:
+                segments[-1].append(entry)
+        at_start, at_end = start == 0, end == len(kept)
+        if len(segments) == 1:
+            result.extend(segments[0])  # blank lines no deletion touched
+        elif at_start and at_end:
+            pass  # every non-blank line went: nothing is left to separate
+        elif at_start:
+            result.extend(segments[0])
+        elif at_end:
+            result.extend(segments[-1])
+        else:
+            result.extend(next((segment for segment in segments if segment), []))
+        start = end
+    return result
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    """A unified diff from `before` to `after` of the file `path` (apply with `patch -p0`)."""
+    diff = difflib.unified_diff(_LINES.findall(before), _LINES.findall(after), path, path)
+    out = []
+    for line in diff:
+        out.append(line)
+        if not line.endswith(("\n", "\r")):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)

@@ -18,9 +18,9 @@ from typing import Sequence
 from newslint import __version__
 from newslint.discovery import discover
 from newslint.errors import NewslintError, UsageError
-from newslint.formats import FORMATTERS, Summary
+from newslint.formats import FORMATTERS, Summary, diff_summary_line
 from newslint.rules import Rule, load_rules
-from newslint.runner import check_files
+from newslint.runner import FixMode, check_files
 
 EXIT_CLEAN = 0
 EXIT_PROBLEMS = 1
@@ -56,6 +56,17 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", parents=[rule_options], help="check article files and folders")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files and folders to check (default: .)")
     check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format (default: text)")
+    fixing = check.add_mutually_exclusive_group()
+    fixing.add_argument("--fix", action="store_true", help="delete the junk that rules can fix, in place")
+    fixing.add_argument("--diff", action="store_true", help="print a diff of what --fix would change; change nothing")
+    check.add_argument(
+        "--unsafe-fixes", action="store_true",
+        help="with --fix or --diff, also apply the fixes rules mark unsafe (near-duplicates)",
+    )
+    check.add_argument(
+        "--exit-non-zero-on-fix", action="store_true",
+        help="with --fix, exit 1 when a file was changed even if no problem remains (as pre-commit hooks do)",
+    )
 
     rules = sub.add_parser("rules", parents=[rule_options], help="list the rules and what they flag")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -78,19 +89,42 @@ def _load_selected(args: argparse.Namespace) -> list[Rule]:
     return select_rules(load_rules(args.rules), _names(args.select), _names(args.ignore))
 
 
+def _fix_mode(args: argparse.Namespace) -> FixMode | None:
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        raise UsageError("--unsafe-fixes needs --fix or --diff")
+    if args.exit_non_zero_on_fix and not args.fix:
+        raise UsageError("--exit-non-zero-on-fix needs --fix")
+    if not (args.fix or args.diff):
+        return None
+    return FixMode(write=args.fix, unsafe=args.unsafe_fixes)
+
+
 def run_check(args: argparse.Namespace) -> int:
+    fix_mode = _fix_mode(args)
     rules = _load_selected(args)
     files, missing = discover(args.paths or ["."])
     for problem in missing:
         print(f"newslint: {problem.path}: {problem.reason}", file=sys.stderr)
-    result = check_files(files, rules)
+    result = check_files(files, rules, fix_mode)
     for error in result.errors:
         print(f"newslint: {error.path}: {error.message}", file=sys.stderr)
-    summary = Summary.of(result.violations, result.files_checked, len(result.errors) + len(missing))
-    sys.stdout.write(FORMATTERS[args.format](result.violations, summary))
+    fixed_by_path = {file_fix.path: file_fix.fixed for file_fix in result.fixes}
+    summary = Summary.of(result.violations, result.files_checked, len(result.errors) + len(missing), fixed_by_path)
+    if args.diff:
+        # stdout carries only the diff, so `newslint check --diff > fixes.patch` is a patch.
+        sys.stdout.write("".join(file_fix.diff for file_fix in result.fixes))
+        print(diff_summary_line(summary), file=sys.stderr)
+    else:
+        sys.stdout.write(FORMATTERS[args.format](result.violations, summary))
     if missing or result.errors:
         return EXIT_ERROR
-    return EXIT_PROBLEMS if result.violations else EXIT_CLEAN
+    if result.violations:
+        return EXIT_PROBLEMS
+    # --diff fixed nothing, so what it would fix is still there; a pre-commit hook that changed
+    # files must fail so the user reviews and stages the changes.
+    if result.fixes and (args.diff or args.exit_non_zero_on_fix):
+        return EXIT_PROBLEMS
+    return EXIT_CLEAN
 
 
 def run_rules(args: argparse.Namespace) -> int:

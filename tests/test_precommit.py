@@ -33,10 +33,10 @@ def precommit_home(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def run_hook(articles: Path, home: Path, *files: str) -> subprocess.CompletedProcess:
+def run_hook(articles: Path, home: Path, *files: str, hook: str = "newslint") -> subprocess.CompletedProcess:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), **GIT_IDENTITY}
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "newslint", "--files", *files],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), hook, "--files", *files],
         cwd=articles, env=env, capture_output=True, text=True, timeout=600,
     )
 
@@ -63,3 +63,22 @@ def test_hook_passes_on_a_clean_article(article_repo, precommit_home):
     result = run_hook(article_repo, precommit_home, "clean.md")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed" in result.stdout
+
+
+def test_fix_hook_fixes_and_fails_because_it_changed_files_then_passes(article_repo, precommit_home, fixtures):
+    story = article_repo / "story.md"
+    clean = (article_repo / "clean.md").read_text()
+    story.write_text(clean + "\nADVERTISEMENT\n")
+    git(article_repo, "add", "story.md")
+    first = run_hook(article_repo, precommit_home, "calais.txt", "story.md", hook="newslint-fix")
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert "files were modified by this hook" in first.stdout
+    assert "Found 5 problems in 2 files (4 fixed, 1 remaining)." in first.stdout
+    seed_lines = (fixtures / "seed.txt").read_bytes().splitlines(keepends=True)
+    assert (article_repo / "calais.txt").read_bytes() == b"".join(seed_lines[1:14]).removesuffix(b"\n")
+    assert story.read_text() == clean
+    # Once the fixes are staged, the hook has nothing left to change.
+    git(article_repo, "add", "story.md")
+    second = run_hook(article_repo, precommit_home, "story.md", hook="newslint-fix")
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "Passed" in second.stdout

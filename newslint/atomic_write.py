@@ -1,0 +1,54 @@
+"""Replace a file's bytes so that a crash, a full disk or a kill mid-write leaves the old file.
+
+The only place newslint writes an article. The new bytes go to a temporary file in the same
+folder (so the final rename stays on one file system and is atomic), are flushed and fsynced,
+get the original's permission bits, and only then replace the original with os.replace. On any
+failure the temporary file is removed and the original is untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+
+TEMP_SUFFIX = ".newslint-tmp"
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Replace the contents of the existing file `path` with `data`, atomically.
+
+    A symbolic link is followed: the file it points to is replaced and the link stays a link.
+    Raise OSError (with the original intact) when the write cannot be completed.
+    """
+    target = os.path.realpath(path)
+    folder, name = os.path.split(target)
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=TEMP_SUFFIX, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)  # mkstemp creates 0600; the file keeps the mode it had
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: str) -> None:
+    """Make the rename itself durable. Not every platform can open a folder (Windows cannot)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

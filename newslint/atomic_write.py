@@ -9,6 +9,7 @@ failure the temporary file is removed and the original is untouched.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -20,11 +21,16 @@ def write_atomic(path: str, data: bytes) -> None:
     """Replace the contents of the existing file `path` with `data`, atomically.
 
     A symbolic link is followed: the file it points to is replaced and the link stays a link.
-    Raise OSError (with the original intact) when the write cannot be completed.
+    Raise OSError (with the original intact) when the write cannot be completed, or when the
+    file is read-only.
     """
     target = os.path.realpath(path)
     folder, name = os.path.split(target)
     mode = stat.S_IMODE(os.stat(target).st_mode)
+    # A rename would replace a read-only file as easily as any other; writing it in place would
+    # fail, and so does this.
+    if not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
     fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -213,3 +213,13 @@ def test_a_failed_write_leaves_the_original_and_no_temp_file(seed_copy, monkeypa
     assert sorted(p.name for p in seed_copy.parent.iterdir()) == [seed_copy.name]
     assert f"{seed_copy}: cannot write the fixes, left unchanged: No space left on device" in captured.err
     assert "Found 4 problems in 1 file (3 fixable with --fix)." in captured.out  # as found, nothing fixed
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write read-only files")
+def test_a_read_only_file_is_not_fixed(tmp_path, capsys):
+    article = tmp_path / "a.txt"
+    article.write_text(f"{PARA_A}\nADVERTISEMENT\n")
+    article.chmod(0o444)
+    assert main(["check", "--fix", str(article)]) == 2
+    assert article.read_text() == f"{PARA_A}\nADVERTISEMENT\n"
+    assert "cannot write the fixes, left unchanged: Permission denied" in capsys.readouterr().err

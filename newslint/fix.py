@@ -8,7 +8,9 @@ caption, the later copy of a duplicated block). Applying them:
    block that is deleted anyway) delete their union, whatever order the rules reported them in.
 2. Lines are rebuilt one by one. A non-blank line whose text is all deleted (bar spaces) goes
    entirely, ending included; a blank line goes when a deletion touches it (it sat inside a
-   deleted block). Any other line keeps its ending: a fix never joins two lines.
+   deleted block). Any other line keeps its ending: a fix never joins two lines (the one
+   ending ever changed is that of a blank line "\n" that a deletion brings right after a line
+   ending in a lone CR, which would otherwise read as one CRLF).
 3. Deleting a paragraph between blank lines would leave the blank lines on both of its sides
    next to each other, so where lines went, the blank lines around them are collapsed to one
    of the separators that were there: the first non-empty one in the middle of the text, the
@@ -123,6 +125,11 @@ def apply_fixes(document: Document, fixes: Iterable[Fix]) -> str:
         else:
             kept.append(_KeptLine(body, line.ending))
     kept_lines = _collapse_blank_runs(kept)
+    for k in range(1, len(kept_lines)):
+        # A blank line "\n" brought next to a line ending in a lone CR would read as one CRLF
+        # ending, merging the two lines; it takes a CR ending instead and stays a line.
+        if kept_lines[k - 1].ending == "\r" and kept_lines[k].text == "" and kept_lines[k].ending == "\n":
+            kept_lines[k] = _KeptLine("", "\r")
     if kept_lines and not document.lines[-1].ending and kept_lines[-1].ending:
         kept_lines[-1] = _KeptLine(kept_lines[-1].text, "")
     return "".join(line.text + line.ending for line in kept_lines)

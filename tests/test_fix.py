@@ -62,6 +62,8 @@ def test_seed_article_fixed_is_its_lines_2_to_14(fixtures, rules):
         (f"{PARA_A}\nADVERTISEMENT\n{PARA_B}\n", f"{PARA_A}\n{PARA_B}\n"),
         # CRLF stays CRLF.
         (f"{PARA_A}\r\n\r\n{FOOTER}\r\n\r\n{PARA_B}\r\n", f"{PARA_A}\r\n\r\n{PARA_B}\r\n"),
+        # A lone CR then a blank "\n" would read as one CRLF line: the blank line keeps a CR.
+        (f"{PARA_A}\rADVERTISEMENT\n\n{PARA_B}\n", f"{PARA_A}\r\r{PARA_B}\n"),
         # Blank lines no deletion touched are left alone.
         (f"{PARA_A}\n\n\n{PARA_B}\n\n{FOOTER}\n", f"{PARA_A}\n\n\n{PARA_B}\n"),
         # The later copy of a block goes with the blank lines inside it; the first copy stays.

@@ -30,13 +30,15 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from newslint import document as documents
 from newslint.document import Document, Line
-from newslint.linter import lint
-from newslint.rules import Rule
 from newslint.violations import Fix, Violation
+
+# How the caller finds the problems of a document: lint with its rules, and whatever filters
+# (suppressions, per-file ignores) it applies, so a fix never touches what a check would not report.
+FindProblems = Callable[[Document], list[Violation]]
 
 # Lint-and-fix passes before giving up on reaching a fixpoint. One pass fixes every built-in
 # rule's safe problems, one more the unsafe ones with --unsafe-fixes; another runs only when a
@@ -70,10 +72,10 @@ class FixPass:
     applied: list[Fix]  # empty on the last pass, whose violations are the ones that remain
 
 
-def fix_passes(document: Document, rules: list[Rule], unsafe: bool = False) -> Iterator[FixPass]:
-    """Lint, apply every applicable fix, lint the result again; until nothing applies."""
+def fix_passes(document: Document, find: FindProblems, unsafe: bool = False) -> Iterator[FixPass]:
+    """Find problems, apply every applicable fix, find them again in the result; until nothing applies."""
     for number in range(MAX_PASSES + 1):
-        violations = lint(document, rules)
+        violations = find(document)
         chosen = [] if number == MAX_PASSES else _fixes_to_apply(violations, unsafe)
         text = apply_fixes(document, chosen)
         if text == document.text:  # nothing applied (or fixes that delete nothing): done
@@ -85,8 +87,8 @@ def fix_passes(document: Document, rules: list[Rule], unsafe: bool = False) -> I
         document = documents.from_bytes(documents.encode(text, document.bom), document.path)
 
 
-def fix_document(document: Document, rules: list[Rule], unsafe: bool = False) -> FixOutcome:
-    passes = list(fix_passes(document, rules, unsafe))
+def fix_document(document: Document, find: FindProblems, unsafe: bool = False) -> FixOutcome:
+    passes = list(fix_passes(document, find, unsafe))
     fixed = sum(len(p.applied) for p in passes)
     return FixOutcome(passes[-1].document, fixed, passes[-1].violations)
 

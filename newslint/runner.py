@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from newslint import document as documents
 from newslint.atomic_write import write_atomic
 from newslint.document import Document
-from newslint.fix import fix_document, unified_diff
+from newslint.fix import FindProblems, fix_document, unified_diff
 from newslint.linter import lint
 from newslint.rules import Rule
 from newslint.violations import Violation
@@ -61,11 +61,16 @@ def read_document(path: str) -> tuple[Document | None, FileError | None]:
         return None, FileError(path, f"skipped: {exc}")
 
 
+def find_problems(rules: list[Rule]) -> FindProblems:
+    """What a check reports for a document; --fix fixes exactly these."""
+    return lambda doc: lint(doc, rules)
+
+
 def check_file(path: str, rules: list[Rule]) -> tuple[list[Violation], FileError | None]:
     doc, error = read_document(path)
     if doc is None:
         return [], error
-    return lint(doc, rules), None
+    return find_problems(rules)(doc), None
 
 
 def fix_file(path: str, rules: list[Rule], mode: FixMode) -> tuple[list[Violation], FileFix | None, FileError | None]:
@@ -77,7 +82,8 @@ def fix_file(path: str, rules: list[Rule], mode: FixMode) -> tuple[list[Violatio
     doc, error = read_document(path)
     if doc is None:
         return [], None, error
-    outcome = fix_document(doc, rules, unsafe=mode.unsafe)
+    find = find_problems(rules)
+    outcome = fix_document(doc, find, unsafe=mode.unsafe)
     if not outcome.fixed:
         return outcome.remaining, None, None
     if not mode.write:
@@ -86,7 +92,7 @@ def fix_file(path: str, rules: list[Rule], mode: FixMode) -> tuple[list[Violatio
     try:
         write_atomic(path, outcome.data)
     except OSError as exc:
-        return lint(doc, rules), None, FileError(path, f"cannot write the fixes, left unchanged: {exc.strerror or exc}")
+        return find(doc), None, FileError(path, f"cannot write the fixes, left unchanged: {exc.strerror or exc}")
     return outcome.remaining, FileFix(path, outcome.fixed), None
 
 

@@ -14,8 +14,8 @@ from newslint import atomic_write
 from newslint import document as documents
 from newslint.cli import main, select_rules
 from newslint.fix import apply_fixes, fix_document
-from newslint.linter import lint
 from newslint.rules import load_rules
+from newslint.runner import find_problems
 
 FOOTER = "Track Latest News Live on NDTV.com and get news updates from India and around the world"
 PARA_A = "The council voted on Tuesday to build six miles of protected cycle lanes through the centre."
@@ -25,18 +25,19 @@ NEAR_A = "The council voted on Monday to build six miles of protected cycle lane
 
 
 @pytest.fixture(scope="module")
-def rules():
-    return select_rules(load_rules([]), [], [])
+def find():
+    """The problems a plain `newslint check` reports."""
+    return find_problems(select_rules(load_rules([]), [], []))
 
 
-def fixed(text: str, rules, unsafe: bool = False) -> str:
-    return fix_document(documents.from_text(text), rules, unsafe=unsafe).document.text
+def fixed(text: str, find, unsafe: bool = False) -> str:
+    return fix_document(documents.from_text(text), find, unsafe=unsafe).document.text
 
 
-def test_seed_article_fixed_is_its_lines_2_to_14(fixtures, rules):
+def test_seed_article_fixed_is_its_lines_2_to_14(fixtures, find):
     data = (fixtures / "seed.txt").read_bytes()
     assert not data.endswith(b"\n")  # the seed has no final newline, so neither has the fix
-    outcome = fix_document(documents.from_bytes(data, "seed.txt"), rules)
+    outcome = fix_document(documents.from_bytes(data, "seed.txt"), find)
     assert outcome.data == b"".join(data.splitlines(keepends=True)[1:14]).removesuffix(b"\n")
     assert outcome.fixed == 3
     assert [v.rule for v in outcome.remaining] == ["orphan-dateline"]  # a warning: no fix
@@ -72,25 +73,25 @@ def test_seed_article_fixed_is_its_lines_2_to_14(fixtures, rules):
         (f"{FOOTER}\n\nADVERTISEMENT\n", ""),
     ],
 )
-def test_deletions_keep_paragraph_separation(rules, before, after):
-    assert fixed(before, rules) == after
+def test_deletions_keep_paragraph_separation(find, before, after):
+    assert fixed(before, find) == after
 
 
-def test_footer_inside_a_duplicated_block_is_deleted_once_in_any_order(rules):
+def test_footer_inside_a_duplicated_block_is_deleted_once_in_any_order(find):
     text = f"{PARA_A}\n{PARA_B}\n{PARA_A}\nADVERTISEMENT\n{PARA_B}\nEnd.\n"
     doc = documents.from_text(text)
-    fixes = [v.fix for v in lint(doc, rules) if v.fix is not None]
+    fixes = [v.fix for v in find(doc) if v.fix is not None]
     assert len(fixes) == 2  # the block (lines 3-5) and the footer inside it (line 4)
     results = {apply_fixes(doc, list(order)) for order in permutations(fixes)}
     assert results == {f"{PARA_A}\n{PARA_B}\nEnd.\n"}
 
 
-def test_near_copies_need_unsafe_fixes(rules):
+def test_near_copies_need_unsafe_fixes(find):
     text = f"{PARA_A}\n{PARA_B}\n{NEAR_A}\n"
-    outcome = fix_document(documents.from_text(text), rules)
+    outcome = fix_document(documents.from_text(text), find)
     assert outcome.fixed == 0 and outcome.document.text == text
     assert [v.fix.safe for v in outcome.remaining] == [False]
-    assert fixed(text, rules, unsafe=True) == f"{PARA_A}\n{PARA_B}\n"
+    assert fixed(text, find, unsafe=True) == f"{PARA_A}\n{PARA_B}\n"
 
 
 def test_junk_inside_a_line_is_cut_out_and_the_line_stays(tmp_path, capsys):

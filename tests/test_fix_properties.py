@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 from newslint import document as documents
 from newslint.cli import select_rules
 from newslint.fix import fix_document, fix_passes
-from newslint.linter import lint
 from newslint.rules import load_rules
+from newslint.runner import find_problems
 
 FIXTURES = Path(__file__).parent / "fixtures"
-RULES = select_rules(load_rules([]), [], [])  # the rules a plain `newslint check` runs
+FIND = find_problems(select_rules(load_rules([]), [], []))  # what a plain `newslint check` reports
 
 STORY = (FIXTURES / "seed.txt").read_text(encoding="utf-8").splitlines()[2:14]
 # Junk lines that a built-in rule deletes with a safe fix.
@@ -47,7 +47,7 @@ ENDINGS = ["\n", "\r\n", "\r"]
 
 
 def fix_bytes(data: bytes, unsafe: bool = False) -> bytes:
-    return fix_document(documents.from_bytes(data, "article.txt"), RULES, unsafe=unsafe).data
+    return fix_document(documents.from_bytes(data, "article.txt"), FIND, unsafe=unsafe).data
 
 
 def lines_of(data: bytes) -> list[tuple[str, str]]:
@@ -219,7 +219,7 @@ def test_fixing_only_deletes_and_keeps_what_no_rule_flagged(data, unsafe):
     # paragraph that repeats another, which the next pass flags), are all still there.
     flagged = {
         line.text
-        for fix_pass in fix_passes(documents.from_bytes(data), RULES, unsafe=unsafe)
+        for fix_pass in fix_passes(documents.from_bytes(data), FIND, unsafe=unsafe)
         for v in fix_pass.violations
         for line in fix_pass.document.lines[v.line - 1 : v.end_line]
     }
@@ -240,5 +240,5 @@ def test_encoding_bom_and_final_newline_round_trip(data):
     if fixed.strip(documents.BOM.encode()):
         assert _final_newline(fixed) == _final_newline(data)
     fixed.decode("utf-8")  # still UTF-8
-    if not any(v.fix and v.fix.safe for v in lint(documents.from_bytes(data), RULES)):
+    if not any(v.fix and v.fix.safe for v in FIND(documents.from_bytes(data))):
         assert fixed == data

@@ -16,11 +16,14 @@ import sys
 from typing import Sequence
 
 from newslint import __version__
+from newslint.baseline import Baseline, load_or_empty
+from newslint.config import Plan, load_config
 from newslint.discovery import discover
 from newslint.errors import NewslintError, UsageError
-from newslint.formats import FORMATTERS, Summary, diff_summary_line
-from newslint.rules import Rule, load_rules
-from newslint.runner import FixMode, check_files
+from newslint.formats import FORMATTERS, STATISTICS_FORMATTERS, Report, Summary, diff_summary_line
+from newslint.rules import SEVERITIES, load_rules
+from newslint.runner import FixMode, RunResult, check_files
+from newslint.violations import Violation
 
 EXIT_CLEAN = 0
 EXIT_PROBLEMS = 1
@@ -52,10 +55,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="run only these rules (comma-separated names; also turns on rules disabled by default)",
     )
     rule_options.add_argument("--ignore", action="append", metavar="RULES", help="do not run these rules (comma-separated)")
+    rule_options.add_argument(
+        "--config", metavar="FILE",
+        help="the config file (.newslint.yaml or a pyproject.toml with [tool.newslint]); "
+        "default: the nearest one from the current folder up",
+    )
 
     check = sub.add_parser("check", parents=[rule_options], help="check article files and folders")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files and folders to check (default: .)")
-    check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format (default: text)")
+    check.add_argument(
+        "--format", choices=sorted(FORMATTERS), default=None,
+        help="output format (default: text, or github when GITHUB_ACTIONS=true)",
+    )
+    check.add_argument("--statistics", action="store_true", help="print how many problems each rule found, not each problem")
+    check.add_argument("--fail-on", choices=SEVERITIES, help="the least severity that fails the run (default: warning)")
+    check.add_argument("--baseline", metavar="FILE", help="report only problems this baseline file does not record")
+    check.add_argument(
+        "--update-baseline", action="store_true",
+        help="record the problems found in the baseline file (--baseline or the config's) and exit 0",
+    )
     fixing = check.add_mutually_exclusive_group()
     fixing.add_argument("--fix", action="store_true", help="delete the junk that rules can fix, in place")
     fixing.add_argument("--diff", action="store_true", help="print a diff of what --fix would change; change nothing")
@@ -73,20 +91,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def select_rules(rules: list[Rule], select: list[str], ignore: list[str]) -> list[Rule]:
-    known = {rule.name for rule in rules}
-    for name in select + ignore:
-        if name not in known:
-            raise UsageError(f"unknown rule {name!r} (see `newslint rules`)")
-    if select:
-        chosen = [rule for rule in rules if rule.name in select]
-    else:
-        chosen = [rule for rule in rules if rule.enabled]
-    return [rule for rule in chosen if rule.name not in ignore]
+def _plan(args: argparse.Namespace) -> Plan:
+    config = load_config(args.config).with_flags(
+        select=_names(args.select),
+        ignore=_names(args.ignore),
+        rule_folders=args.rules,
+        fail_on=getattr(args, "fail_on", None),
+        baseline=getattr(args, "baseline", None),
+    )
+    return config.plan(load_rules(config.rule_folders))
 
 
-def _load_selected(args: argparse.Namespace) -> list[Rule]:
-    return select_rules(load_rules(args.rules), _names(args.select), _names(args.ignore))
+def _output_format(args: argparse.Namespace) -> str:
+    if args.format:
+        return args.format
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
 def _fix_mode(args: argparse.Namespace) -> FixMode | None:
@@ -101,24 +120,42 @@ def _fix_mode(args: argparse.Namespace) -> FixMode | None:
 
 def run_check(args: argparse.Namespace) -> int:
     fix_mode = _fix_mode(args)
-    rules = _load_selected(args)
-    files, missing = discover(args.paths or ["."])
+    output_format = _output_format(args)
+    if args.statistics and output_format not in STATISTICS_FORMATTERS:
+        raise UsageError(f"--statistics prints only as {' or '.join(STATISTICS_FORMATTERS)}, not {output_format}")
+    plan = _plan(args)
+    baseline_path = plan.config.baseline
+    if args.update_baseline and baseline_path is None:
+        raise UsageError("--update-baseline needs a baseline file: give --baseline FILE or set `baseline` in the config")
+    # Read the baseline before the run, so a broken one stops it at once.
+    baseline = None
+    if baseline_path is not None:
+        baseline = load_or_empty(baseline_path) if args.update_baseline else Baseline.load(baseline_path)
+
+    files, missing = discover(args.paths or ["."], plan.config.file_filter())
     for problem in missing:
         print(f"newslint: {problem.path}: {problem.reason}", file=sys.stderr)
-    result = check_files(files, rules, fix_mode)
+    result = check_files(files, plan, fix_mode)
     for error in result.errors:
         print(f"newslint: {error.path}: {error.message}", file=sys.stderr)
+    file_errors = len(result.errors) + len(missing)
+    if args.update_baseline:
+        _record_baseline(baseline, result)
+        return EXIT_ERROR if file_errors else EXIT_CLEAN
+
+    violations, baselined = _without_baselined(baseline, result) if baseline else (result.violations, 0)
     fixed_by_path = {file_fix.path: file_fix.fixed for file_fix in result.fixes}
-    summary = Summary.of(result.violations, result.files_checked, len(result.errors) + len(missing), fixed_by_path)
+    summary = Summary.of(violations, result.files_checked, file_errors, fixed_by_path, baselined)
     if args.diff:
         # stdout carries only the diff, so `newslint check --diff > fixes.patch` is a patch.
         sys.stdout.write("".join(file_fix.diff for file_fix in result.fixes))
         print(diff_summary_line(summary), file=sys.stderr)
     else:
-        sys.stdout.write(FORMATTERS[args.format](result.violations, summary))
-    if missing or result.errors:
+        formatter = STATISTICS_FORMATTERS[output_format] if args.statistics else FORMATTERS[output_format]
+        sys.stdout.write(formatter(Report(violations, summary, plan.rule_infos())))
+    if file_errors:
         return EXIT_ERROR
-    if result.violations:
+    if any(plan.fails(v) for v in violations):
         return EXIT_PROBLEMS
     # --diff fixed nothing, so what it would fix is still there; a pre-commit hook that changed
     # files must fail so the user reviews and stages the changes.
@@ -127,8 +164,32 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _record_baseline(baseline: Baseline, result: RunResult) -> None:
+    updated = baseline.updated(result.violations, result.checked)
+    updated.write()
+    print(
+        f"newslint: recorded {len(result.violations)} problems in {baseline.path} "
+        f"({sum(updated.counts.values())} in all)",
+        file=sys.stderr,
+    )
+
+
+def _without_baselined(baseline: Baseline, result: RunResult) -> tuple[list[Violation], int]:
+    """The problems the baseline does not record, and how many it does."""
+    match = baseline.filter(result.violations, result.checked)
+    if match.stale:
+        entries = "entry matches" if match.stale == 1 else "entries match"
+        print(
+            f"newslint: {match.stale} baseline {entries} no problem any more "
+            f"(fixed? --update-baseline drops them from {baseline.path})",
+            file=sys.stderr,
+        )
+    return match.new, match.known
+
+
 def run_rules(args: argparse.Namespace) -> int:
-    rules = _load_selected(args) if args.select or args.ignore else load_rules(args.rules)
+    plan = _plan(args)
+    rules = plan.rules if args.select or args.ignore else plan.all_rules
     if args.format == "json":
         import json
 

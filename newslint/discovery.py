@@ -3,10 +3,34 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from newslint.globs import GlobSet, relative_to
+
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
+
+
+@dataclass(frozen=True)
+class FileFilter:
+    """The config's say in which files a run takes (globs relative to `root`).
+
+    `exclude` drops files and folders, named ones included, so a pre-commit run (which names
+    every file) honours it too. In folders, a file is taken when it matches `include`, or by
+    default when it has an article suffix.
+    """
+
+    root: str = "."
+    include: GlobSet | None = None
+    exclude: GlobSet = field(default_factory=lambda: GlobSet(()))
+
+    def excluded(self, path: str) -> bool:
+        return bool(self.exclude) and self.exclude.match(relative_to(path, self.root))
+
+    def included(self, path: str) -> bool:
+        if self.include is None:
+            return path.lower().endswith(ARTICLE_SUFFIXES)
+        return self.include.match(relative_to(path, self.root))
 
 
 @dataclass(frozen=True)
@@ -15,14 +39,16 @@ class MissingPath:
     reason: str
 
 
-def discover(paths: list[str], suffixes: tuple[str, ...] = ARTICLE_SUFFIXES) -> tuple[list[str], list[MissingPath]]:
+def discover(paths: list[str], file_filter: FileFilter | None = None) -> tuple[list[str], list[MissingPath]]:
     """Files to check, in a stable order and without repeats, and the paths that could not be used.
 
     A file named on the command line is checked whatever its suffix (pre-commit hands over
-    exactly the files it wants checked); in folders only files with an article suffix are taken.
+    exactly the files it wants checked); in folders only the files `file_filter` includes
+    (by default those with an article suffix) are taken. Excluded paths are skipped everywhere.
     Hidden files and folders (.git, .venv) are skipped, and symlinked folders are not followed,
     so a symlink loop cannot trap the walk.
     """
+    selector = file_filter or FileFilter()
     found: list[str] = []
     problems: list[MissingPath] = []
     seen: set[str] = set()
@@ -35,12 +61,17 @@ def discover(paths: list[str], suffixes: tuple[str, ...] = ARTICLE_SUFFIXES) -> 
 
     for given in paths:
         path = Path(given)
+        if path.exists() and selector.excluded(given):
+            continue
         if path.is_dir():
             for root, dirs, files in os.walk(path, onerror=lambda e: problems.append(MissingPath(e.filename or given, e.strerror or str(e)))):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(
+                    d for d in dirs if not d.startswith(".") and not selector.excluded(os.path.join(root, d))
+                )
                 for name in sorted(files):
-                    if not name.startswith(".") and name.lower().endswith(suffixes):
-                        add(os.path.join(root, name))
+                    file_path = os.path.join(root, name)
+                    if not name.startswith(".") and selector.included(file_path) and not selector.excluded(file_path):
+                        add(file_path)
         elif path.exists():
             add(given)
         elif path.is_symlink():

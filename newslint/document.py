@@ -19,6 +19,9 @@ BOM = "\ufeff"
 _BLOCK_START = re.compile(r"^\s{0,3}(?:#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|>)")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _LINE_SPLIT = re.compile(r"(\r\n|\r|\n)")
+# newslint's own comment (`<!-- newslint: disable-next-line site-footer -->`) alone on a line:
+# not content, so never checked; suppressions.py reads what it says.
+DIRECTIVE_LINE = re.compile(r"^\s*<!--\s*newslint\s*:(.*?)-->\s*$")
 
 # A block of lines is read as one hard-wrapped paragraph only when its lines look wrapped: every
 # line but the last is of a width an editor or a wrapping tool would produce,
@@ -67,6 +70,7 @@ class Document:
     text: str  # decoded, without a BOM
     lines: list[Line]
     paragraphs: list[Paragraph] = field(default_factory=list)
+    directive_lines: tuple[int, ...] = ()  # newslint comment lines outside front matter and code
     bom: bool = False
     encoding: str = "utf-8"
 
@@ -157,11 +161,13 @@ def from_text(text: str, path: str = "<text>", bom: bool = False) -> Document:
 
 
 def _build(text: str, path: str, bom: bool) -> Document:
-    lines = _split_lines(text)
-    return Document(path=path, text=text, lines=lines, paragraphs=_paragraphs(lines), bom=bom)
+    lines, directives = _split_lines(text)
+    return Document(
+        path=path, text=text, lines=lines, paragraphs=_paragraphs(lines), directive_lines=directives, bom=bom
+    )
 
 
-def _split_lines(text: str) -> list[Line]:
+def _split_lines(text: str) -> tuple[list[Line], tuple[int, ...]]:
     parts = _LINE_SPLIT.split(text)
     # parts alternates text, ending, text, ending, ..., text (the last may be "").
     raw: list[tuple[int, str, str]] = []
@@ -172,8 +178,13 @@ def _split_lines(text: str) -> list[Line]:
         if body or ending:
             raw.append((offset, body, ending))
         offset += len(body) + len(ending)
-    checked = _checked_flags([body for _, body, _ in raw])
-    return [Line(n + 1, off, body, ending, checked[n]) for n, (off, body, ending) in enumerate(raw)]
+    texts = [body for _, body, _ in raw]
+    checked = _checked_flags(texts)
+    directives = tuple(n + 1 for n, body in enumerate(texts) if checked[n] and DIRECTIVE_LINE.match(body))
+    for number in directives:
+        checked[number - 1] = False
+    lines = [Line(n + 1, off, body, ending, checked[n]) for n, (off, body, ending) in enumerate(raw)]
+    return lines, directives
 
 
 def _checked_flags(texts: list[str]) -> list[bool]:

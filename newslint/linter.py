@@ -18,18 +18,12 @@ def lint(document: Document, rules: Iterable[Rule]) -> list[Violation]:
             if rule.fix != "none" and finding.fix_range is not None:
                 safe = rule.fix == "delete" and finding.exact
                 fix = Fix(finding.fix_range[0], finding.fix_range[1], safe)
-            span = finding.span
             violations.append(
-                Violation(
-                    path=document.path,
-                    line=span.line,
-                    column=span.column,
-                    end_line=span.end_line,
-                    end_column=span.end_column,
-                    rule=rule.name,
-                    category=rule.category,
-                    severity=rule.severity,
-                    message=rule.format_message(finding),
+                Violation.at(
+                    document.path,
+                    finding.span,
+                    rule,
+                    rule.format_message(finding),
                     related=finding.related,
                     fix=fix,
                     text=finding.text,

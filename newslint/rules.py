@@ -19,7 +19,7 @@ from newslint.checks.base import Check
 from newslint.checks.options import Option, validate_options
 from newslint.document import Document
 from newslint.errors import RuleError
-from newslint.violations import Finding
+from newslint.violations import Finding, RuleInfo
 from newslint.yamlsource import YamlDocument, load_yaml
 
 CATEGORIES = ("duplicate", "footer", "caption", "dateline", "other")
@@ -70,6 +70,10 @@ class Rule:
     fix: str
     enabled: bool
     examples: tuple[Example, ...]
+
+    @property
+    def info(self) -> RuleInfo:
+        return RuleInfo(self.name, self.category, self.severity, self.doc)
 
     def findings(self, document: Document) -> Iterable[Finding]:
         return self.check.run(document)

@@ -1,4 +1,5 @@
-"""Check files: read each one, build its Document, lint it, and with --fix fix and write it.
+"""Check files: read each one, build its Document, lint it, apply its suppression comments, and
+with --fix fix and write it.
 
 The only module that reads articles; it writes them only through atomic_write.
 """
@@ -8,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from newslint import document as documents
+from newslint import suppressions
 from newslint.atomic_write import write_atomic
+from newslint.config import Plan
 from newslint.document import Document
 from newslint.fix import FindProblems, fix_document, unified_diff
 from newslint.linter import lint
-from newslint.rules import Rule
 from newslint.violations import Violation
 
 
@@ -44,9 +46,13 @@ class FileFix:
 @dataclass
 class RunResult:
     violations: list[Violation] = field(default_factory=list)  # after fixing, those that remain
-    files_checked: int = 0
+    checked: list[str] = field(default_factory=list)  # the files read and linted
     errors: list[FileError] = field(default_factory=list)
     fixes: list[FileFix] = field(default_factory=list)  # files changed (or that --diff would change)
+
+    @property
+    def files_checked(self) -> int:
+        return len(self.checked)
 
 
 def read_document(path: str) -> tuple[Document | None, FileError | None]:
@@ -61,19 +67,27 @@ def read_document(path: str) -> tuple[Document | None, FileError | None]:
         return None, FileError(path, f"skipped: {exc}")
 
 
-def find_problems(rules: list[Rule]) -> FindProblems:
-    """What a check reports for a document; --fix fixes exactly these."""
-    return lambda doc: lint(doc, rules)
+def find_problems(plan: Plan) -> FindProblems:
+    """What a check reports for a document: the rules the plan runs on its path, less what its
+    suppression comments suppress, plus the comments that suppress nothing. --fix fixes exactly
+    these, so it never touches suppressed text."""
+
+    def find(doc: Document) -> list[Violation]:
+        rules = plan.rules_for(doc.path)
+        ran = frozenset(rule.name for rule in rules)
+        return suppressions.apply(doc, lint(doc, rules), ran, plan.known_rules, plan.unused_suppression_for(doc.path))
+
+    return find
 
 
-def check_file(path: str, rules: list[Rule]) -> tuple[list[Violation], FileError | None]:
+def check_file(path: str, plan: Plan) -> tuple[list[Violation], FileError | None]:
     doc, error = read_document(path)
     if doc is None:
         return [], error
-    return find_problems(rules)(doc), None
+    return find_problems(plan)(doc), None
 
 
-def fix_file(path: str, rules: list[Rule], mode: FixMode) -> tuple[list[Violation], FileFix | None, FileError | None]:
+def fix_file(path: str, plan: Plan, mode: FixMode) -> tuple[list[Violation], FileFix | None, FileError | None]:
     """The file's remaining problems, what fixing it did, and a write error if there was one.
 
     The file is written only when its bytes change; if the write fails it is left as it was and
@@ -82,7 +96,7 @@ def fix_file(path: str, rules: list[Rule], mode: FixMode) -> tuple[list[Violatio
     doc, error = read_document(path)
     if doc is None:
         return [], None, error
-    find = find_problems(rules)
+    find = find_problems(plan)
     outcome = fix_document(doc, find, unsafe=mode.unsafe)
     if not outcome.fixed:
         return outcome.remaining, None, None
@@ -96,19 +110,19 @@ def fix_file(path: str, rules: list[Rule], mode: FixMode) -> tuple[list[Violatio
     return outcome.remaining, FileFix(path, outcome.fixed), None
 
 
-def check_files(paths: list[str], rules: list[Rule], fix: FixMode | None = None) -> RunResult:
+def check_files(paths: list[str], plan: Plan, fix: FixMode | None = None) -> RunResult:
     result = RunResult()
     for path in paths:
         if fix is None:
-            violations, error = check_file(path, rules)
+            violations, error = check_file(path, plan)
             file_fix = None
         else:
-            violations, file_fix, error = fix_file(path, rules, fix)
+            violations, file_fix, error = fix_file(path, plan, fix)
         if error is not None:
             result.errors.append(error)
             if not violations:  # unreadable; a file whose fixes could not be written was checked
                 continue
-        result.files_checked += 1
+        result.checked.append(path)
         result.violations.extend(violations)
         if file_fix is not None:
             result.fixes.append(file_fix)

@@ -44,6 +44,17 @@ class Finding:
     exact: bool = True  # False where a fix could lose text that is not a copy (near-duplicates)
 
 
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a report says about a rule (SARIF's rule metadata): its name, kind of junk,
+    effective severity and documentation (`what`, `why` and, where it has a fix, `fix`)."""
+
+    name: str
+    category: str
+    severity: str
+    doc: dict[str, str] = field(hash=False)
+
+
 @dataclass(frozen=True, order=True)
 class Violation:
     path: str
@@ -58,6 +69,33 @@ class Violation:
     related: tuple[Span, ...] = field(default=(), compare=False)
     fix: Fix | None = field(default=None, compare=False)
     text: str = field(default="", compare=False)  # the flagged text (for fingerprints, not shown)
+
+    @classmethod
+    def at(
+        cls,
+        path: str,
+        span: Span,
+        rule: "RuleInfo",
+        message: str,
+        related: tuple[Span, ...] = (),
+        fix: Fix | None = None,
+        text: str = "",
+    ) -> "Violation":
+        """A violation of `rule` (anything with a name, category and severity) over `span`."""
+        return cls(
+            path=path,
+            line=span.line,
+            column=span.column,
+            end_line=span.end_line,
+            end_column=span.end_column,
+            rule=rule.name,
+            category=rule.category,
+            severity=rule.severity,
+            message=message,
+            related=related,
+            fix=fix,
+            text=text,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = {

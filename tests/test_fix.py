@@ -12,7 +12,8 @@ import pytest
 
 from newslint import atomic_write
 from newslint import document as documents
-from newslint.cli import main, select_rules
+from newslint.cli import main
+from newslint.config import Config
 from newslint.fix import apply_fixes, fix_document
 from newslint.rules import load_rules
 from newslint.runner import find_problems
@@ -27,7 +28,7 @@ NEAR_A = "The council voted on Monday to build six miles of protected cycle lane
 @pytest.fixture(scope="module")
 def find():
     """The problems a plain `newslint check` reports."""
-    return find_problems(select_rules(load_rules([]), [], []))
+    return find_problems(Config(root=".").plan(load_rules([])))
 
 
 def fixed(text: str, find, unsafe: bool = False) -> str:

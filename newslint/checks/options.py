@@ -41,26 +41,29 @@ _TYPE_NAMES = {
 }
 
 
-def validate_options(schema: dict[str, Option], values: dict, doc: YamlDocument, path: tuple = ()) -> dict[str, Any]:
-    """Return `values` with defaults filled in, or raise RuleError at the offending key."""
+def validate_options(
+    schema: dict[str, Option], values: dict, doc: YamlDocument, path: tuple = (), error: type = RuleError
+) -> dict[str, Any]:
+    """Return `values` with defaults filled in, or raise `error` (RuleError for rule files,
+    ConfigError for config files) at the offending key."""
     if not isinstance(values, dict):
-        raise doc.error("expected a mapping", path, cls=RuleError)
+        raise doc.error("expected a mapping", path, cls=error)
     for key in values:
         if key not in schema:
             known = ", ".join(sorted(schema))
-            raise doc.error(f"unknown key {key!r} (expected one of: {known})", path + (key,), key=True, cls=RuleError)
+            raise doc.error(f"unknown key {key!r} (expected one of: {known})", path + (key,), key=True, cls=error)
     result: dict[str, Any] = {}
     for key, option in schema.items():
         if key not in values:
             if option.required:
-                raise doc.error(f"missing required key {key!r}", path, cls=RuleError)
+                raise doc.error(f"missing required key {key!r}", path, cls=error)
             result[key] = option.default
             continue
-        result[key] = _validate_value(option, values[key], doc, path + (key,))
+        result[key] = _validate_value(option, values[key], doc, path + (key,), error)
     return result
 
 
-def _validate_value(option: Option, value: Any, doc: YamlDocument, path: tuple) -> Any:
+def _validate_value(option: Option, value: Any, doc: YamlDocument, path: tuple, error: type) -> Any:
     name = path[-1]
     ok = {
         "str": lambda v: isinstance(v, str),
@@ -73,21 +76,21 @@ def _validate_value(option: Option, value: Any, doc: YamlDocument, path: tuple) 
     if not ok:
         if option.kind == "str-list" and isinstance(value, list):
             bad = next(i for i, x in enumerate(value) if not isinstance(x, str))
-            raise doc.error(f"{name!r} must be {_TYPE_NAMES['str-list']}", path + (bad,), cls=RuleError)
-        raise doc.error(f"{name!r} must be {_TYPE_NAMES[option.kind]}, not {value!r}", path, cls=RuleError)
+            raise doc.error(f"{name!r} must be {_TYPE_NAMES['str-list']}", path + (bad,), cls=error)
+        raise doc.error(f"{name!r} must be {_TYPE_NAMES[option.kind]}, not {value!r}", path, cls=error)
     if option.kind == "mapping" and option.fields is not None:
-        return validate_options(option.fields, value, doc, path)
+        return validate_options(option.fields, value, doc, path, error)
     if option.choices and value not in option.choices:
         choices = ", ".join(str(c) for c in option.choices)
-        raise doc.error(f"{name!r} must be one of: {choices} (got {value!r})", path, cls=RuleError)
+        raise doc.error(f"{name!r} must be one of: {choices} (got {value!r})", path, cls=error)
     if option.minimum is not None and value < option.minimum:
-        raise doc.error(f"{name!r} must be at least {option.minimum} (got {value!r})", path, cls=RuleError)
+        raise doc.error(f"{name!r} must be at least {option.minimum} (got {value!r})", path, cls=error)
     if option.maximum is not None and value > option.maximum:
-        raise doc.error(f"{name!r} must be at most {option.maximum} (got {value!r})", path, cls=RuleError)
+        raise doc.error(f"{name!r} must be at most {option.maximum} (got {value!r})", path, cls=error)
     if option.kind == "str-list" and not value:
-        raise doc.error(f"{name!r} must not be empty", path, cls=RuleError)
+        raise doc.error(f"{name!r} must not be empty", path, cls=error)
     if option.check is not None:
         problem = option.check(value)
         if problem:
-            raise doc.error(f"{name!r}: {problem}", path, cls=RuleError)
+            raise doc.error(f"{name!r}: {problem}", path, cls=error)
     return value

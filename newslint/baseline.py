@@ -1,0 +1,179 @@
+"""A baseline: the problems an archive already has, recorded so a run reports only new ones.
+
+An entry is (file, rule, fingerprint of the flagged text) with a count, never a line number, so
+it survives edits elsewhere in the file; the count covers the same text flagged more than once
+in one file. File paths are stored relative to the baseline file's folder with "/" separators,
+so the file works from any current folder and on any system.
+
+    {"version": 1, "entries": [{"path": "a/b.txt", "rule": "site-footer",
+                                "fingerprint": "3f2a...", "count": 1}, ...]}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from newslint.errors import NewslintError
+from newslint.globs import relative_to
+from newslint.violations import Violation
+
+BASELINE_VERSION = 1
+FINGERPRINT_LENGTH = 16  # hex digits of SHA-256: collisions within one file and rule are not a concern
+
+Key = tuple[str, str, str]  # (path relative to the baseline's folder, rule, fingerprint)
+
+
+class BaselineError(NewslintError):
+    """A baseline file that cannot be read or written."""
+
+
+def fingerprint(violation: Violation) -> str:
+    """A fingerprint of what a violation flags: its rule and its text with spacing normalised,
+    so re-wrapping or moving a paragraph does not change it. The message stands in for checks
+    that flag no text."""
+    text = " ".join((violation.text or violation.message).split())
+    return hashlib.sha256(f"{violation.rule}\0{text}".encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+@dataclass(frozen=True)
+class BaselineMatch:
+    new: list[Violation]  # not in the baseline: reported
+    known: int  # recorded in the baseline: not reported
+    stale: int  # entries of the checked files that no longer match a problem
+
+
+@dataclass
+class Baseline:
+    path: str
+    counts: Counter = field(default_factory=Counter)  # Key -> how many times it is recorded
+
+    @property
+    def root(self) -> str:
+        return os.path.dirname(os.path.abspath(self.path))
+
+    def key(self, violation: Violation) -> Key:
+        return relative_to(violation.path, self.root), violation.rule, fingerprint(violation)
+
+    @classmethod
+    def load(cls, path: str) -> "Baseline":
+        try:
+            with open(path, "rb") as handle:
+                data = json.loads(handle.read().decode("utf-8"))
+        except FileNotFoundError:
+            raise BaselineError("baseline file not found (create it with --update-baseline)", path) from None
+        except OSError as exc:
+            raise BaselineError(f"cannot read baseline file: {exc.strerror or exc}", path) from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise BaselineError(f"not a newslint baseline: invalid JSON ({exc})", path) from None
+        return cls(path, _counts(data, path))
+
+    def filter(self, violations: Iterable[Violation], checked: Iterable[str]) -> "BaselineMatch":
+        """Split a run's violations into those the baseline records and new ones.
+
+        Where a key is recorded n times, its first n violations (in file order) are known and
+        any further ones are new. Entries of the `checked` files that match nothing are stale:
+        their problems were fixed, and --update-baseline would drop them.
+        """
+        remaining = Counter(self.counts)
+        new = []
+        known = 0
+        for violation in violations:
+            key = self.key(violation)
+            if remaining[key] > 0:
+                remaining[key] -= 1
+                known += 1
+            else:
+                new.append(violation)
+        checked_keys = {relative_to(path, self.root) for path in checked}
+        stale = sum(n for key, n in remaining.items() if key[0] in checked_keys)
+        return BaselineMatch(new, known, stale)
+
+    def updated(self, violations: Iterable[Violation], checked: Iterable[str]) -> "Baseline":
+        """This baseline with the entries of the `checked` files replaced by `violations`.
+
+        Entries of files this run did not check are kept while the file exists, so updating
+        from a run over part of an archive (as pre-commit runs) loses nothing.
+        """
+        checked_keys = {relative_to(path, self.root) for path in checked}
+        counts = Counter(
+            {
+                key: n
+                for key, n in self.counts.items()
+                if key[0] not in checked_keys and os.path.exists(os.path.join(self.root, key[0]))
+            }
+        )
+        counts.update(self.key(v) for v in violations)
+        return Baseline(self.path, counts)
+
+    def dumps(self) -> str:
+        entries = [
+            {"path": path, "rule": rule, "fingerprint": fp, "count": n}
+            for (path, rule, fp), n in sorted(self.counts.items())
+        ]
+        return json.dumps({"version": BASELINE_VERSION, "entries": entries}, indent=2, ensure_ascii=False) + "\n"
+
+    def write(self) -> None:
+        """Write atomically: a reader never sees half a file, and a failed write leaves the old one."""
+        import tempfile  # here, not at the top: it costs start-up time and most runs never write
+
+        folder = os.path.dirname(os.path.abspath(self.path))
+        try:
+            fd, temporary = tempfile.mkstemp(dir=folder, prefix=".newslint-baseline-", suffix=".tmp")
+        except OSError as exc:
+            raise BaselineError(f"cannot write baseline file: {exc.strerror or exc}", self.path) from None
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(self.dumps())
+            os.chmod(temporary, _new_file_mode(self.path))  # mkstemp makes it private (0600)
+            os.replace(temporary, self.path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise BaselineError(f"cannot write baseline file: {exc.strerror or exc}", self.path) from None
+
+
+def _new_file_mode(path: str) -> int:
+    """The mode of the file being replaced, or what a new file gets under the current umask."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def load_or_empty(path: str) -> Baseline:
+    """The baseline at `path`, or an empty one if there is no file yet (for --update-baseline)."""
+    if not os.path.exists(path):
+        return Baseline(path)
+    return Baseline.load(path)
+
+
+def _counts(data: object, path: str) -> Counter:
+    def bad(why: str) -> BaselineError:
+        return BaselineError(f"not a newslint baseline: {why}", path)
+
+    if not isinstance(data, dict) or "entries" not in data:
+        raise bad('expected an object with "version" and "entries"')
+    if data.get("version") != BASELINE_VERSION:
+        raise bad(f"unsupported version {data.get('version')!r} (this newslint reads version {BASELINE_VERSION})")
+    entries = data["entries"]
+    if not isinstance(entries, list):
+        raise bad('"entries" must be a list')
+    counts: Counter = Counter()
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or set(entry) != {"path", "rule", "fingerprint", "count"}:
+            raise bad(f'entry {i + 1} must have exactly "path", "rule", "fingerprint" and "count"')
+        if not all(isinstance(entry[k], str) and entry[k] for k in ("path", "rule", "fingerprint")):
+            raise bad(f'entry {i + 1}: "path", "rule" and "fingerprint" must be non-empty strings')
+        count = entry["count"]
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise bad(f'entry {i + 1}: "count" must be a whole number of at least 1')
+        counts[(entry["path"], entry["rule"], entry["fingerprint"])] += count
+    return counts

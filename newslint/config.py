@@ -1,0 +1,328 @@
+"""Configuration: where it is found, what its keys mean, and the plan of a run it gives.
+
+Found as ruff and yamllint find theirs: walking up from the current folder, the first folder
+holding `.newslint.yaml`, or a `pyproject.toml` with a `[tool.newslint]` table, gives the config
+(`.newslint.yaml` first when a folder has both). `--config PATH` names the file instead. Paths
+and globs in a config are relative to the folder of the file they are written in, so a run
+means the same from any current folder. Command-line flags override the config's keys.
+
+Every key is validated when the config loads: an unknown key or a bad value stops the run with
+exit code 2, naming the file and key (and, in YAML, the line and column; TOML parsers keep no
+positions, so there the key's dotted path is named).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from newslint.checks.options import Option, validate_options
+from newslint.discovery import FileFilter
+from newslint.errors import ConfigError, NewslintError, UsageError
+from newslint.globs import GlobSet, relative_to
+from newslint.rules import SEVERITIES, Rule
+from newslint.suppressions import UNUSED_SUPPRESSION
+from newslint.violations import RuleInfo, Violation
+from newslint.yamlsource import load_yaml
+
+CONFIG_FILE = ".newslint.yaml"
+PYPROJECT = "pyproject.toml"
+DEFAULT_FAIL_ON = "warning"  # info-level problems are shown but do not fail a run by default
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+KEYS = {
+    "select": Option("str-list", "Run only these rules (also turns on rules that are off by default).", default=None),
+    "ignore": Option("str-list", "Never run these rules.", default=()),
+    "rules": Option("str-list", "Folders of extra rule files.", default=()),
+    "include": Option("str-list", "Globs of the files taken from folders (default: *.txt, *.md, *.markdown).", default=None),
+    "exclude": Option("str-list", "Globs of files and folders never checked.", default=()),
+    "per-file-ignores": Option("mapping", "Glob -> rules not run on the files it matches.", default={}),
+    "severity": Option("mapping", "Rule -> the severity it reports with (error, warning, info).", default={}),
+    "fail-on": Option("str", "The least severity that fails a run.", default=DEFAULT_FAIL_ON, choices=SEVERITIES),
+    "baseline": Option("str", "A baseline file: report only the problems it does not record.", default=None),
+}
+
+
+class _TomlTable:
+    """The [tool.newslint] table of a pyproject.toml, with errors that name the file and the key."""
+
+    _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+    def __init__(self, source: str, data: Any):
+        self.source = source
+        self.data = data
+
+    def error(self, message: str, path: tuple = (), key: bool = False, cls: type = ConfigError) -> NewslintError:
+        dotted = "tool.newslint"
+        for part in path:
+            if isinstance(part, int):
+                dotted += f"[{part}]"
+            else:
+                dotted += "." + (part if self._BARE_KEY.match(part) else json.dumps(part))
+        return cls(f"{message} (at {dotted})", self.source)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective configuration of a run: the config file's keys with any flags applied."""
+
+    root: str  # absolute folder that relative paths and globs are resolved against
+    source: str | None = None  # the config file, or None (no config: defaults)
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    rule_folders: tuple[str, ...] = ()
+    include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    fail_on: str = DEFAULT_FAIL_ON
+    baseline: str | None = None
+    # Where each rule name in the config was written, to name it in an error once rules are known.
+    _document: Any = field(default=None, compare=False, repr=False)
+    _from_flags: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    def with_flags(
+        self,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        rule_folders: list[str] = (),
+        fail_on: str | None = None,
+        baseline: str | None = None,
+    ) -> "Config":
+        """Apply command-line flags: --select replaces both `select` and `ignore` (what you name
+        is what runs, less any --ignore), --ignore replaces `ignore`, --rules folders are added
+        after the config's, --fail-on and --baseline replace theirs. Flag paths are kept as
+        given (relative to the current folder), so messages name them as the user wrote them."""
+        changes: dict[str, Any] = {}
+        flags = set(self._from_flags)
+        if select:
+            changes.update(select=tuple(select), ignore=())
+            flags.update(("select", "ignore"))
+        if ignore:
+            changes["ignore"] = tuple(ignore)
+            flags.add("ignore")
+        if rule_folders:
+            changes["rule_folders"] = self.rule_folders + tuple(rule_folders)
+        if fail_on:
+            changes["fail_on"] = fail_on
+        if baseline:
+            changes["baseline"] = baseline
+        return dataclasses.replace(self, _from_flags=frozenset(flags), **changes)
+
+    def summary(self) -> dict[str, Any]:
+        """Everything in the config that changes what a run reports, as plain JSON data."""
+        return {
+            "root": self.root,
+            "select": list(self.select) if self.select is not None else None,
+            "ignore": list(self.ignore),
+            "rules": list(self.rule_folders),
+            "include": list(self.include) if self.include is not None else None,
+            "exclude": list(self.exclude),
+            "per-file-ignores": [[glob, list(names)] for glob, names in self.per_file_ignores],
+            "severity": dict(self.severity),
+            "fail-on": self.fail_on,
+            "baseline": self.baseline,
+        }
+
+    def fingerprint(self) -> str:
+        """A stable hash of summary(): equal for configs that make a run report the same, so a
+        result cache can put it in its key. (The rule files' contents are not in it.)"""
+        encoded = json.dumps(self.summary(), sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(encoded).hexdigest()
+
+    def file_filter(self) -> FileFilter:
+        return FileFilter(
+            root=self.root,
+            include=GlobSet(self.include) if self.include is not None else None,
+            exclude=GlobSet(self.exclude),
+        )
+
+    def plan(self, loaded: list[Rule]) -> "Plan":
+        """Check every rule name the config uses against the loaded rules, and decide what runs."""
+        known = frozenset(rule.name for rule in loaded) | {UNUSED_SUPPRESSION.name}
+        for key, index, name, at_key in self._rule_names():
+            if name not in known:
+                message = f"unknown rule {name!r} (see `newslint rules`)"
+                if key in self._from_flags or self._document is None:
+                    raise UsageError(message)
+                path = (key,) + index
+                raise self._document.error(message, path, key=at_key, cls=ConfigError)
+        severity = dict(self.severity)
+        with_severity = [
+            dataclasses.replace(rule, severity=severity[rule.name]) if rule.name in severity else rule for rule in loaded
+        ]
+        if self.select is not None:
+            chosen = [rule for rule in with_severity if rule.name in self.select]
+        else:
+            chosen = [rule for rule in with_severity if rule.enabled]
+        chosen = [rule for rule in chosen if rule.name not in self.ignore]
+        unused = None
+        if (self.select is None or UNUSED_SUPPRESSION.name in self.select) and UNUSED_SUPPRESSION.name not in self.ignore:
+            unused = dataclasses.replace(
+                UNUSED_SUPPRESSION, severity=severity.get(UNUSED_SUPPRESSION.name, UNUSED_SUPPRESSION.severity)
+            )
+        return Plan(self, with_severity, chosen, known, unused)
+
+    def _rule_names(self):
+        """(key, index within it, rule name, whether the name is a mapping key) for each name."""
+        for key, names in (("select", self.select or ()), ("ignore", self.ignore)):
+            for i, name in enumerate(names):
+                yield key, (i,), name, False
+        for glob, names in self.per_file_ignores:
+            for i, name in enumerate(names):
+                yield "per-file-ignores", (glob, i), name, False
+        for name, _ in self.severity:
+            yield "severity", (name,), name, True
+
+
+@dataclass
+class Plan:
+    """What a run does with its rules: which run on each file, and what fails the run."""
+
+    config: Config
+    all_rules: list[Rule]  # every loaded rule, with severity overrides
+    rules: list[Rule]  # the selected ones
+    known_rules: frozenset[str]
+    unused_suppression: RuleInfo | None  # None when unused-suppression is not selected
+
+    def __post_init__(self) -> None:
+        self._per_file = [(GlobSet([glob]), frozenset(names)) for glob, names in self.config.per_file_ignores]
+
+    def ignored_for(self, path: str) -> frozenset[str]:
+        if not self._per_file:
+            return frozenset()
+        relative = relative_to(path, self.config.root)
+        return frozenset().union(*(names for globs, names in self._per_file if globs.match(relative)))
+
+    def rules_for(self, path: str) -> list[Rule]:
+        ignored = self.ignored_for(path)
+        return [rule for rule in self.rules if rule.name not in ignored] if ignored else self.rules
+
+    def unused_suppression_for(self, path: str) -> RuleInfo | None:
+        if self.unused_suppression is None or self.unused_suppression.name in self.ignored_for(path):
+            return None
+        return self.unused_suppression
+
+    def rule_infos(self) -> list[RuleInfo]:
+        """Metadata of every rule that can report in this run (for SARIF's rule list)."""
+        infos = [rule.info for rule in self.rules]
+        if self.unused_suppression is not None:
+            infos.append(self.unused_suppression)
+        return infos
+
+    def fails(self, violation: Violation) -> bool:
+        return SEVERITY_RANK[violation.severity] >= SEVERITY_RANK[self.config.fail_on]
+
+
+def find_config(start: str) -> str | None:
+    """The config file for a run started in `start`: the nearest folder upwards holding
+    `.newslint.yaml` or a pyproject.toml with a [tool.newslint] table."""
+    folder = os.path.abspath(start)
+    while True:
+        candidate = os.path.join(folder, CONFIG_FILE)
+        if os.path.isfile(candidate):
+            return candidate
+        pyproject = os.path.join(folder, PYPROJECT)
+        if os.path.isfile(pyproject) and _newslint_table(pyproject) is not None:
+            return pyproject
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def load_config(path: str | None = None, start: str = ".") -> Config:
+    """The config in `path`, else the one found from `start`, else the defaults."""
+    if path is None:
+        path = find_config(start)
+        if path is None:
+            return Config(root=os.path.abspath(start))
+    elif not os.path.isfile(path):
+        raise ConfigError("config file not found", path)
+    if path.endswith(".toml"):
+        table = _newslint_table(path)
+        if table is None:
+            raise ConfigError("no [tool.newslint] table in this file", path)
+        document: Any = _TomlTable(path, table)
+    else:
+        document = load_yaml(_read(path), path, ConfigError)
+        if document.data is None:  # an empty file: every default
+            document.data = {}
+    if not isinstance(document.data, dict):
+        raise document.error("a newslint config must be a mapping of keys to values", cls=ConfigError)
+    return _parse(document, path)
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file: {exc.strerror or exc}", path) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file is not valid UTF-8 (byte {exc.start})", path) from None
+
+
+def _newslint_table(pyproject: str) -> Any:
+    """The [tool.newslint] table of a pyproject.toml, or None if it has none."""
+    text = _read(pyproject)
+    if "newslint" not in text:  # most pyproject.toml files never mention us: skip the parse
+        return None
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 only
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", pyproject) from None
+    tool = data.get("tool")
+    return tool.get("newslint") if isinstance(tool, dict) else None
+
+
+def _parse(document: Any, path: str) -> Config:
+    values = validate_options(KEYS, document.data, document, (), ConfigError)
+    root = os.path.dirname(os.path.abspath(path))
+    for key in ("include", "exclude"):
+        for i, pattern in enumerate(values[key] or ()):
+            if not pattern.strip():
+                raise document.error(f"{key!r}: a glob must not be empty", (key, i), cls=ConfigError)
+    per_file = []
+    for glob, names in values["per-file-ignores"].items():
+        where = ("per-file-ignores", glob)
+        if not isinstance(glob, str) or not glob.strip():
+            raise document.error("'per-file-ignores': a glob must be a non-empty string", where, key=True, cls=ConfigError)
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            raise document.error(
+                f"'per-file-ignores': {glob!r} must map to a non-empty list of rule names", where, cls=ConfigError
+            )
+        per_file.append((glob, tuple(names)))
+    severity = []
+    for name, level in values["severity"].items():
+        if level not in SEVERITIES:
+            raise document.error(
+                f"'severity': {name!r} must be one of: {', '.join(SEVERITIES)} (got {level!r})",
+                ("severity", name),
+                cls=ConfigError,
+            )
+        severity.append((name, level))
+    return Config(
+        root=root,
+        source=path,
+        select=tuple(values["select"]) if values["select"] is not None else None,
+        ignore=tuple(values["ignore"]),
+        rule_folders=tuple(os.path.join(root, folder) for folder in values["rules"]),
+        include=tuple(values["include"]) if values["include"] is not None else None,
+        exclude=tuple(values["exclude"]),
+        per_file_ignores=tuple(per_file),
+        severity=tuple(severity),
+        fail_on=values["fail-on"],
+        baseline=os.path.join(root, values["baseline"]) if values["baseline"] is not None else None,
+        _document=document,
+    )

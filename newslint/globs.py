@@ -1,0 +1,81 @@
+"""Glob patterns from a config file (include, exclude, per-file-ignores), gitignore-style.
+
+Patterns are matched against a path relative to the config file's folder, with "/" separators:
+
+- a pattern without "/" matches a file name or any folder name on the path (`*.md`, `drafts`);
+- a pattern with "/" is anchored at the config folder (`wire/*.txt`, `archive/**/old-*.md`);
+- `*` and `?` never cross a "/", `**` spans any number of folders, `[abc]` is a character class;
+- a pattern that matches a folder matches everything under it (`archive` or `archive/`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Iterable
+
+
+def translate(pattern: str) -> str:
+    """The regular expression (without anchors) for one glob pattern."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[":
+            end = pattern.find("]", i + 2 if pattern.startswith(("[!", "[^"), i) else i + 1)
+            if end == -1:  # no closing bracket: a literal "["
+                out.append(re.escape(c))
+                i += 1
+                continue
+            body = pattern[i + 1 : end]
+            if body[:1] in ("!", "^"):
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return "".join(out)
+
+
+class GlobSet:
+    """Some glob patterns; `match(relative_path)` says whether any of them matches."""
+
+    def __init__(self, patterns: Iterable[str]):
+        self.patterns = tuple(patterns)
+        anchored, names = [], []
+        for pattern in self.patterns:
+            body = pattern.strip().rstrip("/")
+            body = body[2:] if body.startswith("./") else body.lstrip("/")
+            (anchored if "/" in body else names).append(translate(body))
+        self._anchored = re.compile("(?:" + "|".join(anchored) + r")\Z") if anchored else None
+        self._names = re.compile("(?:" + "|".join(names) + r")\Z") if names else None
+
+    def __bool__(self) -> bool:
+        return bool(self.patterns)
+
+    def match(self, relative_path: str) -> bool:
+        parts = [p for p in relative_path.replace(os.sep, "/").split("/") if p not in ("", ".")]
+        if self._names is not None and any(self._names.match(part) for part in parts):
+            return True
+        if self._anchored is not None:
+            # The path itself or any folder above it.
+            return any(self._anchored.match("/".join(parts[:end])) for end in range(len(parts), 0, -1))
+        return False
+
+
+def relative_to(path: str, root: str) -> str:
+    """`path` relative to the folder `root`, with "/" separators (may start with "../")."""
+    return os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")

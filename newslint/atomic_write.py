@@ -17,20 +17,27 @@ import tempfile
 TEMP_SUFFIX = ".newslint-tmp"
 
 
-def write_atomic(path: str, data: bytes) -> None:
+def write_atomic(path: str, data: bytes, create: bool = False) -> None:
     """Replace the contents of the existing file `path` with `data`, atomically.
 
     A symbolic link is followed: the file it points to is replaced and the link stays a link.
-    Raise OSError (with the original intact) when the write cannot be completed, or when the
-    file is read-only.
+    With `create`, a missing file is created, with the mode a new file gets under the umask
+    (a baseline file; articles are never created). Raise OSError (with the original intact)
+    when the write cannot be completed, or when the file is read-only.
     """
     target = os.path.realpath(path)
     folder, name = os.path.split(target)
-    mode = stat.S_IMODE(os.stat(target).st_mode)
-    # A rename would replace a read-only file as easily as any other; writing it in place would
-    # fail, and so does this.
-    if not os.access(target, os.W_OK):
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        if not create:
+            raise
+        mode = _new_file_mode()
+    else:
+        # A rename would replace a read-only file as easily as any other; writing it in place
+        # would fail, and so does this.
+        if not os.access(target, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
     fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -44,6 +51,12 @@ def write_atomic(path: str, data: bytes) -> None:
             os.unlink(temp)
         raise
     _fsync_folder(folder)
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)  # the only way to read the umask is to set it
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _fsync_folder(folder: str) -> None:

@@ -11,7 +11,6 @@ so the file works from any current folder and on any system.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -19,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from newslint.atomic_write import write_atomic
 from newslint.errors import NewslintError
 from newslint.globs import relative_to
 from newslint.violations import Violation
@@ -120,32 +120,10 @@ class Baseline:
 
     def write(self) -> None:
         """Write atomically: a reader never sees half a file, and a failed write leaves the old one."""
-        import tempfile  # here, not at the top: it costs start-up time and most runs never write
-
-        folder = os.path.dirname(os.path.abspath(self.path))
         try:
-            fd, temporary = tempfile.mkstemp(dir=folder, prefix=".newslint-baseline-", suffix=".tmp")
+            write_atomic(self.path, self.dumps().encode("utf-8"), create=True)
         except OSError as exc:
             raise BaselineError(f"cannot write baseline file: {exc.strerror or exc}", self.path) from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(self.dumps())
-            os.chmod(temporary, _new_file_mode(self.path))  # mkstemp makes it private (0600)
-            os.replace(temporary, self.path)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise BaselineError(f"cannot write baseline file: {exc.strerror or exc}", self.path) from None
-
-
-def _new_file_mode(path: str) -> int:
-    """The mode of the file being replaced, or what a new file gets under the current umask."""
-    try:
-        return os.stat(path).st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def load_or_empty(path: str) -> Baseline:

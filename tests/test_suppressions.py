@@ -110,3 +110,21 @@ def test_comments_inside_code_blocks_are_examples_not_directives(tmp_path, capsy
     text = "Story.\n\n```\n<!-- newslint: disable-file -->\n```\n\nAdvertisement\n"
     code, payload = check_json(capsys, write(tmp_path, "a.md", text))
     assert rules_and_lines(payload) == [("advertisement", 7)]
+
+
+def test_fix_leaves_suppressed_text_and_deletes_unused_comments(tmp_path, capsys):
+    text = (
+        "Story.\n"
+        "<!-- newslint: disable-next-line site-footer -->\n"
+        f"{FOOTER}\n"
+        "<!-- newslint: disable-next-line advertisement -->\n"
+        "More story.\n"
+    )
+    article = write(tmp_path, "a.md", text)
+    code, payload = check_json(capsys, "--fix", article)
+    with open(article, encoding="utf-8") as handle:
+        fixed = handle.read()
+    # The footer is content here (suppressed): kept, and its comment with it; the comment that
+    # suppressed nothing is gone.
+    assert fixed == f"Story.\n<!-- newslint: disable-next-line site-footer -->\n{FOOTER}\nMore story.\n"
+    assert payload["violations"] == [] and payload["summary"]["fixed"] == 1 and code == 0

@@ -32,6 +32,10 @@ GRAM = 3
 MAX_POSTING = 64
 # Only the earlier units sharing the most 3-grams are scored.
 MAX_CANDIDATES = 8
+# Units longer than this (normalised characters; a long paragraph has 2,000) are only compared
+# exactly. Fuzzy scoring costs about len(a) * len(b) / 64 steps, and the 3-grams of a
+# megabyte-long line fill hundreds of megabytes: one huge line must not stall the run.
+MAX_FUZZY_LENGTH = 20_000
 
 
 def normalise(text: str) -> str:
@@ -101,7 +105,7 @@ class DuplicateCheck(Check):
                 matches[i] = (earlier, 100.0, True)
                 continue
             first_seen[unit.norm] = i
-            if not self.fuzzy:
+            if not self.fuzzy or len(unit.norm) > MAX_FUZZY_LENGTH:
                 continue
             words = unit.norm.split()
             grams = {tuple(words[k : k + GRAM]) for k in range(max(1, len(words) - GRAM + 1))}

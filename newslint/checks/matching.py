@@ -8,13 +8,13 @@ may be. RE2 runs in linear time, so no rule can hang a run by backtracking.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import re2
 
 from newslint.checks.base import Check
 from newslint.checks.options import Option
-from newslint.document import Document
+from newslint.document import Document, Line
 from newslint.violations import Finding, Span
 
 POSITION_FIELDS = {
@@ -37,6 +37,12 @@ SCOPE_OPTIONS = {
         check=lambda patterns: regex_problem(patterns),
     ),
 }
+
+# A rule reports at most this many problems on one line: past that the line is junk whatever the
+# count, and the cap bounds RE2's work. A search may read to the end of the line before it
+# settles on a match (`x*y|x` on a long run of x's), so finding every match on a line costs up
+# to (matches on the line) x (its length): with the cap that stays linear in the file's size.
+MAX_FINDINGS_PER_LINE = 100
 
 # RE2 needs room for big phrase alternations; 64 MB is far beyond any sane rule.
 _MAX_MEM = 64 << 20
@@ -82,33 +88,110 @@ class LineMatchCheck(Check):
         self.unless = compile_re2(alternation(unless), options["ignore_case"]) if unless else None
 
     def run(self, document: Document) -> Iterable[Finding]:
-        text = document.scan_text
-        position = self.options["position"]
-        max_length = self.options["max_length"]
-        min_length = self.options["min_length"]
-        for match in self.regex.finditer(text):
+        facts: _LineFacts | None = None
+        eligible = False
+        for line, start, end, text in self._matches(document):
+            if not line.checked:
+                continue
+            if facts is None or facts.line is not line:
+                # Matches come in line order: work out what depends on the line once.
+                facts = _LineFacts(line)
+                eligible = self._eligible(document, facts)
+            if not eligible:
+                continue
+            yield Finding(
+                span=Span(line.number, start + 1, line.number, end + 1),
+                text=text,
+                fix_range=_fix_range(document, facts, start, end),
+            )
+
+    def _matches(self, document: Document) -> Iterator[tuple[Line, int, int, str]]:
+        """Each non-empty match as (line, start, end, text), columns 0-based, at most
+        MAX_FINDINGS_PER_LINE per line.
+
+        One scan over the whole document serves every ordinary file. Once a line reaches the
+        cap, that scan stops and the lines after it are searched one by one, each up to the cap.
+        """
+        current, found = 0, 0
+        for match in self.regex.finditer(document.scan_text):
             start, end = match.span()
             if start == end:
                 continue  # an empty match flags nothing
-            line_number, column = document.locate(start)
-            line = document.lines[line_number - 1]
+            number, column = document.locate(start)
+            found = found + 1 if number == current else 1
+            current = number
+            line = document.lines[number - 1]
+            yield line, column - 1, column - 1 + end - start, match.group(0)
+            if found == MAX_FINDINGS_PER_LINE:
+                break
+        else:
+            return
+        for line in document.lines[current:]:
             if not line.checked:
                 continue
-            stripped = line.text.strip()
-            if max_length is not None and len(stripped) > max_length:
-                continue
-            if min_length is not None and len(stripped) < min_length:
-                continue
-            if position and not _in_position(document, line_number, position):
-                continue
-            if self.unless is not None and self.unless.search(line.text):
-                continue
-            end_column = column + (end - start)
-            yield Finding(
-                span=Span(line_number, column, line_number, end_column),
-                text=match.group(0),
-                fix_range=_fix_range(document, line_number, column, end_column),
-            )
+            found = 0
+            for match in self.regex.finditer(line.text):
+                start, end = match.span()
+                if start == end:
+                    continue
+                yield line, start, end, match.group(0)
+                found += 1
+                if found == MAX_FINDINGS_PER_LINE:
+                    break
+
+    def _eligible(self, document: Document, facts: "_LineFacts") -> bool:
+        """Whether the rule's length, position and `unless` constraints let it flag this line."""
+        max_length = self.options["max_length"]
+        min_length = self.options["min_length"]
+        position = self.options["position"]
+        if max_length is not None and facts.stripped_length > max_length:
+            return False
+        if min_length is not None and facts.stripped_length < min_length:
+            return False
+        if position and not _in_position(document, facts.line.number, position):
+            return False
+        return self.unless is None or not self.unless.search(facts.line.text)
+
+
+class _LineFacts:
+    """Where a line's text starts and ends bar spaces, and the runs of spaces next to matches,
+    each worked out once per line: a huge line with many matches must cost linear time."""
+
+    def __init__(self, line: Line):
+        self.line = line
+        text = line.text
+        self.lead = len(text) - len(text.lstrip())  # index of the first non-space character
+        self.content_end = len(text.rstrip())  # one past the last non-space character
+        self._run = (0, 0)  # the last run of spaces found; matches come in order, so it is reused
+
+    @property
+    def stripped_length(self) -> int:
+        return max(0, self.content_end - self.lead)
+
+    def spaces_after(self, index: int) -> int:
+        """Where the run of whitespace starting at `index` ends (`index` if there is none)."""
+        return self._space_run(index)[1] if self._is_space(index) else index
+
+    def spaces_before(self, index: int) -> int:
+        """Where the run of whitespace ending at `index` starts (`index` if there is none)."""
+        return self._space_run(index - 1)[0] if self._is_space(index - 1) else index
+
+    def _is_space(self, index: int) -> bool:
+        return 0 <= index < len(self.line.text) and self.line.text[index].isspace()
+
+    def _space_run(self, index: int) -> tuple[int, int]:
+        """(start, end) of the run of whitespace holding text[index], a space."""
+        start, end = self._run
+        if start <= index < end:
+            return self._run
+        text = self.line.text
+        start, end = index, index + 1
+        while start > 0 and text[start - 1].isspace():
+            start -= 1
+        while end < len(text) and text[end].isspace():
+            end += 1
+        self._run = (start, end)
+        return self._run
 
 
 def _in_position(document: Document, line_number: int, position: dict) -> bool:
@@ -123,22 +206,22 @@ def _in_position(document: Document, line_number: int, position: dict) -> bool:
     return False
 
 
-def _fix_range(document: Document, line_number: int, column: int, end_column: int) -> tuple[int, int]:
-    """Delete the whole line when the match is all of it (bar spaces); else only the match.
+def _fix_range(document: Document, facts: _LineFacts, start: int, end: int) -> tuple[int, int]:
+    """Delete the whole line when the match (columns start..end, 0-based) is all of it bar
+    spaces; else only the match.
 
     When only part of a line goes, the spaces on one side of it go too, so "a JUNK b" becomes
     "a b" rather than "a  b".
     """
-    line = document.lines[line_number - 1]
-    before, after = line.text[: column - 1], line.text[end_column - 1 :]
-    if not before.strip() and not after.strip():
-        return document.line_range(line_number, line_number)
-    start = line.offset + column - 1
-    end = line.offset + end_column - 1
-    if after[:1].isspace() or not after:
-        end += len(after) - len(after.lstrip())
-        if not after.strip():
-            start -= len(before) - len(before.rstrip())
-    elif before[-1:].isspace():
-        start -= len(before) - len(before.rstrip())
-    return start, end
+    line = facts.line
+    blank_before = start <= facts.lead
+    blank_after = end >= facts.content_end
+    if blank_before and blank_after:
+        return document.line_range(line.number, line.number)
+    if end == len(line.text) or line.text[end].isspace():
+        end = facts.spaces_after(end)
+        if blank_after:
+            start = facts.spaces_before(start)
+    else:
+        start = facts.spaces_before(start)
+    return line.offset + start, line.offset + end

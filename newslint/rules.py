@@ -147,7 +147,7 @@ def parse_rule(text: str, source: str, name: str) -> Rule:
     kind = data.get("check")
     if kind is None:
         raise doc.error("missing required key 'check'", cls=RuleError)
-    if kind not in CHECKS:
+    if not isinstance(kind, str) or kind not in CHECKS:
         raise doc.error(
             f"unknown check kind {kind!r} (known: {', '.join(sorted(CHECKS))})", ("check",), cls=RuleError
         )
@@ -179,10 +179,17 @@ def parse_rule(text: str, source: str, name: str) -> Rule:
 def _check_message(message: str, check_class: type[Check], doc: YamlDocument) -> None:
     allowed = {"match", *check_class.MESSAGE_FIELDS}
     try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(message) if f is not None]
+        fields = [(f, spec, conversion) for _, f, spec, conversion in string.Formatter().parse(message) if f is not None]
     except ValueError as exc:
         raise doc.error(f"bad message template: {exc} (write {{{{ and }}}} for literal braces)", ("message",), cls=RuleError) from None
-    for name in fields:
+    for name, spec, conversion in fields:
+        if spec or conversion:
+            # {match:>999999999} would build a huge string per problem, {match!z} fail on the first.
+            raise doc.error(
+                f"message field {{{name}}} has a format spec or conversion; write plain {{{name}}}",
+                ("message",),
+                cls=RuleError,
+            )
         if name not in allowed:
             raise doc.error(
                 f"unknown message field {{{name}}} (this check offers: {', '.join('{' + a + '}' for a in sorted(allowed))})",

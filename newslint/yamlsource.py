@@ -24,6 +24,10 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 Path = tuple  # a key path such as ("examples", 0, "text")
 
+# Rule files and configs nest a few levels; refusing deeper nesting keeps the recursive
+# conversion below far from Python's recursion limit (libyaml itself accepts 1,000 levels).
+MAX_DEPTH = 32
+
 
 @dataclass
 class YamlDocument:
@@ -81,6 +85,9 @@ def _build(node, path: Path, doc: YamlDocument, loader, seen: set[int], error_cl
         line, column = _mark(node)
         raise error_cls("YAML anchors and aliases are not allowed", doc.source, line, column)
     seen.add(id(node))
+    if len(path) > MAX_DEPTH:
+        line, column = _mark(node)
+        raise error_cls(f"YAML nested too deeply (more than {MAX_DEPTH} levels)", doc.source, line, column)
     doc.value_marks[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}

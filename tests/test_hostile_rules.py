@@ -1,0 +1,152 @@
+"""Bad rule files stop the run with exit code 2 and one line naming the file, line and column;
+no rule can hang a run, whatever its YAML or its regular expressions."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from newslint import rules
+from newslint.cli import main
+
+PATTERN_RULE = textwrap.dedent(
+    """\
+    check: pattern
+    category: other
+    message: "Matched {match}"
+    doc: {what: A test pattern., why: To test it.}
+    patterns: [PATTERN]
+    examples:
+      - text: "nothing\\n"
+        expect: []
+    """
+)
+
+
+def pattern_rule(pattern: str) -> str:
+    return PATTERN_RULE.replace("PATTERN", f"'{pattern}'")
+
+
+def run_with_rule(tmp_path: Path, capsys, rule_text: str | bytes, article: str = "Some text.\n"):
+    pack = tmp_path / "rules"
+    pack.mkdir(exist_ok=True)
+    rule_file = pack / "my-rule.yaml"
+    if isinstance(rule_text, bytes):
+        rule_file.write_bytes(rule_text)
+    else:
+        rule_file.write_text(rule_text)
+    (tmp_path / "a.txt").write_text(article)
+    code = main(["check", "--rules", str(pack), str(tmp_path / "a.txt")])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err.splitlines(), rule_file
+
+
+BILLION_LAUGHS = textwrap.dedent(
+    """\
+    a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+    d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+    e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+    f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+    g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+    h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+    i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+    """
+)
+
+
+@pytest.mark.parametrize(
+    "rule_text, where, message",
+    [
+        ("check: phrase\nphrases: [a\n", "3:1", "invalid YAML: did not find expected ',' or ']'"),
+        (BILLION_LAUGHS, "1:4", "YAML anchors and aliases are not allowed"),
+        ("check: phrase\nphrases: " + "[" * 200 + "]" * 200 + "\n", "2:42", "YAML nested too deeply (more than 32 levels)"),
+        ("check: phrase\nphrases: " + "[" * 5000 + "]" * 5000 + "\n", "2:1009", "invalid YAML: exceeded maximum nesting depth"),
+        (pattern_rule("x").replace("check: pattern", "check: [pattern]"), "1:8", "unknown check kind ['pattern'] (known: duplicate, pattern, phrase)"),
+        (pattern_rule("x").replace("check: pattern", "check: regex"), "1:8", "unknown check kind 'regex' (known: duplicate, pattern, phrase)"),
+        (pattern_rule("x").replace("category: other", "category: 7"), "2:11", "'category' must be a string, not 7"),
+        (pattern_rule("x").replace("patterns: ['x']", "patterns: {x: 1}"), "5:11", "'patterns' must be a list of strings, not {'x': 1}"),
+        (pattern_rule("x") + "colour: red\n", "9:1", "unknown key 'colour' (expected one of: category, check, doc, enabled, fix, ignore_case, max_length, message, min_length, patterns, position, severity, unless)"),
+        (pattern_rule("x") + "ignore_case: yes please\n", "9:14", "'ignore_case' must be true or false, not 'yes please'"),
+        (pattern_rule("(unclosed"), "5:11", "'patterns': invalid regular expression: missing ): (unclosed in '(unclosed'"),
+        (pattern_rule(r"(\w+)\1"), "5:11", "'patterns': invalid regular expression: invalid escape sequence: \\1 in '(\\\\w+)\\\\1'"),
+        (
+            pattern_rule("x").replace("Matched {match}", "Matched {match:>999999999}"),
+            "3:10",
+            "message field {match} has a format spec or conversion; write plain {match}",
+        ),
+        (
+            "check: !!python/object/apply:os.system [echo hacked]\n",
+            "1:8",
+            "unknown check kind ['echo hacked'] (known: duplicate, pattern, phrase)",
+        ),
+        (b"check: phrase\nmessage: caf\xe9\n", None, "rule file is not valid UTF-8 (byte 26)"),
+    ],
+    ids=[
+        "invalid-yaml", "billion-laughs", "deep-nesting", "deeper-than-libyaml", "kind-not-a-string",
+        "unknown-kind", "wrong-type", "list-expected", "unknown-key", "not-a-bool", "regex-does-not-compile",
+        "backreference", "format-spec", "python-tag", "not-utf8",
+    ],
+)
+def test_a_bad_rule_file_gets_one_line_naming_where(tmp_path, capsys, rule_text, where, message):
+    code, out, err, rule_file = run_with_rule(tmp_path, capsys, rule_text)
+    assert code == 2
+    assert out == ""
+    prefix = f"{rule_file}:{where}" if where else f"{rule_file}"
+    assert err == [f"newslint: error: {prefix}: {message}"]
+
+
+def test_a_50_mb_rule_file_is_refused_unread(tmp_path, capsys):
+    pack = tmp_path / "rules"
+    pack.mkdir()
+    huge = pack / "huge-rule.yaml"
+    with huge.open("wb") as handle:  # sparse: 50 MB on paper, nothing on disk
+        handle.truncate(50 << 20)
+    code = main(["check", "--rules", str(pack), str(huge)])
+    assert code == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"newslint: error: {huge}: rule file is too large (52428800 bytes; the limit is {rules.MAX_RULE_FILE_BYTES})"
+    ]
+
+
+def run_pattern_in_subprocess(tmp_path: Path, pattern: str, article: str) -> subprocess.CompletedProcess:
+    """Run newslint with one pattern rule in a child process: a pattern that hung would fail
+    the test at the timeout instead of hanging the suite."""
+    pack = tmp_path / "rules"
+    pack.mkdir()
+    (pack / "my-rule.yaml").write_text(pattern_rule(pattern))
+    (tmp_path / "a.txt").write_text(article)
+    return subprocess.run(
+        [sys.executable, "-m", "newslint", "check", "--select", "my-rule", "--rules", str(pack), str(tmp_path / "a.txt")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_catastrophic_backtracking_pattern_runs_in_linear_time(tmp_path):
+    # (a+)+$ takes Python's backtracking `re` about 2**n steps on "aaa...!"; RE2 reads it once.
+    result = run_pattern_in_subprocess(tmp_path, "(a+)+$", "a" * 100_000 + "!\n" + "a" * 50 + "\n")
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines() == [
+        f"{tmp_path / 'a.txt'}:2:1: error my-rule Matched \"{'a' * 40} ...\"",
+        "Found 1 problem in 1 file.",
+    ]
+
+
+def test_a_pattern_that_rereads_its_line_for_every_match_stays_bounded(tmp_path):
+    # Each search for `x*y|x` reads to the end of the run of x's before it settles on one x,
+    # so a 1 MB line would take a million million steps; a rule reports at most 100 problems
+    # on a line, which bounds the work.
+    result = run_pattern_in_subprocess(tmp_path, "x*y|x", "x" * 1_000_000 + "\nxx\n")
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 100 + 2 + 1
+    assert lines[99].startswith(f"{tmp_path / 'a.txt'}:1:100: error my-rule")
+    assert lines[100].startswith(f"{tmp_path / 'a.txt'}:2:1: error my-rule")
+    assert lines[-1] == "Found 102 problems in 1 file."

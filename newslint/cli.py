@@ -5,14 +5,17 @@ The only module that prints. Exit codes:
   1  problems found
   2  bad usage, a bad config or rule file, or a file that could not be checked
   3  an internal error (a bug in newslint: please report it)
-  130  interrupted (Ctrl-C)
+  130  interrupted (Ctrl-C, SIGINT)
+  143  terminated (SIGTERM)
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from typing import Sequence
 
 from newslint import __version__
@@ -20,7 +23,7 @@ from newslint.baseline import Baseline, load_or_empty
 from newslint.config import Plan, load_config
 from newslint.discovery import discover
 from newslint.errors import NewslintError, UsageError
-from newslint.formats import FORMATTERS, STATISTICS_FORMATTERS, Report, Summary, diff_summary_line
+from newslint.formats import FORMATTERS, STATISTICS_FORMATTERS, Report, Summary, diff_summary_line, printable
 from newslint.rules import SEVERITIES, load_rules
 from newslint.runner import FixMode, RunResult, check_files
 from newslint.violations import Violation
@@ -30,6 +33,20 @@ EXIT_PROBLEMS = 1
 EXIT_ERROR = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+class Terminated(BaseException):
+    """Raised by the SIGTERM handler so a run stops as cleanly as on Ctrl-C."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated
+
+
+def _error(message: str) -> None:
+    """Print one line to stderr; paths and messages may hold control characters."""
+    print(printable(message), file=sys.stderr)
 
 
 def _names(values: list[str] | None) -> list[str]:
@@ -134,10 +151,10 @@ def run_check(args: argparse.Namespace) -> int:
 
     files, missing = discover(args.paths or ["."], plan.config.file_filter())
     for problem in missing:
-        print(f"newslint: {problem.path}: {problem.reason}", file=sys.stderr)
+        _error(f"newslint: {problem.path}: {problem.reason}")
     result = check_files(files, plan, fix_mode)
     for error in result.errors:
-        print(f"newslint: {error.path}: {error.message}", file=sys.stderr)
+        _error(f"newslint: {error.path}: {error.message}")
     file_errors = len(result.errors) + len(missing)
     if args.update_baseline:
         _record_baseline(baseline, result)
@@ -167,10 +184,9 @@ def run_check(args: argparse.Namespace) -> int:
 def _record_baseline(baseline: Baseline, result: RunResult) -> None:
     updated = baseline.updated(result.violations, result.checked)
     updated.write()
-    print(
+    _error(
         f"newslint: recorded {len(result.violations)} problems in {baseline.path} "
-        f"({sum(updated.counts.values())} in all)",
-        file=sys.stderr,
+        f"({sum(updated.counts.values())} in all)"
     )
 
 
@@ -179,10 +195,9 @@ def _without_baselined(baseline: Baseline, result: RunResult) -> tuple[list[Viol
     match = baseline.filter(result.violations, result.checked)
     if match.stale:
         entries = "entry matches" if match.stale == 1 else "entries match"
-        print(
+        _error(
             f"newslint: {match.stale} baseline {entries} no problem any more "
-            f"(fixed? --update-baseline drops them from {baseline.path})",
-            file=sys.stderr,
+            f"(fixed? --update-baseline drops them from {baseline.path})"
         )
     return match.new, match.known
 
@@ -214,6 +229,23 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A CI runner cancelling a job sends SIGTERM: stop as on Ctrl-C, with a message and a code.
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous_sigterm = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
+    try:
+        return _main(argv)
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous_sigterm)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A console that cannot show a character must not turn a report into a crash. This also
+        # writes the bytes of a file name that is not UTF-8 (lone surrogates) as \udcXX, which
+        # JSON output decodes back to the exact name.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -221,11 +253,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check(args)
         return run_rules(args)
     except NewslintError as exc:
-        print(f"newslint: error: {exc}", file=sys.stderr)
+        _error(f"newslint: error: {exc}")
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("newslint: interrupted", file=sys.stderr)
+        _error("newslint: interrupted")
         return EXIT_INTERRUPTED
+    except Terminated:
+        _error("newslint: terminated")
+        return EXIT_TERMINATED
     except BrokenPipeError:
         # The reader went away (newslint check | head): not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -234,9 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so in one line, with the traceback only on request
         if os.environ.get("NEWSLINT_DEBUG"):
             raise
-        print(
+        _error(
             f"newslint: internal error: {type(exc).__name__}: {exc} "
-            "(a bug in newslint; set NEWSLINT_DEBUG=1 for the traceback and please report it)",
-            file=sys.stderr,
+            "(a bug in newslint; set NEWSLINT_DEBUG=1 for the traceback and please report it)"
         )
         return EXIT_INTERNAL

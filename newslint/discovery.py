@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from newslint.globs import GlobSet, relative_to
 
@@ -53,18 +54,28 @@ def discover(paths: list[str], file_filter: FileFilter | None = None) -> tuple[l
     problems: list[MissingPath] = []
     seen: set[str] = set()
 
-    def add(path: str) -> None:
+    def first_time(path: str) -> bool:
         key = os.path.normpath(path)
-        if key not in seen:
-            seen.add(key)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    def add(path: str) -> None:
+        if first_time(path):
             found.append(path)
 
     for given in paths:
-        path = Path(given)
-        if path.exists() and selector.excluded(given):
+        try:
+            is_dir = stat.S_ISDIR(os.stat(given).st_mode)
+        except OSError as exc:
+            if first_time(given):
+                problems.append(MissingPath(given, _stat_problem(given, exc)))
             continue
-        if path.is_dir():
-            for root, dirs, files in os.walk(path, onerror=lambda e: problems.append(MissingPath(e.filename or given, e.strerror or str(e)))):
+        if selector.excluded(given):
+            continue
+        if is_dir:
+            for root, dirs, files in os.walk(given, onerror=lambda e: problems.append(MissingPath(e.filename or given, e.strerror or str(e)))):
                 dirs[:] = sorted(
                     d for d in dirs if not d.startswith(".") and not selector.excluded(os.path.join(root, d))
                 )
@@ -72,10 +83,14 @@ def discover(paths: list[str], file_filter: FileFilter | None = None) -> tuple[l
                     file_path = os.path.join(root, name)
                     if not name.startswith(".") and selector.included(file_path) and not selector.excluded(file_path):
                         add(file_path)
-        elif path.exists():
-            add(given)
-        elif path.is_symlink():
-            problems.append(MissingPath(given, "broken symbolic link"))
         else:
-            problems.append(MissingPath(given, "no such file or folder"))
+            add(given)
     return found, problems
+
+
+def _stat_problem(path: str, exc: OSError) -> str:
+    if exc.errno == errno.ENOENT:
+        return "broken symbolic link" if os.path.islink(path) else "no such file or folder"
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    return exc.strerror or str(exc)

@@ -14,6 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 BOM = "\ufeff"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-32 LE starts with the UTF-16 LE one
 
 # Markdown structure that starts a paragraph of its own even without a blank line before it.
 _BLOCK_START = re.compile(r"^\s{0,3}(?:#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|>)")
@@ -123,20 +124,30 @@ class Document:
 
 
 def decode(data: bytes) -> tuple[str, bool]:
-    """Decode UTF-8 (with or without a BOM). Raise DecodeError naming the first bad byte."""
+    """Decode UTF-8 (with or without a BOM). Raise DecodeError naming the first bad byte.
+
+    Text that is not UTF-8 is refused rather than decoded with replacement characters: its
+    positions and any fix written back would not match the bytes on disk.
+    """
+    if data.startswith(_UTF16_BOMS):
+        raise DecodeError("UTF-16 or UTF-32 text (newslint reads UTF-8 only)", offset=0)
     bom = data.startswith(b"\xef\xbb\xbf")
-    body = data[3:] if bom else data
-    if b"\x00" in body[:8192]:
-        raise DecodeError("binary file (contains NUL bytes)", offset=body.index(b"\x00"))
+    start = 3 if bom else 0
+    nul = data.find(b"\x00", start)
+    if nul != -1:
+        raise DecodeError(f"binary file (NUL byte at byte offset {nul})", offset=nul)
     try:
-        return body.decode("utf-8"), bom
+        return data[start:].decode("utf-8"), bom
     except UnicodeDecodeError as exc:
-        before = body[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        offset = start + exc.start
+        before = data[start:offset]
+        # Lines end at LF, CRLF or a lone CR, as in the Document; columns count characters.
+        line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+        line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+        column = len(before[line_start:].decode("utf-8")) + 1
         raise DecodeError(
-            f"not valid UTF-8: byte 0x{body[exc.start]:02x} at line {line}, column {column}",
-            offset=exc.start + (3 if bom else 0),
+            f"not valid UTF-8: byte 0x{data[offset]:02x} at line {line}, column {column} (byte offset {offset})",
+            offset=offset,
             line=line,
             column=column,
         ) from None

@@ -20,6 +20,28 @@ JSON_VERSION = 1
 INFORMATION_URI = "https://github.com/newslint/newslint"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
+# What would break "one line per problem" or drive a terminal: C0 and C1 control characters,
+# DEL, the Unicode line and paragraph separators, and lone surrogates (Python's stand-ins for
+# the bytes of a file name that is not UTF-8).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """`text` on one line and safe to print: control characters escaped (\\n, \\x1b, ...) and
+    the undecodable bytes of a file name written as \\xNN."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's "surrogateescape" form of byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -79,7 +101,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def text_line(v: Violation) -> str:
-    return f"{v.path}:{v.line}:{v.column}: {v.severity} {v.rule} {v.message}"
+    return f"{printable(v.path)}:{v.line}:{v.column}: {v.severity} {v.rule} {printable(v.message)}"
 
 
 def summary_line(summary: Summary) -> str:

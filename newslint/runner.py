@@ -6,6 +6,8 @@ The only module that reads articles; it writes them only through atomic_write.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 
 from newslint import document as documents
@@ -13,9 +15,18 @@ from newslint import suppressions
 from newslint.atomic_write import write_atomic
 from newslint.config import Plan
 from newslint.document import Document
+from newslint.errors import UsageError
 from newslint.fix import FindProblems, fix_document, unified_diff
 from newslint.linter import lint
 from newslint.violations import Violation
+
+
+# Articles larger than this are skipped with a message rather than read: a document takes
+# about ten times its size in memory, and no article is this long (the corpus's largest file
+# is 50 KB). A single line this long is still checked in linear time.
+DEFAULT_MAX_FILE_MB = 32
+MAX_FILE_MB_VARIABLE = "NEWSLINT_MAX_FILE_MB"
+MEGABYTE = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -55,16 +66,61 @@ class RunResult:
         return len(self.checked)
 
 
-def read_document(path: str) -> tuple[Document | None, FileError | None]:
+def read_document(path: str, max_bytes: int | None = None) -> tuple[Document | None, FileError | None]:
+    """The file's Document, or why it cannot be checked. Files over `max_bytes`
+    (default: max_file_bytes()) are skipped unread."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_article(path, max_file_bytes() if max_bytes is None else max_bytes)
     except OSError as exc:
         return None, FileError(path, f"cannot read: {exc.strerror or exc}")
+    except SkippedFile as exc:
+        return None, FileError(path, f"skipped: {exc}")
     try:
         return documents.from_bytes(data, path), None
     except documents.DecodeError as exc:
         return None, FileError(path, f"skipped: {exc}")
+
+
+class SkippedFile(Exception):
+    """A file newslint will not read: too large, or not a regular file."""
+
+
+def max_file_bytes() -> int:
+    """The size limit for articles: NEWSLINT_MAX_FILE_MB megabytes, or DEFAULT_MAX_FILE_MB."""
+    value = os.environ.get(MAX_FILE_MB_VARIABLE, "").strip()
+    if not value:
+        return DEFAULT_MAX_FILE_MB * MEGABYTE
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = -1.0
+    if not 0 < megabytes < float("inf"):
+        raise UsageError(f"{MAX_FILE_MB_VARIABLE} must be a positive number of megabytes, not {value!r}")
+    return int(megabytes * MEGABYTE)
+
+
+def read_article(path: str, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`; OSError or SkippedFile otherwise."""
+    # O_NONBLOCK so that opening a named pipe (a FIFO called x.txt in a folder) cannot wait
+    # forever for a writer; it changes nothing for regular files.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SkippedFile("not a regular file")
+        if info.st_size > max_bytes:
+            raise SkippedFile(_too_large(info.st_size, max_bytes))
+        data = handle.read(max_bytes + 1)  # + 1: the file may have grown since fstat
+    if len(data) > max_bytes:
+        raise SkippedFile(_too_large(len(data), max_bytes))
+    return data
+
+
+def _too_large(size: int, max_bytes: int) -> str:
+    return (
+        f"file too large ({size / MEGABYTE:.1f} MB; the limit is {max_bytes / MEGABYTE:g} MB, "
+        f"set {MAX_FILE_MB_VARIABLE} to change it)"
+    )
 
 
 def find_problems(plan: Plan) -> FindProblems:
@@ -80,8 +136,8 @@ def find_problems(plan: Plan) -> FindProblems:
     return find
 
 
-def check_file(path: str, plan: Plan) -> tuple[list[Violation], FileError | None]:
-    doc, error = read_document(path)
+def check_file(path: str, plan: Plan, max_bytes: int | None = None) -> tuple[list[Violation], FileError | None]:
+    doc, error = read_document(path, max_bytes)
     if doc is None:
         return [], error
     return find_problems(plan)(doc), None

@@ -1,0 +1,240 @@
+"""Bad articles: each gets one line on stderr naming the file, the run exits 2 (or 0/1 when the
+file is fine), the other files are still checked, and nothing is written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newslint import cli, document, runner
+from newslint.cli import main
+from newslint.config import Config
+from newslint.rules import load_rules
+
+AD = "Advertisement\n"  # one problem for the built-in `advertisement` rule
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file's bytes and modification time, to prove a run wrote nothing."""
+    return {
+        str(path): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+    }
+
+
+def run(args: list[str], capsys) -> tuple[int, list[str], list[str]]:
+    code = main(["check", *args])
+    captured = capsys.readouterr()
+    return code, captured.out.splitlines(), captured.err.splitlines()
+
+
+def test_bad_files_get_one_line_each_and_the_rest_are_checked(tmp_path, capsys):
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "latin1.txt").write_bytes(b"Le caf\xe9 ferme.\n")
+    (tmp_path / "utf16.txt").write_bytes("Advertisement\n".encode("utf-16"))
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.md").write_bytes(b"  \n\t\n\r\n   ")
+    (tmp_path / "good.txt").write_text(AD)
+    before = snapshot(tmp_path)
+
+    code, out, err = run([str(tmp_path)], capsys)
+
+    assert code == 2
+    assert err == [
+        f"newslint: {tmp_path / 'binary.txt'}: skipped: binary file (NUL byte at byte offset 8)",
+        f"newslint: {tmp_path / 'latin1.txt'}: skipped: not valid UTF-8: byte 0xe9 at line 1, column 7 (byte offset 6)",
+        f"newslint: {tmp_path / 'utf16.txt'}: skipped: UTF-16 or UTF-32 text (newslint reads UTF-8 only)",
+    ]
+    assert out == [
+        f'{tmp_path / "good.txt"}:1:1: error advertisement Advertisement marker left in the text: "Advertisement"',
+        "Found 1 problem in 1 file (1 fixable with --fix).",
+    ]
+    assert snapshot(tmp_path) == before
+
+
+def test_empty_and_whitespace_only_files_are_clean(tmp_path, capsys):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "spaces.txt").write_bytes(b" \t \r\n\n\r  \n")
+    (tmp_path / "bom-only.md").write_bytes(b"\xef\xbb\xbf")
+    code, out, err = run([str(tmp_path)], capsys)
+    assert (code, out, err) == (0, ["No problems found in 3 files."], [])
+
+
+def test_invalid_utf8_position_counts_lines_as_the_document_does():
+    # LF, CRLF and a lone CR each end a line; the column counts characters, not bytes.
+    with pytest.raises(document.DecodeError) as info:
+        document.from_bytes(b"one\r\ntwo\rthree\n" + "né ".encode() + b"\xff")
+    error = info.value
+    assert (error.line, error.column) == (4, 4)
+    assert str(error) == "not valid UTF-8: byte 0xff at line 4, column 4 (byte offset 19)"
+
+
+def test_a_nul_byte_anywhere_makes_a_file_binary():
+    data = b"text\n" * 5000 + b"\x00"
+    with pytest.raises(document.DecodeError, match="binary file \\(NUL byte at byte offset 25000\\)"):
+        document.from_bytes(data)
+
+
+@pytest.fixture(scope="module")
+def default_plan():
+    """What a run with no config and no flags checks: the built-in rules that are on."""
+    return Config(root=".").plan(load_rules([]))
+
+
+def test_a_file_over_the_size_limit_is_skipped_unread(tmp_path, default_plan):
+    article = tmp_path / "big.txt"
+    article.write_text(AD * 100)  # 1,400 bytes
+    violations, error = runner.check_file(str(article), default_plan, max_bytes=1400)
+    assert error is None and len(violations) == 100
+    violations, error = runner.check_file(str(article), default_plan, max_bytes=1399)
+    assert violations == []
+    assert error.message.startswith("skipped: file too large (0.0 MB; the limit is 0.00133419 MB")
+
+
+def test_the_size_limit_comes_from_the_environment(tmp_path, capsys, monkeypatch):
+    small, big = tmp_path / "small.txt", tmp_path / "big.txt"
+    small.write_text(AD)
+    big.write_text("x" * 2_000_000)
+    monkeypatch.setenv("NEWSLINT_MAX_FILE_MB", "1")
+    code, out, err = run([str(tmp_path)], capsys)
+    assert code == 2
+    assert err == [
+        f"newslint: {big}: skipped: file too large (1.9 MB; the limit is 1 MB, set NEWSLINT_MAX_FILE_MB to change it)"
+    ]
+    assert out[-1] == "Found 1 problem in 1 file (1 fixable with --fix)."
+    monkeypatch.setenv("NEWSLINT_MAX_FILE_MB", "lots")
+    code, out, err = run([str(small)], capsys)
+    assert code == 2
+    assert err == ["newslint: error: NEWSLINT_MAX_FILE_MB must be a positive number of megabytes, not 'lots'"]
+
+
+def test_the_default_size_limit_lets_a_20_mb_line_through_and_refuses_200_mb(builtin_rules):
+    assert 20 << 20 < runner.max_file_bytes() < 200 << 20
+
+
+def test_a_20_mb_single_line_is_checked(tmp_path):
+    # Run in a subprocess so that a check gone quadratic fails the test instead of hanging it.
+    article = tmp_path / "one-line.txt"
+    line = ("lorem ipsum dolor sit amet consectetur " * 520_000)[: 20 << 20]
+    article.write_text(line + "\n" + AD)
+    result = subprocess.run(
+        [sys.executable, "-m", "newslint", "check", str(article)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines()[0].startswith(f"{article}:2:1: error advertisement")
+
+
+def test_a_file_that_vanishes_mid_run_is_named_and_the_rest_are_checked(tmp_path, capsys, monkeypatch):
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(AD)
+
+    def discover_then_delete(*args):
+        found, missing = real_discover(*args)
+        (tmp_path / "b.txt").unlink()
+        return found, missing
+
+    real_discover = cli.discover
+    monkeypatch.setattr(cli, "discover", discover_then_delete)
+    code, out, err = run([str(tmp_path)], capsys)
+    assert code == 2
+    assert err == [f"newslint: {tmp_path / 'b.txt'}: cannot read: No such file or directory"]
+    assert out[-1] == "Found 2 problems in 2 files (2 fixable with --fix)."
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_file_is_named(tmp_path, capsys):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(AD)
+    secret.chmod(0)
+    code, out, err = run([str(secret)], capsys)
+    assert (code, err) == (2, [f"newslint: {secret}: cannot read: Permission denied"])
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
+def test_a_read_that_fails_midway_is_named(capsys, fixtures):
+    # /proc/self/mem opens as a regular file, then fails with EIO on read.
+    code, out, err = run(["/proc/self/mem", str(fixtures / "seed.txt")], capsys)
+    assert code == 2
+    assert err == ["newslint: /proc/self/mem: cannot read: Input/output error"]
+    assert out[-1].startswith("Found 4 problems in 1 file")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_skipped_not_waited_on(tmp_path, capsys):
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "good.txt").write_text(AD)
+    code, out, err = run([str(tmp_path)], capsys)
+    assert code == 2
+    assert err == [f"newslint: {tmp_path / 'pipe.txt'}: skipped: not a regular file"]
+    assert out[-1] == "Found 1 problem in 1 file (1 fixable with --fix)."
+
+
+def test_missing_paths_and_broken_links_are_named(tmp_path, capsys, fixtures):
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    code, out, err = run([str(tmp_path / "nope.md"), str(tmp_path / "dangling.txt"), str(fixtures / "seed.txt")], capsys)
+    assert code == 2
+    assert err == [
+        f"newslint: {tmp_path / 'nope.md'}: no such file or folder",
+        f"newslint: {tmp_path / 'dangling.txt'}: broken symbolic link",
+    ]
+    assert out[-1].startswith("Found 4 problems in 1 file")
+
+
+def test_symlink_loops_in_a_folder_end_the_walk_and_are_named(tmp_path, capsys):
+    (tmp_path / "self").symlink_to(tmp_path)  # a folder loop: not followed
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "up").symlink_to(tmp_path)
+    (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")  # a file loop
+    (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
+    (tmp_path / "sub" / "good.txt").write_text(AD)
+    code, out, err = run([str(tmp_path), str(tmp_path / "a.txt")], capsys)
+    assert code == 2
+    assert err == [
+        f"newslint: {tmp_path / 'a.txt'}: cannot read: Too many levels of symbolic links",
+        f"newslint: {tmp_path / 'b.txt'}: cannot read: Too many levels of symbolic links",
+    ]
+    assert out == [
+        f'{tmp_path / "sub" / "good.txt"}:1:1: error advertisement Advertisement marker left in the text: "Advertisement"',
+        "Found 1 problem in 1 file (1 fixable with --fix).",
+    ]
+    code, out, err = run([str(tmp_path / "a.txt")], capsys)
+    assert (code, err) == (2, [f"newslint: {tmp_path / 'a.txt'}: symbolic link loop"])
+
+
+ODD_NAMES = [b"with space.txt", b"new\nline.txt", b"tab\tand\x1b[31mescape.txt", b"latin1-caf\xe9.txt"]
+
+
+@pytest.fixture
+def odd_folder(tmp_path) -> Path:
+    for raw in ODD_NAMES:
+        try:
+            (tmp_path / os.fsdecode(raw)).write_text(AD)
+        except (OSError, UnicodeError):
+            pytest.skip(f"this file system refuses the name {raw!r}")
+    (tmp_path / os.fsdecode(b"binary\nfile.txt")).write_bytes(b"\x00")
+    return tmp_path
+
+
+def test_odd_file_names_stay_one_line_per_problem(odd_folder, capsys):
+    code, out, err = run([str(odd_folder)], capsys)
+    assert code == 2
+    assert err == [f"newslint: {odd_folder}/binary\\nfile.txt: skipped: binary file (NUL byte at byte offset 0)"]
+    shown = sorted(line.split(":1:1: ")[0] for line in out[:-1])
+    assert shown == sorted(
+        f"{odd_folder}/{name}"
+        for name in ("with space.txt", "new\\nline.txt", "tab\\tand\\x1b[31mescape.txt", "latin1-caf\\xe9.txt")
+    )
+    assert out[-1] == "Found 4 problems in 4 files (4 fixable with --fix)."
+
+
+def test_odd_file_names_round_trip_through_json(odd_folder, capsys):
+    main(["check", "--format", "json", str(odd_folder)])
+    payload = json.loads(capsys.readouterr().out)
+    names = {os.fsencode(v["path"]) for v in payload["violations"]}
+    assert names == {os.fsencode(str(odd_folder)) + b"/" + raw for raw in ODD_NAMES}

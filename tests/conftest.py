@@ -4,15 +4,18 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 from newslint.rules import load_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-# Property tests stay a few seconds by default; HYPOTHESIS_PROFILE=deep runs 20x more examples.
-settings.register_profile("default", max_examples=100, deadline=None)
-settings.register_profile("deep", max_examples=2000, deadline=None)
+# Property tests (test_fix_properties.py, the fuzz suite test_fuzz.py) stay a few seconds by
+# default; HYPOTHESIS_PROFILE=deep runs 20x more examples. Generating random rule files can be
+# slow on a loaded machine, which is no reason to fail.
+_QUIET = [HealthCheck.too_slow]
+settings.register_profile("default", max_examples=100, deadline=None, suppress_health_check=_QUIET)
+settings.register_profile("deep", max_examples=2000, deadline=None, suppress_health_check=_QUIET)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
@@ -24,3 +27,17 @@ def builtin_rules():
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file's bytes and modification time under `folder`, to prove a run wrote nothing."""
+    return {
+        str(path): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+    }
+
+
+@pytest.fixture
+def tree_snapshot():
+    return snapshot

@@ -19,29 +19,20 @@ from newslint.rules import load_rules
 AD = "Advertisement\n"  # one problem for the built-in `advertisement` rule
 
 
-def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    """Every file's bytes and modification time, to prove a run wrote nothing."""
-    return {
-        str(path): (path.read_bytes(), path.stat().st_mtime_ns)
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and not path.is_symlink()
-    }
-
-
 def run(args: list[str], capsys) -> tuple[int, list[str], list[str]]:
     code = main(["check", *args])
     captured = capsys.readouterr()
     return code, captured.out.splitlines(), captured.err.splitlines()
 
 
-def test_bad_files_get_one_line_each_and_the_rest_are_checked(tmp_path, capsys):
+def test_bad_files_get_one_line_each_and_the_rest_are_checked(tmp_path, capsys, tree_snapshot):
     (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     (tmp_path / "latin1.txt").write_bytes(b"Le caf\xe9 ferme.\n")
     (tmp_path / "utf16.txt").write_bytes("Advertisement\n".encode("utf-16"))
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "blank.md").write_bytes(b"  \n\t\n\r\n   ")
     (tmp_path / "good.txt").write_text(AD)
-    before = snapshot(tmp_path)
+    before = tree_snapshot(tmp_path)
 
     code, out, err = run([str(tmp_path)], capsys)
 
@@ -55,7 +46,7 @@ def test_bad_files_get_one_line_each_and_the_rest_are_checked(tmp_path, capsys):
         f'{tmp_path / "good.txt"}:1:1: error advertisement Advertisement marker left in the text: "Advertisement"',
         "Found 1 problem in 1 file (1 fixable with --fix).",
     ]
-    assert snapshot(tmp_path) == before
+    assert tree_snapshot(tmp_path) == before
 
 
 def test_empty_and_whitespace_only_files_are_clean(tmp_path, capsys):

@@ -103,6 +103,14 @@ def main() -> None:
             handle.truncate(200 * MB)
         run_case("200 MB file, skipped by the 32 MB limit", [str(sparse)])
 
+        short = folder / "short-lines.txt"
+        short.write_text("a\n" * 1_000_000)
+        run_case("1,000,000 one-letter lines (just under the line limit)", [str(short)])
+
+        empty = folder / "empty-lines.txt"
+        empty.write_text("\n" * 8_000_000)
+        run_case("8,000,000 empty lines, skipped by the line limit", [str(empty)])
+
         ads = folder / "ads-2mb-line.txt"
         ads.write_text("Advertisement " * 150_000 + "\n")
         run_case("2 MB line, 150k matches of one pattern", ["--select", "ads", "--rules", str(pattern_rule(folder, "ads", "Advertisement")), str(ads)])

@@ -104,11 +104,17 @@ def text_line(v: Violation) -> str:
     return f"{printable(v.path)}:{v.line}:{v.column}: {v.severity} {v.rule} {printable(v.message)}"
 
 
+def _skipped(summary: Summary) -> str:
+    # Files that could not be checked are named on stderr; the summary counts them so that a
+    # clean-looking report of a run that skipped files does not pass for a clean run.
+    return f" {_plural(summary.file_errors, 'file')} could not be checked." if summary.file_errors else ""
+
+
 def summary_line(summary: Summary) -> str:
     baselined = f"{summary.baselined} more in the baseline" if summary.baselined else ""
     if not summary.problems:
         line = f"No problems found in {_plural(summary.files_checked, 'file')}"
-        return line + (f" ({baselined})." if baselined else ".")
+        return line + (f" ({baselined})." if baselined else ".") + _skipped(summary)
     line = f"Found {_plural(summary.problems, 'problem')} in {_plural(summary.files_with_problems, 'file')}"
     extras = []
     if summary.fixed:
@@ -120,18 +126,18 @@ def summary_line(summary: Summary) -> str:
         extras.append(f"{summary.unsafe_fixable} {more} with --unsafe-fixes")
     if baselined:
         extras.append(baselined)
-    return line + (f" ({', '.join(extras)})." if extras else ".")
+    return line + (f" ({', '.join(extras)})." if extras else ".") + _skipped(summary)
 
 
 def diff_summary_line(summary: Summary) -> str:
     """The summary of a --diff run, which fixed nothing but says what --fix would do."""
     if not summary.problems:
-        return f"No problems found in {_plural(summary.files_checked, 'file')}."
+        return f"No problems found in {_plural(summary.files_checked, 'file')}.{_skipped(summary)}"
     remaining = summary.problems - summary.fixed
     return (
         f"Would fix {_plural(summary.fixed, 'problem')}; {remaining} would remain "
         f"(found {_plural(summary.problems, 'problem')} in {_plural(summary.files_with_problems, 'file')})."
-    )
+    ) + _skipped(summary)
 
 
 def format_text(report: Report) -> str:

@@ -99,10 +99,13 @@ def builtin_rules_dir() -> Path:
 
 
 def rule_files(folder: Path) -> list[Path]:
-    """Every *.yaml / *.yml file under `folder`, in a stable order."""
+    """Every *.yaml / *.yml file under `folder`, in a stable order. Broken or looping symbolic
+    links are kept, so that loading names them instead of silently dropping a rule."""
     if not folder.is_dir():
         raise RuleError("rule folder does not exist or is not a folder", str(folder))
-    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(
+        p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and (p.is_file() or p.is_symlink() and not p.exists())
+    )
 
 
 def load_rules(folders: Iterable[Path], builtin: bool = True) -> list[Rule]:

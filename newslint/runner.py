@@ -28,6 +28,10 @@ from newslint.violations import Violation
 DEFAULT_MAX_FILE_MB = 32
 MAX_FILE_MB_VARIABLE = "NEWSLINT_MAX_FILE_MB"
 MEGABYTE = 1 << 20
+# Each line costs a few hundred bytes of memory and a few microseconds whatever its length, so
+# a file of empty lines within the size limit could still take gigabytes: the limit also caps
+# the lines, at one per 32 bytes of it (a million lines for 32 MB).
+BYTES_PER_LINE_ALLOWED = 32
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ def read_document(path: str, max_bytes: int | None = None) -> tuple[Document | N
 
 
 class SkippedFile(Exception):
-    """A file newslint will not read: too large, or not a regular file."""
+    """A file newslint will not check: too large, too many lines, or not a regular file."""
 
 
 def max_file_bytes() -> int:
@@ -101,7 +105,8 @@ def max_file_bytes() -> int:
 
 
 def read_article(path: str, max_bytes: int) -> bytes:
-    """The bytes of a regular file of at most `max_bytes`; OSError or SkippedFile otherwise."""
+    """The bytes of a regular file of at most `max_bytes` and max_bytes / 32 lines; OSError or
+    SkippedFile otherwise."""
     # O_NONBLOCK so that opening a named pipe (a FIFO called x.txt in a folder) cannot wait
     # forever for a writer; it changes nothing for regular files.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -114,6 +119,13 @@ def read_article(path: str, max_bytes: int) -> bytes:
         data = handle.read(max_bytes + 1)  # + 1: the file may have grown since fstat
     if len(data) > max_bytes:
         raise SkippedFile(_too_large(len(data), max_bytes))
+    lines = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")  # as the Document counts them
+    max_lines = max_bytes // BYTES_PER_LINE_ALLOWED
+    if lines > max_lines:
+        raise SkippedFile(
+            f"too many lines ({lines:,}; the limit is {max_lines:,} for files up to {max_bytes / MEGABYTE:g} MB, "
+            f"set {MAX_FILE_MB_VARIABLE} to change it)"
+        )
     return data
 
 

@@ -44,7 +44,7 @@ def test_bad_files_get_one_line_each_and_the_rest_are_checked(tmp_path, capsys, 
     ]
     assert out == [
         f'{tmp_path / "good.txt"}:1:1: error advertisement Advertisement marker left in the text: "Advertisement"',
-        "Found 1 problem in 1 file (1 fixable with --fix).",
+        "Found 1 problem in 1 file (1 fixable with --fix). 3 files could not be checked.",
     ]
     assert tree_snapshot(tmp_path) == before
 
@@ -80,12 +80,23 @@ def default_plan():
 
 def test_a_file_over_the_size_limit_is_skipped_unread(tmp_path, default_plan):
     article = tmp_path / "big.txt"
-    article.write_text(AD * 100)  # 1,400 bytes
-    violations, error = runner.check_file(str(article), default_plan, max_bytes=1400)
-    assert error is None and len(violations) == 100
-    violations, error = runner.check_file(str(article), default_plan, max_bytes=1399)
+    article.write_text("A long line. " * 100 + "\n" + AD)  # 1,315 bytes
+    violations, error = runner.check_file(str(article), default_plan, max_bytes=1315)
+    assert error is None and len(violations) == 1
+    violations, error = runner.check_file(str(article), default_plan, max_bytes=1314)
     assert violations == []
-    assert error.message.startswith("skipped: file too large (0.0 MB; the limit is 0.00133419 MB")
+    assert error.message.startswith("skipped: file too large (0.0 MB; the limit is 0.00125313 MB")
+
+
+def test_a_file_of_too_many_short_lines_is_skipped(tmp_path, default_plan):
+    # Lines cost memory whatever their length: the limit allows one line per 32 bytes.
+    article = tmp_path / "lines.txt"
+    article.write_text("\r\n" * 99 + AD)  # 100 lines in 212 bytes
+    violations, error = runner.check_file(str(article), default_plan, max_bytes=3200)
+    assert error is None and len(violations) == 1
+    violations, error = runner.check_file(str(article), default_plan, max_bytes=3199)
+    assert violations == []
+    assert error.message.startswith("skipped: too many lines (100; the limit is 99 for files up to 0.00305")
 
 
 def test_the_size_limit_comes_from_the_environment(tmp_path, capsys, monkeypatch):
@@ -98,14 +109,15 @@ def test_the_size_limit_comes_from_the_environment(tmp_path, capsys, monkeypatch
     assert err == [
         f"newslint: {big}: skipped: file too large (1.9 MB; the limit is 1 MB, set NEWSLINT_MAX_FILE_MB to change it)"
     ]
-    assert out[-1] == "Found 1 problem in 1 file (1 fixable with --fix)."
+    assert out[-1] == "Found 1 problem in 1 file (1 fixable with --fix). 1 file could not be checked."
     monkeypatch.setenv("NEWSLINT_MAX_FILE_MB", "lots")
     code, out, err = run([str(small)], capsys)
     assert code == 2
     assert err == ["newslint: error: NEWSLINT_MAX_FILE_MB must be a positive number of megabytes, not 'lots'"]
 
 
-def test_the_default_size_limit_lets_a_20_mb_line_through_and_refuses_200_mb(builtin_rules):
+def test_the_default_size_limit_lets_a_20_mb_line_through_and_refuses_200_mb(monkeypatch):
+    monkeypatch.delenv("NEWSLINT_MAX_FILE_MB", raising=False)
     assert 20 << 20 < runner.max_file_bytes() < 200 << 20
 
 
@@ -135,7 +147,7 @@ def test_a_file_that_vanishes_mid_run_is_named_and_the_rest_are_checked(tmp_path
     code, out, err = run([str(tmp_path)], capsys)
     assert code == 2
     assert err == [f"newslint: {tmp_path / 'b.txt'}: cannot read: No such file or directory"]
-    assert out[-1] == "Found 2 problems in 2 files (2 fixable with --fix)."
+    assert out[-1] == "Found 2 problems in 2 files (2 fixable with --fix). 1 file could not be checked."
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads any file")
@@ -163,7 +175,7 @@ def test_a_named_pipe_is_skipped_not_waited_on(tmp_path, capsys):
     code, out, err = run([str(tmp_path)], capsys)
     assert code == 2
     assert err == [f"newslint: {tmp_path / 'pipe.txt'}: skipped: not a regular file"]
-    assert out[-1] == "Found 1 problem in 1 file (1 fixable with --fix)."
+    assert out[-1] == "Found 1 problem in 1 file (1 fixable with --fix). 1 file could not be checked."
 
 
 def test_missing_paths_and_broken_links_are_named(tmp_path, capsys, fixtures):
@@ -192,7 +204,7 @@ def test_symlink_loops_in_a_folder_end_the_walk_and_are_named(tmp_path, capsys):
     ]
     assert out == [
         f'{tmp_path / "sub" / "good.txt"}:1:1: error advertisement Advertisement marker left in the text: "Advertisement"',
-        "Found 1 problem in 1 file (1 fixable with --fix).",
+        "Found 1 problem in 1 file (1 fixable with --fix). 2 files could not be checked.",
     ]
     code, out, err = run([str(tmp_path / "a.txt")], capsys)
     assert (code, err) == (2, [f"newslint: {tmp_path / 'a.txt'}: symbolic link loop"])
@@ -221,7 +233,7 @@ def test_odd_file_names_stay_one_line_per_problem(odd_folder, capsys):
         f"{odd_folder}/{name}"
         for name in ("with space.txt", "new\\nline.txt", "tab\\tand\\x1b[31mescape.txt", "latin1-caf\\xe9.txt")
     )
-    assert out[-1] == "Found 4 problems in 4 files (4 fixable with --fix)."
+    assert out[-1] == "Found 4 problems in 4 files (4 fixable with --fix). 1 file could not be checked."
 
 
 def test_odd_file_names_round_trip_through_json(odd_folder, capsys):

@@ -150,3 +150,16 @@ def test_a_pattern_that_rereads_its_line_for_every_match_stays_bounded(tmp_path)
     assert lines[99].startswith(f"{tmp_path / 'a.txt'}:1:100: error my-rule")
     assert lines[100].startswith(f"{tmp_path / 'a.txt'}:2:1: error my-rule")
     assert lines[-1] == "Found 102 problems in 1 file."
+
+
+def test_a_broken_or_looping_link_in_a_rule_folder_is_named_not_skipped(tmp_path, capsys, fixtures):
+    pack = tmp_path / "rules"
+    (pack / "sub").mkdir(parents=True)
+    (pack / "sub" / "up").symlink_to(pack)  # a folder loop: the walk must still end
+    (pack / "loop-a.yaml").symlink_to(pack / "loop-b.yaml")
+    (pack / "loop-b.yaml").symlink_to(pack / "loop-a.yaml")
+    code = main(["check", "--rules", str(pack), str(fixtures / "clean.md")])
+    assert code == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"newslint: error: {pack / 'loop-a.yaml'}: cannot read rule file: Too many levels of symbolic links"
+    ]

@@ -178,11 +178,14 @@ def rule_files(draw) -> str:
     strategies = {**COMMON_VALUES, **KIND_VALUES[kind]}
     required = {"category", "message", "doc", "examples", *([] if kind == "duplicate" else [f"{kind}s"])}
     optional = draw(st.sets(st.sampled_from(sorted(set(strategies) - required))))
-    data = {"check": draw(any_value) if now_and_then(draw) else kind}
-    for key in sorted(required | optional):
+    # Half the files are valid but for chance; in the other half one key holds anything at all.
+    keys = sorted(required | optional)
+    wrong = draw(st.sampled_from(["check", *keys])) if draw(st.booleans()) else None
+    data = {"check": draw(any_value) if wrong == "check" else kind}
+    for key in keys:
         if key in required and now_and_then(draw):
             continue  # a required key left out
-        data[key] = draw(any_value) if now_and_then(draw) else draw(strategies[key])
+        data[key] = draw(any_value) if key == wrong else draw(strategies[key])
     if now_and_then(draw):
         data[draw(line_text)] = draw(any_value)  # an unknown key
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

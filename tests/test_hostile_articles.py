@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from newslint import cli, document, runner
+from newslint.linter import lint
 from newslint.cli import main
 from newslint.config import Config
 from newslint.rules import load_rules
@@ -241,3 +242,13 @@ def test_odd_file_names_round_trip_through_json(odd_folder, capsys):
     payload = json.loads(capsys.readouterr().out)
     names = {os.fsencode(v["path"]) for v in payload["violations"]}
     assert names == {os.fsencode(str(odd_folder)) + b"/" + raw for raw in ODD_NAMES}
+
+
+@pytest.mark.parametrize("words, near_repeat_found", [(1_000, True), (4_000, False)], ids=["long", "huge"])
+def test_huge_paragraphs_are_compared_for_exact_repeats_only(builtin_rules, words, near_repeat_found):
+    # Fuzzy scoring costs the product of two lengths: past 20,000 characters only exact repeats count.
+    paragraph = " ".join(f"word{i}" for i in range(words))
+    near = paragraph.replace("word17 ", "changed ")
+    doc = document.from_text(f"{paragraph}\n{paragraph}\n{near}\n")
+    found = [v.line for v in lint(doc, builtin_rules) if v.rule == "duplicate-paragraph"]
+    assert found == ([2, 3] if near_repeat_found else [2])

@@ -11,19 +11,47 @@ from pathlib import Path
 
 import pytest
 
+from newslint import document
+from newslint.config import Config
+from newslint.fix import fix_document
+from newslint.rules import load_rules
+from newslint.runner import find_problems
+
 # Prints "ready" once newslint is imported, then runs it: a signal sent after that line lands
 # in the run, not in Python's start-up.
 RUN_WHEN_READY = "import sys; from newslint.cli import main; print('ready', flush=True); sys.exit(main(sys.argv[1:]))"
 
 
-@pytest.fixture(scope="module")
-def big_folder(tmp_path_factory):
-    """About 40 MB of articles: several seconds of checking, generated in a fraction of one."""
-    folder = tmp_path_factory.mktemp("articles")
+def write_articles(parent: Path) -> Path:
+    """A folder of about 40 MB of articles in `parent`: seconds of checking, generated in a
+    fraction of one."""
+    folder = parent / "articles"
+    folder.mkdir()
     seed = (Path(__file__).parent / "fixtures" / "seed.txt").read_text()
     for i in range(300):
         (folder / f"article-{i:03d}.txt").write_text((seed.replace("Calais", f"Calais {i}") + "\n") * 30)
     return folder
+
+
+@pytest.fixture(scope="module")
+def big_folder(tmp_path_factory):
+    return write_articles(tmp_path_factory.mktemp("run"))
+
+
+def start_run(folder: Path, *args: str) -> subprocess.Popen:
+    """newslint in a child process on `folder`, once it is running (past Python's start-up).
+    It runs in the folder's parent, where no config applies and anything it might write is
+    outside the folder."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", RUN_WHEN_READY, *args, str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=folder.parent,
+    )
+    assert process.stdout.readline() == "ready\n"
+    time.sleep(0.3)  # into the run, which takes seconds
+    return process
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -34,15 +62,8 @@ def big_folder(tmp_path_factory):
 )
 def test_a_signal_stops_the_run_promptly(big_folder, tree_snapshot, signum, code, message):
     before = tree_snapshot(big_folder)
-    process = subprocess.Popen(
-        [sys.executable, "-c", RUN_WHEN_READY, "check", str(big_folder)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_run(big_folder, "check")
     try:
-        assert process.stdout.readline() == "ready\n"
-        time.sleep(0.3)  # into the run, which takes seconds
         process.send_signal(signum)
         out, err = process.communicate(timeout=30)
     finally:
@@ -51,3 +72,24 @@ def test_a_signal_stops_the_run_promptly(big_folder, tree_snapshot, signum, code
     assert err == message + "\n"
     assert out == ""  # no partial report
     assert tree_snapshot(big_folder) == before
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_an_interrupted_fix_leaves_each_file_as_it_was_or_fully_fixed(tmp_path, tree_snapshot):
+    folder = write_articles(tmp_path)
+    before = tree_snapshot(folder)
+    process = start_run(folder, "check", "--fix")
+    try:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert (process.returncode, err) == (130, "newslint: interrupted\n")
+    after = tree_snapshot(folder)
+    assert sorted(after) == sorted(before)  # no temporary file left behind
+    find = find_problems(Config(root=str(folder.parent)).plan(load_rules([])))  # what the run used
+    changed = [path for path in before if after[path][0] != before[path][0]]
+    assert len(changed) < len(before)  # the run was stopped, not finished
+    for path in changed:
+        fixed = fix_document(document.from_bytes(before[path][0], path), find).data
+        assert after[path][0] == fixed

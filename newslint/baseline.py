@@ -71,6 +71,8 @@ class Baseline:
             raise BaselineError(f"cannot read baseline file: {exc.strerror or exc}", path) from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise BaselineError(f"not a newslint baseline: invalid JSON ({exc})", path) from None
+        except RecursionError:  # json's decoder recurses once per nesting level
+            raise BaselineError("not a newslint baseline: JSON nested too deeply", path) from None
         return cls(path, _counts(data, path))
 
     def filter(self, violations: Iterable[Violation], checked: Iterable[str]) -> "BaselineMatch":

@@ -282,6 +282,8 @@ def _newslint_table(pyproject: str) -> Any:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", pyproject) from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError("invalid TOML: nested too deeply", pyproject) from None
     tool = data.get("tool")
     return tool.get("newslint") if isinstance(tool, dict) else None
 

@@ -1,5 +1,5 @@
-"""Bad rule files stop the run with exit code 2 and one line naming the file, line and column;
-no rule can hang a run, whatever its YAML or its regular expressions."""
+"""Bad rule files (and configs and baselines) stop the run with exit code 2 and one line naming
+the file, line and column; no rule can hang a run, whatever its YAML or its regular expressions."""
 
 from __future__ import annotations
 
@@ -163,3 +163,23 @@ def test_a_broken_or_looping_link_in_a_rule_folder_is_named_not_skipped(tmp_path
     assert capsys.readouterr().err.splitlines() == [
         f"newslint: error: {pack / 'loop-a.yaml'}: cannot read rule file: Too many levels of symbolic links"
     ]
+
+
+@pytest.mark.parametrize(
+    "name, text, flags, message",
+    [
+        ("pyproject.toml", "[tool.newslint]\nselect = " + "[" * 5000 + "]" * 5000 + "\n", [], "invalid TOML: nested too deeply"),
+        ("baseline.json", "[" * 100_000 + "]" * 100_000, ["--baseline", "baseline.json"], "not a newslint baseline: JSON nested too deeply"),
+        (".newslint.yaml", "ignore: &a [x]\nselect: *a\n", [], "YAML anchors and aliases are not allowed"),
+    ],
+    ids=["deep-toml", "deep-json-baseline", "yaml-alias-config"],
+)
+def test_a_hostile_config_or_baseline_gets_one_line(tmp_path, capsys, monkeypatch, name, text, flags, message):
+    # tomllib and json recurse once per nesting level: deep enough, they hit the recursion limit.
+    (tmp_path / name).write_text(text)
+    (tmp_path / "a.txt").write_text("Some text.\n")
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", *flags, "a.txt"])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert len(err) == 1 and err[0].startswith("newslint: error: ") and err[0].endswith(message)

@@ -1,13 +1,16 @@
-"""Property-based tests: random text, bytes and rule files thrown at the document model, the
-rule loader and the checks. They must never crash (only the defined error types), report
-positions inside the file, give the same output twice, and find the same problems whatever
-the line endings.
+"""Property-based tests: random text, bytes, rule files, configs and baselines thrown at the
+document model, the loaders and the checks. They must never crash (only the defined error
+types), report positions inside the file, give the same output twice, and find the same
+problems whatever the line endings.
 
 The normal run keeps to a few seconds; HYPOTHESIS_PROFILE=deep runs many more examples
 (see conftest.py)."""
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -15,9 +18,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newslint import document
-from newslint.errors import RuleError
+from newslint.baseline import Baseline
+from newslint.config import load_config
+from newslint.errors import NewslintError, RuleError
 from newslint.linter import lint
 from newslint.rules import load_rules, parse_rule
+from newslint.runner import find_problems
 from newslint.violations import Span
 
 BUILTIN_RULES = load_rules([])
@@ -211,3 +217,56 @@ def test_any_text_as_a_rule_file_loads_or_is_refused(rule_text):
         parse_rule(rule_text, "fuzz-rule.yaml", "fuzz-rule")
     except RuleError as error:
         assert error.path == "fuzz-rule.yaml"
+
+
+# Configs and baselines: the keys of .newslint.yaml with values that are mostly plausible.
+RULE_NAMES = sorted(rule.name for rule in BUILTIN_RULES) + ["unused-suppression", "no-such-rule"]
+glob_text = st.text(st.sampled_from(list("ab*?/.[]!-_ ")), max_size=12)
+CONFIG_VALUES = {
+    "select": st.lists(st.sampled_from(RULE_NAMES), max_size=3),
+    "ignore": st.lists(st.sampled_from(RULE_NAMES), max_size=3),
+    "include": st.lists(glob_text, max_size=3),
+    "exclude": st.lists(glob_text, max_size=3),
+    "per-file-ignores": st.dictionaries(glob_text, st.lists(st.sampled_from(RULE_NAMES), max_size=2), max_size=2),
+    "severity": st.dictionaries(st.sampled_from(RULE_NAMES), st.sampled_from(["error", "warning", "info", "fatal"]), max_size=2),
+    "fail-on": st.sampled_from(["error", "warning", "info", "never"]),
+}
+
+
+@st.composite
+def config_files(draw) -> str:
+    keys = draw(st.sets(st.sampled_from(sorted(CONFIG_VALUES))))
+    wrong = draw(st.sampled_from(sorted(keys))) if keys and draw(st.booleans()) else None
+    data = {key: draw(any_value) if key == wrong else draw(CONFIG_VALUES[key]) for key in sorted(keys)}
+    if now_and_then(draw):
+        data[draw(line_text)] = draw(any_value)  # an unknown key
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
+@given(config_files(), lines)
+def test_any_config_loads_or_is_refused_and_its_plan_runs(config_text, article_lines):
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, ".newslint.yaml")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(config_text)
+        try:
+            plan = load_config(path).plan(BUILTIN_RULES)
+        except NewslintError as error:
+            assert "\n" not in str(error)
+            return
+        doc = document.from_text("\n".join(article_lines), os.path.join(folder, "wire", "a.txt"))
+        violations = find_problems(plan)(doc)
+        assert_violations_inside(doc, violations)
+        assert all(v.rule in plan.known_rules for v in violations)
+
+
+@given(st.one_of(any_value, st.fixed_dictionaries({"version": st.just(1), "entries": any_value})))
+def test_any_json_as_a_baseline_loads_or_is_refused(data):
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "baseline.json")
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        try:
+            Baseline.load(path)
+        except NewslintError as error:
+            assert error.path == path

@@ -38,6 +38,15 @@ MAX_CANDIDATES = 8
 MAX_FUZZY_LENGTH = 20_000
 
 
+EVENT_FIELDS = {
+    "min_count": Option("int", "Event-like units a document needs to be read as an event log.", default=10, minimum=2),
+    "max_length": Option("int", "Units up to this many normalised characters are events.", default=150, minimum=1),
+}
+# Words of a unit's template: those starting lower-case ("wins a free kick in the defensive
+# half"), as opposed to the names and numbers that change from one event to the next.
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
 def normalise(text: str) -> str:
     """Case, spacing and punctuation folded away: what two copies of a paragraph share."""
     return _NON_WORD.sub(" ", text.casefold()).strip()
@@ -68,6 +77,15 @@ class DuplicateCheck(Check):
             "str-list", "RE2 patterns: units matching any are never compared (legitimate repeats).",
             default=None, check=regex_problem,
         ),
+        "events": Option(
+            "mapping",
+            "Event logs (live commentary, results): when at least `min_count` short units of a document are "
+            "event-like, its units of at most `max_length` normalised characters may repeat. A unit is "
+            "event-like when it shares a run of three lower-case words (the template, names aside) with two "
+            "or more other different short units.",
+            default=None,
+            fields=EVENT_FIELDS,
+        ),
     }
     MESSAGE_FIELDS = ("repeat", "similarity")
 
@@ -83,12 +101,15 @@ class DuplicateCheck(Check):
         else:
             raw = [(ln.number, ln.number, ln.text.strip()) for ln in document.lines if ln.checked and not ln.is_blank]
         min_length = self.options["min_length"]
+        events = self.options["events"]
+        # In an event log, short units repeat legitimately ("Foul by Kemar Roofe (Leeds United).").
+        max_length = events["max_length"] if events and _is_event_log([t for _, _, t in raw], events) else 0
         units = []
         for first, last, text in raw:
             if self.ignore is not None and self.ignore.search(text):
                 continue
             norm = normalise(text)
-            if len(norm) >= min_length:
+            if len(norm) >= min_length and len(norm) > max_length:
                 units.append(_Unit(first, last, text, norm))
         return units
 
@@ -163,6 +184,23 @@ class DuplicateCheck(Check):
             fix_range=document.line_range(first.first_line, last.last_line),
             exact=all(matches[i][2] for i in run),
         )
+
+
+def _is_event_log(texts: list[str], events: dict) -> bool:
+    """Whether at least `min_count` short units share a three-word template with two others.
+
+    Live commentary ("X (Team) wins a free kick in the defensive half.") and results lists are
+    many short units built on a few templates; prose and captions are not.
+    """
+    grams_of: dict[str, set[tuple[str, ...]]] = {}
+    for text in texts:
+        if len(normalise(text)) > events["max_length"]:
+            continue
+        words = [w.casefold() for w in _WORD.findall(text) if w[0].islower()]
+        grams_of[text.casefold()] = {tuple(words[k : k + GRAM]) for k in range(len(words) - GRAM + 1)}
+    sharing: Counter[tuple[str, ...]] = Counter(g for grams in grams_of.values() for g in grams)
+    event_like = sum(1 for grams in grams_of.values() if any(sharing[g] >= 3 for g in grams))
+    return event_like >= events["min_count"]
 
 
 def _lines(first: int, last: int) -> str:

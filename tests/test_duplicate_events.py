@@ -1,0 +1,84 @@
+"""The duplicate check's `events` option: live commentary repeats its short lines legitimately.
+
+tests/fixtures/live-commentary.txt is an excerpt of a BBC Sport match report (XSum): "Foul by
+Kemar Roofe (Leeds United)." and "Chris Löwe (Huddersfield Town) wins a free kick in the
+defensive half." recur verbatim as separate match events.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from newslint import document
+from newslint.errors import RuleError
+from newslint.linter import lint
+from newslint.rules import parse_rule
+
+RULE = textwrap.dedent(
+    """\
+    check: duplicate
+    category: duplicate
+    message: "{repeat}"
+    doc: {what: Repeats., why: Junk.}
+    unit: paragraph
+    min_length: 30
+    EVENTS
+    examples:
+      - text: "A line long enough to be compared with another.\\nA line long enough to be compared with another.\\n"
+        expect: [2]
+      - text: "Short.\\n"
+        expect: []
+    """
+)
+
+
+def duplicate_rule(events: str):
+    return parse_rule(RULE.replace("EVENTS", events), "rules/x/dup.yaml", "dup")
+
+
+def flagged_lines(rule, text: str) -> list[int]:
+    return [v.line for v in lint(document.from_text(text, "t.txt"), [rule])]
+
+
+def test_commentary_repeats_are_flagged_without_events(fixtures):
+    text = (fixtures / "live-commentary.txt").read_text(encoding="utf-8")
+    assert flagged_lines(duplicate_rule(""), text), "the fixture must hold repeats for this test to mean anything"
+
+
+def test_commentary_repeats_stay_quiet_with_events(fixtures):
+    text = (fixtures / "live-commentary.txt").read_text(encoding="utf-8")
+    assert flagged_lines(duplicate_rule("events: {min_count: 10, max_length: 150}"), text) == []
+
+
+def test_an_article_is_not_an_event_log():
+    # A repeated headline in ordinary prose is still flagged with events on.
+    lines = [
+        "Frail Robert Durst sentenced on gun charge in New Orleans",
+        "The judge read the sentence aloud in a packed courtroom on Wednesday.",
+        "Frail Robert Durst sentenced on gun charge in New Orleans",
+    ]
+    rule = duplicate_rule("events: {min_count: 10, max_length: 150}")
+    assert flagged_lines(rule, "\n\n".join(lines) + "\n") == [5]
+
+
+def test_long_units_in_an_event_log_are_still_compared(fixtures):
+    text = (fixtures / "live-commentary.txt").read_text(encoding="utf-8")
+    paragraph = "The manager said the team had deserved every one of its points and would give itself no limits. " * 2
+    rule = duplicate_rule("events: {min_count: 10, max_length: 150}")
+    doubled = text + paragraph.strip() + "\n" + paragraph.strip() + "\n"
+    assert flagged_lines(rule, doubled) == [len(text.splitlines()) + 2]
+
+
+def test_too_few_event_lines_is_not_a_log(fixtures):
+    text = (fixtures / "live-commentary.txt").read_text(encoding="utf-8")
+    rule = duplicate_rule("events: {min_count: 1000, max_length: 150}")
+    assert flagged_lines(rule, text)
+
+
+def test_events_options_are_validated():
+    with pytest.raises(RuleError, match="unknown key 'min_cout'"):
+        duplicate_rule("events: {min_cout: 10}")
+    with pytest.raises(RuleError, match="'min_count' must be at least 2"):
+        duplicate_rule("events: {min_count: 1}")

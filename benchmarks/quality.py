@@ -33,10 +33,12 @@ DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "cor
 
 
 def flagged_lines(path: Path, rules) -> dict[str, set[int]]:
+    """The non-blank lines each category's violations cover (labels never name blank lines, and
+    a problem spanning several paragraphs covers the blank lines between them)."""
     doc = document.from_bytes(path.read_bytes(), str(path))
     by_category: dict[str, set[int]] = defaultdict(set)
     for v in lint(doc, rules):
-        by_category[v.category].update(range(v.line, v.end_line + 1))
+        by_category[v.category].update(n for n in range(v.line, v.end_line + 1) if not doc.line(n).is_blank)
     return by_category
 
 

@@ -22,6 +22,15 @@ POSITION_FIELDS = {
     "last": Option("int", "Only lines in the last N paragraphs.", default=None, minimum=1),
 }
 
+LIST_FIELDS = {
+    "max_items": Option("int", "At most this many lines of the list.", default=10, minimum=1),
+    "max_length": Option("int", "A list item is at most this many characters (stripped).", default=120, minimum=1),
+    "stop": Option(
+        "str-list", "RE2 patterns: a line matching one ends the list (a quote, a credit).", default=None,
+        check=lambda patterns: regex_problem(patterns),
+    ),
+}
+
 SCOPE_OPTIONS = {
     "position": Option(
         "mapping",
@@ -35,6 +44,14 @@ SCOPE_OPTIONS = {
     "unless": Option(
         "str-list", "RE2 patterns: a line matching any of them is never flagged by this rule.", default=None,
         check=lambda patterns: regex_problem(patterns),
+    ),
+    "list_after": Option(
+        "mapping",
+        "When a match is its whole line (a heading such as \"Read more:\"), also flag the list under it: "
+        "the following non-blank lines, up to `max_items`, each at most `max_length` characters, "
+        "stopping at a longer line or one matching a `stop` pattern. Reported as one problem.",
+        default=None,
+        fields=LIST_FIELDS,
     ),
 }
 
@@ -86,18 +103,32 @@ class LineMatchCheck(Check):
         super().__init__(options)
         unless = options["unless"]
         self.unless = compile_re2(alternation(unless), options["ignore_case"]) if unless else None
+        listing = options["list_after"]
+        stop = listing["stop"] if listing else None
+        self.list_stop = compile_re2(alternation(stop), options["ignore_case"]) if stop else None
 
     def run(self, document: Document) -> Iterable[Finding]:
         facts: _LineFacts | None = None
         eligible = False
+        listed_until = 0  # the last line of a list already reported under its heading
         for line, start, end, text in self._matches(document):
-            if not line.checked:
+            if not line.checked or line.number <= listed_until:
                 continue
             if facts is None or facts.line is not line:
                 # Matches come in line order: work out what depends on the line once.
                 facts = _LineFacts(line)
                 eligible = self._eligible(document, facts)
             if not eligible:
+                continue
+            whole_line = start <= facts.lead and end >= facts.content_end
+            last = self._list_end(document, line.number) if whole_line and self.options["list_after"] else line.number
+            if last > line.number:
+                listed_until = last
+                yield Finding(
+                    span=Span(line.number, start + 1, last, len(document.line(last).text) + 1),
+                    text=text,
+                    fix_range=document.line_range(line.number, last),
+                )
                 continue
             yield Finding(
                 span=Span(line.number, start + 1, line.number, end + 1),
@@ -151,6 +182,24 @@ class LineMatchCheck(Check):
         if position and not _in_position(document, facts.line.number, position):
             return False
         return self.unless is None or not self.unless.search(facts.line.text)
+
+    def _list_end(self, document: Document, heading: int) -> int:
+        """The last line of the list under a heading line (the heading itself when none)."""
+        listing = self.options["list_after"]
+        last, items = heading, 0
+        for line in document.lines[heading:]:
+            if line.is_blank:
+                continue
+            stripped = line.text.strip()
+            if (
+                items == listing["max_items"]
+                or not line.checked
+                or len(stripped) > listing["max_length"]
+                or (self.list_stop is not None and self.list_stop.search(line.text))
+            ):
+                break
+            last, items = line.number, items + 1
+        return last
 
 
 class _LineFacts:

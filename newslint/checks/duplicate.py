@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import islice
 from typing import Iterable
 
 from rapidfuzz import fuzz
@@ -26,6 +27,7 @@ from newslint.document import Document
 from newslint.violations import Finding, Span
 
 _NON_WORD = re.compile(r"[\W_]+")
+_WORD_OR_NUMBER = re.compile(r"[^\W_][\w'\u2019-]*")
 GRAM = 3
 # A 3-gram that many units share says little about any pair of them, and scanning its posting
 # list for every unit would make a long file quadratic; past this many units it is not indexed.
@@ -36,6 +38,10 @@ MAX_CANDIDATES = 8
 # exactly. Fuzzy scoring costs about len(a) * len(b) / 64 steps, and the 3-grams of a
 # megabyte-long line fill hundreds of megabytes: one huge line must not stall the run.
 MAX_FUZZY_LENGTH = 20_000
+# partial_ratio at which the shorter of two units counts as held in the longer.
+CONTAINED = 95
+# How far into a unit a dateline or date put before a copy may push its first word.
+OPENING_WORDS = 4
 
 
 EVENT_FIELDS = {
@@ -76,6 +82,13 @@ class DuplicateCheck(Check):
         "ignore_patterns": Option(
             "str-list", "RE2 patterns: units matching any are never compared (legitimate repeats).",
             default=None, check=regex_problem,
+        ),
+        "template_items": Option(
+            "bool",
+            "A near repeat that opens with another name or number (\"Jane Doe, 19, is charged with ...\" after "
+            "\"John Roe, 17, is charged with ...\"; \"9:31 P.M. Sirens sound ...\" after \"3:33 P.M. Sirens "
+            "sound ...\") is an item of a templated list, not a copy, unless one holds the other.",
+            default=False,
         ),
         "events": Option(
             "mapping",
@@ -138,6 +151,8 @@ class DuplicateCheck(Check):
             best: tuple[int, float, bool] | None = None
             for j, _ in shared.most_common(MAX_CANDIDATES):
                 score = _similarity(unit.norm, units[j].norm, threshold, containment, self.options["min_length"])
+                if score is not None and self.options["template_items"] and _template_items(unit, units[j]):
+                    score = None
                 if score is not None and (best is None or score > best[1]):
                     best = (j, score, False)
             if best is not None:
@@ -186,6 +201,22 @@ class DuplicateCheck(Check):
         )
 
 
+def _template_items(a: _Unit, b: _Unit) -> bool:
+    """Whether two similar units are items of one template: they open with different names or
+    numbers (a capitalised word or a figure), and neither opening is merely put before the other
+    ("WASHINGTON — President Trump ..." is a copy of "President Trump ..." with a dateline)."""
+    opening_a = [w.group(0) for w in islice(_WORD_OR_NUMBER.finditer(a.text), OPENING_WORDS)]
+    opening_b = [w.group(0) for w in islice(_WORD_OR_NUMBER.finditer(b.text), OPENING_WORDS)]
+    if not opening_a or not opening_b or not (_is_name(opening_a[0]) and _is_name(opening_b[0])):
+        return False
+    folded_a, folded_b = [w.casefold() for w in opening_a], [w.casefold() for w in opening_b]
+    return folded_a[0] not in folded_b and folded_b[0] not in folded_a
+
+
+def _is_name(word: str) -> bool:
+    return word[0].isupper() or word[0].isdigit()
+
+
 def _is_event_log(texts: list[str], events: dict) -> bool:
     """Whether at least `min_count` short units share a three-word template with two others.
 
@@ -216,7 +247,7 @@ def _similarity(a: str, b: str, threshold: float, containment: bool, min_length:
         shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
         if len(shorter) >= min_length:
             # partial_ratio aligns the shorter text with its best window in the longer one.
-            score = fuzz.partial_ratio(shorter, longer, score_cutoff=max(threshold, 95))
+            score = fuzz.partial_ratio(shorter, longer, score_cutoff=max(threshold, CONTAINED))
             if score:
                 return score
     return None

@@ -4,13 +4,16 @@
     python benchmarks/quality.py [--corpus ../shared/corpus] [--labels FILE] [--clean DIR]
                                  [--selection random] [--rules DIR] [--show-errors]
 
-Labels use the format of ../shared/corpus/labels.jsonl: one JSON object per file with
-`duplicate_paragraph_lines`, `footer_lines`, `caption_lines` and `uncertain_lines` (1-based line
-numbers). Uncertain lines count neither way. A line counts as flagged for a category when a
-violation of a rule of that category covers it.
+Labels use the format of ../shared/corpus/labels.jsonl: one JSON object per line, with `file`
+(relative to --corpus) and lists of 1-based line numbers `duplicate_paragraph_lines`,
+`footer_lines`, `caption_lines` and `uncertain_lines`; a non-blank line in no list is content.
+Uncertain lines count neither way. A line counts as flagged for a category when a violation of
+a rule of that category covers it (blank lines inside a multi-line problem do not count).
 
-Prints precision and recall per category and overall (junk of any kind), and the flagged lines
-per 1,000 non-blank lines of a clean folder. Exits 0 whatever the scores; 2 on bad input.
+Prints precision and recall per category and overall (junk of any kind, whatever the category),
+and the flagged lines per 1,000 non-blank lines of a clean folder (default CORPUS/bbc-fulltext,
+skipped when it does not exist). --show-errors lists each false alarm (FP) and miss (FN) with
+the rules that flagged it and the line's text. Exits 0 whatever the scores; 2 on bad input.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import argparse
 import json
 import sys
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,21 +33,154 @@ from newslint.linter import lint  # noqa: E402
 from newslint.rules import load_rules  # noqa: E402
 
 LABEL_KEYS = {"duplicate": "duplicate_paragraph_lines", "footer": "footer_lines", "caption": "caption_lines"}
+JUNK = "junk"  # any category: what the overall scores count
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+PREVIEW = 100
 
 
-def flagged_lines(path: Path, rules) -> dict[str, set[int]]:
-    """The non-blank lines each category's violations cover (labels never name blank lines, and
-    a problem spanning several paragraphs covers the blank lines between them)."""
-    doc = document.from_bytes(path.read_bytes(), str(path))
-    by_category: dict[str, set[int]] = defaultdict(set)
+class BadInput(Exception):
+    """The labels, the corpus or the rules cannot be read: exit 2 with this message."""
+
+
+@dataclass
+class Flagged:
+    """What the rules flag in one file: lines per category and the rules behind each line."""
+
+    doc: document.Document
+    lines: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    rules: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+def flag(path: Path, rules) -> Flagged:
+    try:
+        doc = document.from_bytes(path.read_bytes(), str(path))
+    except (OSError, document.DecodeError) as exc:
+        raise BadInput(f"{path}: {exc}") from None
+    result = Flagged(doc)
     for v in lint(doc, rules):
-        by_category[v.category].update(n for n in range(v.line, v.end_line + 1) if not doc.line(n).is_blank)
-    return by_category
+        for n in range(v.line, v.end_line + 1):
+            if not doc.line(n).is_blank:
+                result.lines[v.category].add(n)
+                result.lines[JUNK].add(n)
+                result.rules[n].add(v.rule)
+    return result
 
 
-def ratio(num: int, den: int) -> str:
+def read_labels(path: Path) -> list[dict]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"cannot read labels {path}: {exc}") from None
+    records = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            raise BadInput(f"{path}:{number}: not JSON: {exc}") from None
+        problem = _record_problem(record)
+        if problem:
+            raise BadInput(f"{path}:{number}: {problem}")
+        records.append(record)
+    return records
+
+
+def _record_problem(record) -> str | None:
+    if not isinstance(record, dict):
+        return "a record must be a JSON object"
+    if not isinstance(record.get("file"), str):
+        return "a record needs 'file', a path relative to the corpus"
+    for key in (*LABEL_KEYS.values(), "uncertain_lines"):
+        lines = record.get(key, [])
+        if not isinstance(lines, list) or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in lines):
+            return f"{key!r} must be a list of line numbers (1 or more)"
+    return None
+
+
+@dataclass
+class Scores:
+    correct: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    flagged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    labelled: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, name: str, record: dict, found: Flagged) -> None:
+        uncertain = set(record.get("uncertain_lines", []))
+        truth = {cat: set(record.get(key, [])) - uncertain for cat, key in LABEL_KEYS.items()}
+        truth[JUNK] = set().union(*truth.values())
+        for cat in found.lines.keys() | truth.keys():
+            predicted = found.lines.get(cat, set()) - uncertain
+            expected = truth.get(cat, set())
+            self.correct[cat] += len(predicted & expected)
+            self.flagged[cat] += len(predicted)
+            self.labelled[cat] += len(expected)
+            if cat in truth:
+                self.errors += [self._error("FP", cat, name, n, found) for n in sorted(predicted - expected)]
+                self.errors += [self._error("FN", cat, name, n, found) for n in sorted(expected - predicted)]
+
+    @staticmethod
+    def _error(kind: str, cat: str, name: str, number: int, found: Flagged) -> str:
+        lines = found.doc.lines
+        text = lines[number - 1].text.strip() if number <= len(lines) else "(past the end of the file)"
+        rules = ",".join(sorted(found.rules.get(number, ()))) or "-"
+        return f"{kind} {cat:9} {name}:{number} [{rules}] {text[:PREVIEW]}"
+
+    def report(self) -> list[str]:
+        out = [f"{'category':10} {'precision':>9} {'recall':>7} {'flagged':>8} {'labelled':>9} {'correct':>8}"]
+        for cat in (*LABEL_KEYS, JUNK):
+            out.append(
+                f"{'overall' if cat == JUNK else cat:10} {_ratio(self.correct[cat], self.flagged[cat]):>9} "
+                f"{_ratio(self.correct[cat], self.labelled[cat]):>7} {self.flagged[cat]:>8} "
+                f"{self.labelled[cat]:>9} {self.correct[cat]:>8}"
+            )
+        for cat in sorted(set(self.flagged) - set(LABEL_KEYS) - {JUNK}):
+            out.append(f"{cat:10} (not labelled: {self.flagged[cat]} lines flagged)")
+        return out
+
+
+def _ratio(num: int, den: int) -> str:
     return f"{num / den:.3f}" if den else "  -  "
+
+
+def clean_rate(folder: Path, rules, show_errors: bool) -> tuple[str, list[str]]:
+    """One line reporting flagged lines per 1,000 non-blank lines of `folder`, and the flags."""
+    files = sorted(p for p in folder.rglob("*") if p.suffix in (".txt", ".md", ".markdown") and p.is_file())
+    total = flagged = 0
+    errors = []
+    for path in files:
+        found = flag(path, rules)
+        total += sum(1 for line in found.doc.lines if not line.is_blank)
+        flagged += len(found.lines[JUNK])
+        if show_errors:
+            errors += [Scores._error("CLEAN", JUNK, str(path), n, found) for n in sorted(found.lines[JUNK])]
+    rate = 1000 * flagged / total if total else 0.0
+    return f"Clean folder {folder.name}: {flagged} flagged of {total} lines in {len(files)} files = {rate:.2f} per 1,000", errors
+
+
+def run(args) -> list[str]:
+    labels_path = args.labels or args.corpus / "labels.jsonl"
+    if args.clean is not None and not args.clean.is_dir():
+        raise BadInput(f"clean folder {args.clean} does not exist or is not a folder")
+    clean = args.clean or args.corpus / "bbc-fulltext"
+    try:
+        rules = [r for r in load_rules(args.rules) if r.enabled]
+    except NewslintError as exc:
+        raise BadInput(str(exc)) from None
+    records = read_labels(labels_path)
+    if args.selection:
+        records = [r for r in records if r.get("selection") == args.selection]
+    scores = Scores()
+    for record in records:
+        scores.add(record["file"], record, flag(args.corpus / record["file"], rules))
+    selection = f" (selection: {args.selection})" if args.selection else ""
+    out = [f"Labelled files: {len(records)}{selection}", *scores.report()]
+    errors = scores.errors if args.show_errors else []
+    if clean.is_dir():
+        line, clean_errors = clean_rate(clean, rules, args.show_errors)
+        out.append(line)
+        errors += clean_errors
+    return out + errors
 
 
 def main(argv=None) -> int:
@@ -55,73 +192,12 @@ def main(argv=None) -> int:
     parser.add_argument("--rules", action="append", default=[], help="extra rule folder")
     parser.add_argument("--show-errors", action="store_true", help="list every false positive and miss")
     args = parser.parse_args(argv)
-    labels_path = args.labels or args.corpus / "labels.jsonl"
-    clean = args.clean or args.corpus / "bbc-fulltext"
     try:
-        rules = [r for r in load_rules(args.rules) if r.enabled]
-        records = [json.loads(line) for line in labels_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    except (OSError, ValueError, NewslintError) as exc:
-        print(f"quality: cannot read input: {exc}", file=sys.stderr)
+        lines = run(args)
+    except BadInput as exc:
+        print(f"quality: {exc}", file=sys.stderr)
         return 2
-    if args.selection:
-        records = [r for r in records if r.get("selection") == args.selection]
-
-    tp = defaultdict(int)
-    predicted = defaultdict(int)
-    labelled = defaultdict(int)
-    errors: list[str] = []
-    for record in records:
-        path = args.corpus / record["file"]
-        try:
-            flagged = flagged_lines(path, rules)
-        except (OSError, document.DecodeError) as exc:
-            print(f"quality: {path}: {exc}", file=sys.stderr)
-            return 2
-        uncertain = set(record.get("uncertain_lines", []))
-        truth = {cat: set(record.get(key, [])) - uncertain for cat, key in LABEL_KEYS.items()}
-        truth["junk"] = set().union(*truth.values())
-        flagged = {cat: lines - uncertain for cat, lines in flagged.items()}
-        flagged["junk"] = set().union(*flagged.values()) if flagged else set()
-        for cat in list(LABEL_KEYS) + ["junk"]:
-            pred = flagged.get(cat, set())
-            tp[cat] += len(pred & truth[cat])
-            predicted[cat] += len(pred)
-            labelled[cat] += len(truth[cat])
-            if args.show_errors:
-                for line in sorted(pred - truth[cat]):
-                    errors.append(f"FP {cat:9} {record['file']}:{line}")
-                for line in sorted(truth[cat] - pred):
-                    errors.append(f"FN {cat:9} {record['file']}:{line}")
-        for cat in flagged:
-            if cat not in LABEL_KEYS and cat != "junk":
-                predicted[cat] += len(flagged[cat])
-
-    print(f"Labelled files: {len(records)}" + (f" (selection: {args.selection})" if args.selection else ""))
-    print(f"{'category':10} {'precision':>9} {'recall':>7} {'flagged':>8} {'labelled':>9} {'correct':>8}")
-    for cat in list(LABEL_KEYS) + ["junk"]:
-        name = "overall" if cat == "junk" else cat
-        print(
-            f"{name:10} {ratio(tp[cat], predicted[cat]):>9} {ratio(tp[cat], labelled[cat]):>7} "
-            f"{predicted[cat]:>8} {labelled[cat]:>9} {tp[cat]:>8}"
-        )
-    for cat in sorted(c for c in predicted if c not in LABEL_KEYS and c != "junk"):
-        print(f"{cat:10} (not labelled: {predicted[cat]} lines flagged)")
-
-    if clean.is_dir():
-        files = sorted(clean.glob("*.txt"))
-        lines = flagged_count = 0
-        for path in files:
-            text = path.read_bytes()
-            lines += sum(1 for ln in text.decode("utf-8", "replace").splitlines() if ln.strip())
-            flagged = flagged_lines(path, rules)
-            count = len(set().union(*flagged.values())) if flagged else 0
-            flagged_count += count
-            if args.show_errors and count:
-                errors.append(f"CLEAN {path}: {sorted(set().union(*flagged.values()))}")
-        per_thousand = 1000 * flagged_count / lines if lines else 0.0
-        print(f"Clean folder {clean.name}: {flagged_count} flagged of {lines} lines in {len(files)} files = {per_thousand:.2f} per 1,000")
-    if errors:
-        print("\n".join(errors))
+    print("\n".join(lines))
     return 0
 
 

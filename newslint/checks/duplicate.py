@@ -115,13 +115,14 @@ class DuplicateCheck(Check):
             raw = [(ln.number, ln.number, ln.text.strip()) for ln in document.lines if ln.checked and not ln.is_blank]
         min_length = self.options["min_length"]
         events = self.options["events"]
+        normalised = [(first, last, text, normalise(text)) for first, last, text in raw]
         # In an event log, short units repeat legitimately ("Foul by Kemar Roofe (Leeds United).").
-        max_length = events["max_length"] if events and _is_event_log([t for _, _, t in raw], events) else 0
+        short_texts = [text for _, _, text, norm in normalised if events and len(norm) <= events["max_length"]]
+        max_length = events["max_length"] if events and _is_event_log(short_texts, events["min_count"]) else 0
         units = []
-        for first, last, text in raw:
+        for first, last, text, norm in normalised:
             if self.ignore is not None and self.ignore.search(text):
                 continue
-            norm = normalise(text)
             if len(norm) >= min_length and len(norm) > max_length:
                 units.append(_Unit(first, last, text, norm))
         return units
@@ -217,21 +218,22 @@ def _is_name(word: str) -> bool:
     return word[0].isupper() or word[0].isdigit()
 
 
-def _is_event_log(texts: list[str], events: dict) -> bool:
-    """Whether at least `min_count` short units share a three-word template with two others.
+def _is_event_log(short_texts: list[str], min_count: int) -> bool:
+    """Whether at least `min_count` of a document's short units share a three-word template
+    with two others.
 
     Live commentary ("X (Team) wins a free kick in the defensive half.") and results lists are
     many short units built on a few templates; prose and captions are not.
     """
+    if len(short_texts) < min_count:
+        return False
     grams_of: dict[str, set[tuple[str, ...]]] = {}
-    for text in texts:
-        if len(normalise(text)) > events["max_length"]:
-            continue
+    for text in short_texts:
         words = [w.casefold() for w in _WORD.findall(text) if w[0].islower()]
         grams_of[text.casefold()] = {tuple(words[k : k + GRAM]) for k in range(len(words) - GRAM + 1)}
     sharing: Counter[tuple[str, ...]] = Counter(g for grams in grams_of.values() for g in grams)
     event_like = sum(1 for grams in grams_of.values() if any(sharing[g] >= 3 for g in grams))
-    return event_like >= events["min_count"]
+    return event_like >= min_count
 
 
 def _lines(first: int, last: int) -> str:

@@ -197,7 +197,10 @@ def main(argv=None) -> int:
     except BadInput as exc:
         print(f"quality: {exc}", file=sys.stderr)
         return 2
-    print("\n".join(lines))
+    try:
+        print("\n".join(lines))
+    except BrokenPipeError:  # piped into head: the reader has what it wanted
+        sys.stdout = None
     return 0
 
 

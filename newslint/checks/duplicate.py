@@ -47,6 +47,10 @@ OPENING_WORDS = 4
 EVENT_FIELDS = {
     "min_count": Option("int", "Event-like units a document needs to be read as an event log.", default=10, minimum=2),
     "max_length": Option("int", "Units up to this many normalised characters are events.", default=150, minimum=1),
+    "min_share": Option(
+        "number", "...and at least this share (0-1) of all its units, so a long text with a few "
+        "templated lines is not read as a log.", default=0.2, minimum=0, maximum=1,
+    ),
 }
 # Words of a unit's template: those starting lower-case ("wins a free kick in the defensive
 # half"), as opposed to the names and numbers that change from one event to the next.
@@ -87,15 +91,16 @@ class DuplicateCheck(Check):
             "bool",
             "A near repeat that opens with another name or number (\"Jane Doe, 19, is charged with ...\" after "
             "\"John Roe, 17, is charged with ...\"; \"9:31 P.M. Sirens sound ...\" after \"3:33 P.M. Sirens "
-            "sound ...\") is an item of a templated list, not a copy, unless one holds the other.",
+            "sound ...\") is an item of a templated list, not a copy, unless one opening is only put before "
+            "the other (a dateline).",
             default=False,
         ),
         "events": Option(
             "mapping",
-            "Event logs (live commentary, results): when at least `min_count` short units of a document are "
-            "event-like, its units of at most `max_length` normalised characters may repeat. A unit is "
-            "event-like when it shares a run of three lower-case words (the template, names aside) with two "
-            "or more other different short units.",
+            "Event logs (live commentary, results): when at least `min_count` short units of a document, "
+            "and `min_share` of all its units, are event-like, its units of at most `max_length` "
+            "normalised characters may repeat. A unit is event-like when it shares a run of three "
+            "lower-case words (the template, names aside) with two or more other different short units.",
             default=None,
             fields=EVENT_FIELDS,
         ),
@@ -118,7 +123,8 @@ class DuplicateCheck(Check):
         normalised = [(first, last, text, normalise(text)) for first, last, text in raw]
         # In an event log, short units repeat legitimately ("Foul by Kemar Roofe (Leeds United).").
         short_texts = [text for _, _, text, norm in normalised if events and len(norm) <= events["max_length"]]
-        max_length = events["max_length"] if events and _is_event_log(short_texts, events["min_count"]) else 0
+        needed = max(events["min_count"], events["min_share"] * len(raw)) if events else 0
+        max_length = events["max_length"] if events and _is_event_log(short_texts, needed) else 0
         units = []
         for first, last, text, norm in normalised:
             if self.ignore is not None and self.ignore.search(text):
@@ -218,14 +224,14 @@ def _is_name(word: str) -> bool:
     return word[0].isupper() or word[0].isdigit()
 
 
-def _is_event_log(short_texts: list[str], min_count: int) -> bool:
-    """Whether at least `min_count` of a document's short units share a three-word template
-    with two others.
+def _is_event_log(short_texts: list[str], needed: float) -> bool:
+    """Whether at least `needed` of a document's short units share a three-word template with
+    two others.
 
     Live commentary ("X (Team) wins a free kick in the defensive half.") and results lists are
     many short units built on a few templates; prose and captions are not.
     """
-    if len(short_texts) < min_count:
+    if len(short_texts) < needed:
         return False
     grams_of: dict[str, set[tuple[str, ...]]] = {}
     for text in short_texts:
@@ -233,7 +239,7 @@ def _is_event_log(short_texts: list[str], min_count: int) -> bool:
         grams_of[text.casefold()] = {tuple(words[k : k + GRAM]) for k in range(len(words) - GRAM + 1)}
     sharing: Counter[tuple[str, ...]] = Counter(g for grams in grams_of.values() for g in grams)
     event_like = sum(1 for grams in grams_of.values() if any(sharing[g] >= 3 for g in grams))
-    return event_like >= min_count
+    return event_like >= needed
 
 
 def _lines(first: int, last: int) -> str:

@@ -205,8 +205,10 @@ def test_fixing_only_deletes_and_keeps_what_no_rule_flagged(data, unsafe):
     # Every kept line was in the input, in order, with its own line ending; only the new last
     # line may lose its ending, when the input had no final newline, and a blank line "\n" put
     # after a line ending in a lone CR becomes "\r" (else the two would read as one CRLF line).
+    # A line may also have lost the junk inside it ("Media playback ... device too" -> "too"):
+    # then what is kept is still the original's text with parts deleted.
     def kept_from(kept: tuple[str, str], original: tuple[str, str], last: bool) -> bool:
-        if kept[0] != original[0]:
+        if kept[0] != original[0] and not (kept[0].strip() and is_subsequence(list(kept[0]), list(original[0]))):
             return False
         if last and not _final_newline(data):
             return kept[1] == ""

@@ -58,14 +58,21 @@ def test_without_the_option_only_the_heading_is_flagged():
 
 
 def test_a_long_line_ends_the_list():
-    text = "Read more:\nA short headline\n" + "A paragraph of the story that runs on well past the limit. " * 3 + "\n"
-    assert spans("list_after: {max_length: 60}", text) == [(1, 2)]
+    text = "Read more:\nA short headline\nAnother one\n" + "A paragraph of the story that runs on well past the limit. " * 3 + "\n"
+    assert spans("list_after: {max_length: 60}", text) == [(1, 3)]
 
 
 def test_max_items_and_stop_patterns_end_the_list():
-    text = "Read more:\nOne\nTwo\nThree\n"
+    text = "Read more:\nOne\nTwo\nThree\nFour\n"
     assert spans("list_after: {max_items: 2}", text) == [(1, 3)]
-    assert spans("list_after: {stop: ['^Two']}", text) == [(1, 2)]
+    assert spans("list_after: {stop: ['^Three']}", text) == [(1, 3)]
+
+
+def test_one_short_line_after_a_heading_is_not_a_list():
+    # "Read more" then the story's last sentence: only the heading is flagged.
+    text = "Read more:\nThe end.\n"
+    assert spans("list_after: {}", text) == [(1, 1)]
+    assert spans("list_after: {min_items: 1}", text) == [(1, 2)]
 
 
 def test_a_match_with_text_beside_it_takes_no_list():

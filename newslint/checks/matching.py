@@ -23,6 +23,10 @@ POSITION_FIELDS = {
 }
 
 LIST_FIELDS = {
+    "min_items": Option(
+        "int", "At least this many lines make a list (one short line after a heading may be the story's).",
+        default=2, minimum=1,
+    ),
     "max_items": Option("int", "At most this many lines of the list.", default=10, minimum=1),
     "max_length": Option("int", "A list item is at most this many characters (stripped).", default=120, minimum=1),
     "stop": Option(
@@ -48,7 +52,8 @@ SCOPE_OPTIONS = {
     "list_after": Option(
         "mapping",
         "When a match is its whole line (a heading such as \"Read more:\"), also flag the list under it: "
-        "the following non-blank lines, up to `max_items`, each at most `max_length` characters, "
+        "the following non-blank lines, at least `min_items` and up to `max_items`, each at most "
+        "`max_length` characters, "
         "stopping at a longer line or one matching a `stop` pattern. Reported as one problem.",
         default=None,
         fields=LIST_FIELDS,
@@ -199,7 +204,7 @@ class LineMatchCheck(Check):
             ):
                 break
             last, items = line.number, items + 1
-        return last
+        return last if items >= listing["min_items"] else heading
 
 
 class _LineFacts:

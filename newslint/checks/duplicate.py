@@ -8,6 +8,11 @@ caption followed by the full caption, a summary that is the lede with a dateline
 
 A run of repeated units whose originals are themselves consecutive (a whole body printed twice)
 is one finding naming both ranges. The later copy is flagged; the first copy always stays.
+
+Legitimate repeats: units shorter than `min_length` are never compared (credits, list items);
+with `template_items`, near repeats that open with different names or numbers are items of one
+template; with `events`, a document made largely of short templated units (live commentary) is
+an event log, and its short units may repeat.
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ from newslint.document import Document
 from newslint.violations import Finding, Span
 
 _NON_WORD = re.compile(r"[\W_]+")
+# Words of a unit's template are those starting lower-case ("wins a free kick in the defensive
+# half"), as opposed to the names and numbers that change from one event to the next.
+_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 _WORD_OR_NUMBER = re.compile(r"[^\W_][\w'\u2019-]*")
 GRAM = 3
 # A 3-gram that many units share says little about any pair of them, and scanning its posting
@@ -43,7 +51,6 @@ CONTAINED = 95
 # How far into a unit a dateline or date put before a copy may push its first word.
 OPENING_WORDS = 4
 
-
 EVENT_FIELDS = {
     "min_count": Option("int", "Event-like units a document needs to be read as an event log.", default=10, minimum=2),
     "max_length": Option("int", "Units up to this many normalised characters are events.", default=150, minimum=1),
@@ -52,9 +59,6 @@ EVENT_FIELDS = {
         "templated lines is not read as a log.", default=0.2, minimum=0, maximum=1,
     ),
 }
-# Words of a unit's template: those starting lower-case ("wins a free kick in the defensive
-# half"), as opposed to the names and numbers that change from one event to the next.
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 def normalise(text: str) -> str:

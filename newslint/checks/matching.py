@@ -4,6 +4,10 @@ Both compile to RE2 regular expressions that run once over the whole document (l
 by "\\n", with RE2's never_nl so no match crosses a line), then keep the matches that satisfy
 the rule's constraints: where in the article (first / last N paragraphs) and how long the line
 may be. RE2 runs in linear time, so no rule can hang a run by backtracking.
+
+A match that is only part of its line is reported with its own columns, and its fix removes only
+that part. With `list_after`, a match that is its whole line (a "Read more:" heading) also takes
+the short lines under it, as one finding.
 """
 
 from __future__ import annotations

@@ -11,20 +11,12 @@ from newslint.errors import RuleError
 from newslint.linter import lint
 from newslint.rules import parse_rule
 
-RULE = textwrap.dedent(
-    """\
-    check: phrase
-    category: footer
-    message: "Links: {match}"
-    doc: {what: A list of links., why: Not the story.}
-    phrases: ["Read more:"]
-    LIST
-    examples:
-      - text: "Read more:\\n"
-        expect: [1]
-      - text: "Nothing to see.\\n"
-        expect: []
-    """
+# A phrase rule for "Read more:"; LIST is replaced by each test's list_after option.
+RULE = (
+    'check: phrase\ncategory: footer\nmessage: "Links: {match}"\n'
+    "doc: {what: A list of links., why: Not the story.}\n"
+    'phrases: ["Read more:"]\nLIST\n'
+    'examples: [{text: "Read more:\\n", expect: [1]}, {text: "Nothing to see.\\n", expect: []}]\n'
 )
 
 

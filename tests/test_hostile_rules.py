@@ -71,7 +71,7 @@ BILLION_LAUGHS = textwrap.dedent(
         (pattern_rule("x").replace("check: pattern", "check: regex"), "1:8", "unknown check kind 'regex' (known: duplicate, pattern, phrase)"),
         (pattern_rule("x").replace("category: other", "category: 7"), "2:11", "'category' must be a string, not 7"),
         (pattern_rule("x").replace("patterns: ['x']", "patterns: {x: 1}"), "5:11", "'patterns' must be a list of strings, not {'x': 1}"),
-        (pattern_rule("x") + "colour: red\n", "9:1", "unknown key 'colour' (expected one of: category, check, doc, enabled, fix, ignore_case, max_length, message, min_length, patterns, position, severity, unless)"),
+        (pattern_rule("x") + "colour: red\n", "9:1", "unknown key 'colour' (expected one of: category, check, doc, enabled, fix, ignore_case, list_after, max_length, message, min_length, patterns, position, severity, unless)"),
         (pattern_rule("x") + "ignore_case: yes please\n", "9:14", "'ignore_case' must be true or false, not 'yes please'"),
         (pattern_rule("(unclosed"), "5:11", "'patterns': invalid regular expression: missing ): (unclosed in '(unclosed'"),
         (pattern_rule(r"(\w+)\1"), "5:11", "'patterns': invalid regular expression: invalid escape sequence: \\1 in '(\\\\w+)\\\\1'"),

@@ -124,17 +124,17 @@ class DuplicateCheck(Check):
             raw = [(ln.number, ln.number, ln.text.strip()) for ln in document.lines if ln.checked and not ln.is_blank]
         min_length = self.options["min_length"]
         events = self.options["events"]
-        normalised = [(first, last, text, normalise(text)) for first, last, text in raw]
-        # In an event log, short units repeat legitimately ("Foul by Kemar Roofe (Leeds United).").
-        short_texts = [text for _, _, text, norm in normalised if events and len(norm) <= events["max_length"]]
-        needed = max(events["min_count"], events["min_share"] * len(raw)) if events else 0
-        max_length = events["max_length"] if events and _is_event_log(short_texts, needed) else 0
         units = []
-        for first, last, text, norm in normalised:
-            if self.ignore is not None and self.ignore.search(text):
-                continue
-            if len(norm) >= min_length and len(norm) > max_length:
+        short_texts = []  # candidates for an event log's events
+        for first, last, text in raw:
+            norm = normalise(text)
+            if events and len(norm) <= events["max_length"]:
+                short_texts.append(text)
+            if len(norm) >= min_length and (self.ignore is None or not self.ignore.search(text)):
                 units.append(_Unit(first, last, text, norm))
+        # In an event log, short units repeat legitimately ("Foul by Kemar Roofe (Leeds United).").
+        if events and _is_event_log(short_texts, max(events["min_count"], events["min_share"] * len(raw))):
+            units = [unit for unit in units if len(unit.norm) > events["max_length"]]
         return units
 
     def _matches(self, units: list[_Unit]) -> dict[int, tuple[int, float, bool]]:
@@ -239,8 +239,11 @@ def _is_event_log(short_texts: list[str], needed: float) -> bool:
         return False
     grams_of: dict[str, set[tuple[str, ...]]] = {}
     for text in short_texts:
+        key = text.casefold()
+        if key in grams_of:
+            continue  # a repeat: each different unit counts once
         words = [w.casefold() for w in _WORD.findall(text) if w[0].islower()]
-        grams_of[text.casefold()] = {tuple(words[k : k + GRAM]) for k in range(len(words) - GRAM + 1)}
+        grams_of[key] = {tuple(words[k : k + GRAM]) for k in range(len(words) - GRAM + 1)}
     sharing: Counter[tuple[str, ...]] = Counter(g for grams in grams_of.values() for g in grams)
     event_like = sum(1 for grams in grams_of.values() if any(sharing[g] >= 3 for g in grams))
     return event_like >= needed

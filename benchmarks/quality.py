@@ -3,6 +3,7 @@
 
     python benchmarks/quality.py [--corpus ../shared/corpus] [--labels FILE] [--clean DIR]
                                  [--selection random] [--rules DIR] [--show-errors]
+                                 [--list-flagged DIR]
 
 Labels use the format of ../shared/corpus/labels.jsonl: one JSON object per line, with `file`
 (relative to --corpus) and lists of 1-based line numbers `duplicate_paragraph_lines`,
@@ -13,7 +14,9 @@ a rule of that category covers it (blank lines inside a multi-line problem do no
 Prints precision and recall per category and overall (junk of any kind, whatever the category),
 and the flagged lines per 1,000 non-blank lines of a clean folder (default CORPUS/bbc-fulltext,
 skipped when it does not exist). --show-errors lists each false alarm (FP) and miss (FN) with
-the rules that flagged it and the line's text. Exits 0 whatever the scores; 2 on bad input.
+the rules that flagged it and the line's text; --list-flagged DIR lists every flagged line of the
+unlabelled files under DIR the same way (labels cover few files: read the rest for false alarms).
+Exits 0 whatever the scores; 2 on bad input.
 """
 
 from __future__ import annotations
@@ -143,9 +146,24 @@ def _ratio(num: int, den: int) -> str:
     return f"{num / den:.3f}" if den else "  -  "
 
 
+def article_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".txt", ".md", ".markdown") and p.is_file())
+
+
+def flagged_listing(folder: Path, rules, skip: set[Path]) -> list[str]:
+    """Every flagged line of `folder`'s articles but those in `skip`, for reading false alarms."""
+    out = []
+    for path in article_files(folder):
+        if path.resolve() in skip:
+            continue
+        found = flag(path, rules)
+        out += [Scores._error("FLAG", JUNK, str(path), n, found) for n in sorted(found.lines[JUNK])]
+    return out
+
+
 def clean_rate(folder: Path, rules, show_errors: bool) -> tuple[str, list[str]]:
     """One line reporting flagged lines per 1,000 non-blank lines of `folder`, and the flags."""
-    files = sorted(p for p in folder.rglob("*") if p.suffix in (".txt", ".md", ".markdown") and p.is_file())
+    files = article_files(folder)
     total = flagged = 0
     errors = []
     for path in files:
@@ -180,6 +198,11 @@ def run(args) -> list[str]:
         line, clean_errors = clean_rate(clean, rules, args.show_errors)
         out.append(line)
         errors += clean_errors
+    if args.list_flagged is not None:
+        if not args.list_flagged.is_dir():
+            raise BadInput(f"folder {args.list_flagged} does not exist or is not a folder")
+        labelled = {(args.corpus / r["file"]).resolve() for r in records}
+        errors += flagged_listing(args.list_flagged, rules, labelled)
     return out + errors
 
 
@@ -191,6 +214,10 @@ def main(argv=None) -> int:
     parser.add_argument("--selection", help="only labelled files of this selection (e.g. random)")
     parser.add_argument("--rules", action="append", default=[], help="extra rule folder")
     parser.add_argument("--show-errors", action="store_true", help="list every false positive and miss")
+    parser.add_argument(
+        "--list-flagged", type=Path, metavar="DIR",
+        help="also list every flagged line of DIR's unlabelled files, to read them for false alarms",
+    )
     args = parser.parse_args(argv)
     try:
         lines = run(args)

@@ -81,6 +81,15 @@ def test_bad_labels_exit_2(quality, corpus, capsys, content, message):
     assert err.startswith("quality: ") and message in err
 
 
+def test_list_flagged_reads_unlabelled_files(quality, corpus, capsys):
+    (corpus / "unlabelled.txt").write_text("A story.\nADVERTISEMENT\n", encoding="utf-8")
+    labels = write_labels(corpus, {"file": "a.txt"})
+    assert quality.main(["--corpus", str(corpus), "--labels", str(labels), "--list-flagged", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    assert f"FLAG junk      {corpus / 'unlabelled.txt'}:2 [advertisement] ADVERTISEMENT" in out
+    assert "a.txt:" not in out  # labelled files are scored, not listed
+
+
 def test_missing_clean_folder_exits_2(quality, corpus, capsys):
     labels = write_labels(corpus, {"file": "a.txt"})
     assert quality.main(["--corpus", str(corpus), "--labels", str(labels), "--clean", str(corpus / "nope")]) == 2

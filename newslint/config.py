@@ -25,7 +25,7 @@ from typing import Any
 from newslint.checks.options import Option, validate_options
 from newslint.discovery import FileFilter
 from newslint.errors import ConfigError, NewslintError, UsageError
-from newslint.globs import GlobSet, relative_to
+from newslint.globs import GlobSet, glob_problem, relative_to
 from newslint.rules import SEVERITIES, Rule
 from newslint.suppressions import UNUSED_SUPPRESSION
 from newslint.violations import RuleInfo, Violation
@@ -293,13 +293,17 @@ def _parse(document: Any, path: str) -> Config:
     root = os.path.dirname(os.path.abspath(path))
     for key in ("include", "exclude"):
         for i, pattern in enumerate(values[key] or ()):
-            if not pattern.strip():
-                raise document.error(f"{key!r}: a glob must not be empty", (key, i), cls=ConfigError)
+            problem = glob_problem(pattern)
+            if problem:
+                raise document.error(f"{key!r}: {problem}", (key, i), cls=ConfigError)
     per_file = []
     for glob, names in values["per-file-ignores"].items():
         where = ("per-file-ignores", glob)
         if not isinstance(glob, str) or not glob.strip():
             raise document.error("'per-file-ignores': a glob must be a non-empty string", where, key=True, cls=ConfigError)
+        problem = glob_problem(glob)
+        if problem:
+            raise document.error(f"'per-file-ignores': {problem}", where, key=True, cls=ConfigError)
         if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
             raise document.error(
                 f"'per-file-ignores': {glob!r} must map to a non-empty list of rule names", where, cls=ConfigError

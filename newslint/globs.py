@@ -50,6 +50,17 @@ def translate(pattern: str) -> str:
     return "".join(out)
 
 
+def glob_problem(pattern: str) -> str | None:
+    """Why `pattern` is not a usable glob (a bad character class such as "[z-a]"), or None."""
+    if not pattern.strip():
+        return "a glob must not be empty"
+    try:
+        re.compile(translate(pattern.strip()))
+    except re.error as exc:
+        return f"invalid glob {pattern!r}: {exc.msg}"
+    return None
+
+
 class GlobSet:
     """Some glob patterns; `match(relative_path)` says whether any of them matches."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 BOM = "\ufeff"
@@ -179,23 +180,29 @@ def _build(text: str, path: str, bom: bool) -> Document:
 
 
 def _split_lines(text: str) -> tuple[list[Line], tuple[int, ...]]:
-    parts = _LINE_SPLIT.split(text)
-    # parts alternates text, ending, text, ending, ..., text (the last may be "").
-    raw: list[tuple[int, str, str]] = []
-    offset = 0
-    for i in range(0, len(parts), 2):
-        body = parts[i]
-        ending = parts[i + 1] if i + 1 < len(parts) else ""
-        if body or ending:
-            raw.append((offset, body, ending))
-        offset += len(body) + len(ending)
-    texts = [body for _, body, _ in raw]
-    checked = _checked_flags(texts)
-    directives = tuple(n + 1 for n, body in enumerate(texts) if checked[n] and DIRECTIVE_LINE.match(body))
-    for number in directives:
-        checked[number - 1] = False
-    lines = [Line(n + 1, off, body, ending, checked[n]) for n, (off, body, ending) in enumerate(raw)]
-    return lines, directives
+    if "\r" in text:
+        parts = _LINE_SPLIT.split(text)  # text, ending, text, ending, ..., text
+        bodies, endings = parts[0::2], parts[1::2] + [""]
+    else:  # LF only, as most files are: str.split is several times faster than the regex
+        bodies = text.split("\n")
+        endings = ["\n"] * (len(bodies) - 1) + [""]
+    if not bodies[-1]:  # the text ended with a line ending (or is empty): no line after it
+        bodies.pop()
+        endings.pop()
+    offsets = [0]
+    offsets.extend(accumulate(len(body) + len(ending) for body, ending in zip(bodies, endings)))
+    checked = _checked_flags(bodies) if _may_have_unchecked_lines(text, bodies) else [True] * len(bodies)
+    directives: tuple[int, ...] = ()
+    if "<!--" in text:  # no directive without a comment (most articles have none)
+        directives = tuple(n + 1 for n, body in enumerate(bodies) if checked[n] and DIRECTIVE_LINE.match(body))
+        for number in directives:
+            checked[number - 1] = False
+    return list(map(Line, range(1, len(bodies) + 1), offsets, bodies, endings, checked)), directives
+
+
+def _may_have_unchecked_lines(text: str, texts: list[str]) -> bool:
+    """False when `text` (split into `texts`) has neither a fence nor front matter (most articles)."""
+    return "```" in text or "~~~" in text or (bool(texts) and texts[0].strip() in ("---", "+++"))
 
 
 def _checked_flags(texts: list[str]) -> list[bool]:
@@ -237,6 +244,10 @@ def _paragraphs(lines: list[Line]) -> list[Paragraph]:
     block: list[Line] = []
 
     def flush() -> None:
+        if len(block) == 1:  # a line alone between blank lines: no wrapping to decide
+            line = block.pop()
+            paragraphs.append(Paragraph(len(paragraphs), line.number, line.number, line.text.strip()))
+            return
         if not block:
             return
         inner = [line.text.rstrip() for line in block[:-1]]

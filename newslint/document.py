@@ -244,22 +244,22 @@ def _paragraphs(lines: list[Line]) -> list[Paragraph]:
     block: list[Line] = []
 
     def flush() -> None:
-        if len(block) == 1:  # a line alone between blank lines: no wrapping to decide
-            line = block.pop()
-            paragraphs.append(Paragraph(len(paragraphs), line.number, line.number, line.text.strip()))
-            return
         if not block:
             return
         inner = [line.text.rstrip() for line in block[:-1]]
-        open_ended = sum(1 for text in inner if not text.endswith(_SENTENCE_END))
         wrapped = (
             bool(inner)
             and all(WRAP_MIN_WIDTH <= len(text) <= WRAP_MAX_WIDTH for text in inner)
-            and 2 * open_ended >= len(inner)
+            and 2 * sum(1 for text in inner if not text.endswith(_SENTENCE_END)) >= len(inner)
         )
+        if not wrapped:  # one paragraph per line: a line alone, or a scraped article's lines
+            for line in block:
+                paragraphs.append(Paragraph(len(paragraphs), line.number, line.number, line.text.strip()))
+            block.clear()
+            return
         groups: list[list[Line]] = []
         for line in block:
-            if not wrapped or not groups or _BLOCK_START.match(line.text):
+            if not groups or _BLOCK_START.match(line.text):
                 groups.append([line])
             else:
                 groups[-1].append(line)

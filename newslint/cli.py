@@ -18,7 +18,10 @@ import sys
 import threading
 from typing import Sequence
 
+from pathlib import Path
+
 from newslint import __version__
+from newslint.cache import DEFAULT_DIR, ENV_VAR, CacheError, ResultCache, default_cache_dir, fingerprint
 from newslint.baseline import Baseline, load_or_empty
 from newslint.config import Plan, load_config
 from newslint.discovery import discover
@@ -27,6 +30,7 @@ from newslint.formats import FORMATTERS, STATISTICS_FORMATTERS, Report, Summary,
 from newslint.rules import SEVERITIES, load_rules
 from newslint.runner import FixMode, RunResult, check_files
 from newslint.violations import Violation
+from newslint.workers import available_cores
 
 EXIT_CLEAN = 0
 EXIT_PROBLEMS = 1
@@ -91,6 +95,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--update-baseline", action="store_true",
         help="record the problems found in the baseline file (--baseline or the config's) and exit 0",
     )
+    check.add_argument(
+        "--jobs", "-j", type=_positive_int, metavar="N",
+        help="check (or fix) files in N processes (default: one per core; 1: in this process)",
+    )
+    check.add_argument(
+        "--cache-dir", type=Path, metavar="DIR",
+        help=f"keep results of unchanged files here (default: ${ENV_VAR} or ./{DEFAULT_DIR})",
+    )
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     fixing = check.add_mutually_exclusive_group()
     fixing.add_argument("--fix", action="store_true", help="delete the junk that rules can fix, in place")
     fixing.add_argument("--diff", action="store_true", help="print a diff of what --fix would change; change nothing")
@@ -108,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _plan(args: argparse.Namespace) -> Plan:
+def _plan(args: argparse.Namespace, cache_dir: Path | None = None) -> Plan:
     config = load_config(args.config).with_flags(
         select=_names(args.select),
         ignore=_names(args.ignore),
@@ -116,7 +129,27 @@ def _plan(args: argparse.Namespace) -> Plan:
         fail_on=getattr(args, "fail_on", None),
         baseline=getattr(args, "baseline", None),
     )
-    return config.plan(load_rules(config.rule_folders))
+    return config.plan(load_rules(config.rule_folders, cache_dir=cache_dir))
+
+
+def _fingerprint(plan: Plan) -> str:
+    """The result cache's key for everything but a file's bytes: the rules that run (with their
+    severity overrides) and the config (per-file ignores, ...), and every rule name a
+    suppression comment may name (it decides which comments are reported as unknown)."""
+    import json
+
+    settings = json.dumps([plan.config.summary(), sorted(plan.known_rules)], sort_keys=True)
+    return fingerprint(plan.rules, settings)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return value
 
 
 def _output_format(args: argparse.Namespace) -> str:
@@ -140,7 +173,8 @@ def run_check(args: argparse.Namespace) -> int:
     output_format = _output_format(args)
     if args.statistics and output_format not in STATISTICS_FORMATTERS:
         raise UsageError(f"--statistics prints only as {' or '.join(STATISTICS_FORMATTERS)}, not {output_format}")
-    plan = _plan(args)
+    cache_dir = None if args.no_cache else args.cache_dir or default_cache_dir()
+    plan = _plan(args, cache_dir)
     baseline_path = plan.config.baseline
     if args.update_baseline and baseline_path is None:
         raise UsageError("--update-baseline needs a baseline file: give --baseline FILE or set `baseline` in the config")
@@ -152,9 +186,15 @@ def run_check(args: argparse.Namespace) -> int:
     files, missing = discover(args.paths or ["."], plan.config.file_filter())
     for problem in missing:
         _error(f"newslint: {problem.path}: {problem.reason}")
-    result = check_files(files, plan, fix_mode)
+    cache = None if cache_dir is None else ResultCache(cache_dir, _fingerprint(plan))
+    result = check_files(files, plan, fix_mode, jobs=args.jobs or available_cores(), cache=cache)
     for error in result.errors:
         _error(f"newslint: {error.path}: {error.message}")
+    if cache is not None:
+        try:
+            cache.save()
+        except CacheError as exc:
+            _error(f"newslint: warning: {exc}")
     file_errors = len(result.errors) + len(missing)
     if args.update_baseline:
         _record_baseline(baseline, result)

@@ -11,7 +11,7 @@ import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from newslint.checks import CHECKS
 from newslint.checks.base import Check
@@ -19,7 +19,9 @@ from newslint.checks.options import Option, validate_options
 from newslint.document import Document
 from newslint.errors import RuleError
 from newslint.violations import Finding, RuleInfo
-from newslint.yamlsource import YamlDocument, load_yaml
+
+if TYPE_CHECKING:
+    from newslint.yamlsource import YamlDocument
 
 CATEGORIES = ("duplicate", "footer", "caption", "dateline", "other")
 SEVERITIES = ("error", "warning", "info")
@@ -110,24 +112,57 @@ def rule_files(folder: Path) -> list[Path]:
     )
 
 
-def load_rules(folders: Iterable[Path], builtin: bool = True) -> list[Rule]:
+def load_rules(folders: Iterable[Path], builtin: bool = True, cache_dir: Path | None = None) -> list[Rule]:
     """Load the built-in rules and those in `folders`; a later folder's rule replaces a
     same-named earlier one (so a team can override a built-in rule), but one folder may not
-    define a name twice."""
+    define a name twice.
+
+    With `cache_dir`, a set of rule files this newslint has parsed and validated before (same
+    paths, same bytes) is not parsed again: the validated rules are read back from the cache,
+    which spares a run the YAML parser (see cache.py).
+    """
     sources = ([builtin_rules_dir()] if builtin else []) + [Path(f) for f in folders]
-    rules: dict[str, Rule] = {}
+    paths: list[Path] = []
     for folder in sources:
         seen: dict[str, Path] = {}
         for path in rule_files(folder):
-            rule = load_rule_file(path)
-            if rule.name in seen:
-                raise RuleError(f"rule {rule.name!r} is also defined in {seen[rule.name]}", str(path))
-            seen[rule.name] = path
-            rules[rule.name] = rule
+            if path.stem in seen:
+                raise RuleError(f"rule {path.stem!r} is also defined in {seen[path.stem]}", str(path))
+            seen[path.stem] = path
+            paths.append(path)
+    texts = [read_rule_file(path) for path in paths]
+    loaded = _load_cached(cache_dir, paths, texts) if cache_dir is not None else None
+    if loaded is None:
+        parsed = [_parse(text, str(path), path.stem) for path, text in zip(paths, texts)]
+        loaded = [rule for rule, _ in parsed]
+        if cache_dir is not None:
+            _store_cached(cache_dir, paths, texts, [data for _, data in parsed])
+    rules = {rule.name: rule for rule in loaded}  # a later folder's rule replaces an earlier one
     return sorted(rules.values(), key=lambda r: r.name)
 
 
-def load_rule_file(path: Path) -> Rule:
+def _load_cached(cache_dir: Path, paths: list[Path], texts: list[str]) -> list[Rule] | None:
+    from newslint.cache import load_rule_data, rule_set_key
+
+    data = load_rule_data(cache_dir, rule_set_key(zip(map(str, paths), texts)))
+    if not isinstance(data, list) or len(data) != len(paths):
+        return None
+    try:
+        return [rule_from_data(item) for item in data]
+    except (KeyError, TypeError, ValueError, AttributeError):  # a damaged entry: parse afresh
+        return None
+
+
+def _store_cached(cache_dir: Path, paths: list[Path], texts: list[str], data: list[dict]) -> None:
+    from newslint.cache import CacheError, rule_set_key, store_rule_data
+
+    try:
+        store_rule_data(cache_dir, rule_set_key(zip(map(str, paths), texts)), data)
+    except CacheError:
+        pass  # an unwritable cache folder is reported when the run's results are saved
+
+
+def read_rule_file(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_RULE_FILE_BYTES:
@@ -136,13 +171,23 @@ def load_rule_file(path: Path) -> Rule:
     except OSError as exc:
         raise RuleError(f"cannot read rule file: {exc.strerror or exc}", str(path)) from None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RuleError(f"rule file is not valid UTF-8 (byte {exc.start})", str(path)) from None
-    return parse_rule(text, str(path), path.stem)
+
+
+def load_rule_file(path: Path) -> Rule:
+    return parse_rule(read_rule_file(path), str(path), path.stem)
 
 
 def parse_rule(text: str, source: str, name: str) -> Rule:
+    return _parse(text, source, name)[0]
+
+
+def _parse(text: str, source: str, name: str) -> tuple[Rule, dict[str, Any]]:
+    """The rule in `text`, and the validated data it was built from (see rule_from_data)."""
+    from newslint.yamlsource import load_yaml
+
     if not RULE_NAME.match(name):
         raise RuleError(f"rule file name {name!r} is not a kebab-case rule name (like 'site-footer')", source)
     doc = load_yaml(text, source, RuleError)
@@ -161,23 +206,33 @@ def parse_rule(text: str, source: str, name: str) -> Rule:
     values = validate_options(schema, {k: v for k, v in data.items() if k != "examples"}, doc)
     examples = _examples(data.get("examples"), doc)
     _check_message(values["message"], check_class, doc)
-    kind_options = {k: values[k] for k in check_class.OPTIONS}
+    validated = {
+        "name": name, "path": source, "kind": kind, "values": values,
+        "examples": [[e.text, list(e.expect), e.line] for e in examples],
+    }
     try:
-        check = check_class(kind_options)
+        return rule_from_data(validated), validated
     except ValueError as exc:
         raise doc.error(str(exc), cls=RuleError) from None
+
+
+def rule_from_data(data: dict[str, Any]) -> Rule:
+    """Build a Rule from validated data (plain JSON-able values, as _parse returns them).
+    Raises ValueError when the check refuses its options."""
+    check_class = CHECKS[data["kind"]]
+    values = data["values"]
     return Rule(
-        name=name,
-        path=source,
-        kind=kind,
-        check=check,
+        name=data["name"],
+        path=data["path"],
+        kind=data["kind"],
+        check=check_class({k: values[k] for k in check_class.OPTIONS}),
         category=values["category"],
         severity=values["severity"],
         message=values["message"],
         doc=values["doc"],
         fix=values["fix"],
         enabled=values["enabled"],
-        examples=examples,
+        examples=tuple(Example(text, tuple(expect), line) for text, expect, line in data["examples"]),
     )
 
 

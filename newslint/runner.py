@@ -9,16 +9,21 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING
 
 from newslint import document as documents
 from newslint import suppressions
-from newslint.atomic_write import write_atomic
 from newslint.config import Plan
 from newslint.document import Document
 from newslint.errors import UsageError
-from newslint.fix import FindProblems, fix_document, unified_diff
 from newslint.linter import lint
 from newslint.violations import Violation
+from newslint.workers import map_in_order
+
+if TYPE_CHECKING:
+    from newslint.cache import ResultCache
+    from newslint.fix import FindProblems
 
 
 # Articles larger than this are skipped with a message rather than read: checking takes up to
@@ -162,6 +167,10 @@ def fix_file(path: str, plan: Plan, mode: FixMode) -> tuple[list[Violation], Fil
     The file is written only when its bytes change; if the write fails it is left as it was and
     its problems are reported as found.
     """
+    # Imported here: a run without --fix or --diff is spared difflib, tempfile and shutil.
+    from newslint.atomic_write import write_atomic
+    from newslint.fix import fix_document, unified_diff
+
     doc, error = read_document(path)
     if doc is None:
         return [], None, error
@@ -179,14 +188,19 @@ def fix_file(path: str, plan: Plan, mode: FixMode) -> tuple[list[Violation], Fil
     return outcome.remaining, FileFix(path, outcome.fixed), None
 
 
-def check_files(paths: list[str], plan: Plan, fix: FixMode | None = None) -> RunResult:
+def check_files(
+    paths: list[str], plan: Plan, fix: FixMode | None = None, jobs: int = 1, cache: "ResultCache | None" = None
+) -> RunResult:
+    """Check `paths` (with `fix`, fix them) in up to `jobs` processes; the results are in the
+    order given whatever `jobs` is. Checking skips the files `cache` answers for."""
+    if fix is not None:
+        # --fix and --diff never use the cache: a cached result says what is wrong with a file,
+        # not what fixing it would write.
+        outcomes = map_in_order(partial(fix_file, plan=plan, mode=fix), paths, jobs)
+    else:
+        outcomes = ((violations, None, error) for violations, error in _check_all(paths, plan, jobs, cache))
     result = RunResult()
-    for path in paths:
-        if fix is None:
-            violations, error = check_file(path, plan)
-            file_fix = None
-        else:
-            violations, file_fix, error = fix_file(path, plan, fix)
+    for path, (violations, file_fix, error) in zip(paths, outcomes):
         if error is not None:
             result.errors.append(error)
             if not violations:  # unreadable; a file whose fixes could not be written was checked
@@ -196,3 +210,58 @@ def check_files(paths: list[str], plan: Plan, fix: FixMode | None = None) -> Run
         if file_fix is not None:
             result.fixes.append(file_fix)
     return result
+
+
+def _check_all(
+    paths: list[str], plan: Plan, jobs: int, cache: "ResultCache | None"
+) -> list[tuple[list[Violation], FileError | None]]:
+    """check_file for each path, in order: from `cache` where it holds the file's bytes, else
+    in up to `jobs` processes. Files that could not be checked are never cached (the reason may
+    be passing: a permission, a file being written)."""
+    outcomes: list[tuple[list[Violation], FileError | None]] = [([], None)] * len(paths)
+    unchecked: list[int] = []  # indices of the files the cache did not answer for
+    identities: dict[int, tuple[str, tuple[int, int]]] = {}  # index -> (content hash, stat) when cacheable
+
+    def to_check():
+        for index, path in enumerate(paths):
+            if cache is not None:
+                identity = _identity(path)
+                if identity is not None:
+                    cached = cache.lookup(path, identity[0])
+                    if cached is not None:
+                        outcomes[index] = (cached, None)
+                        continue
+                    identities[index] = identity
+            unchecked.append(index)
+            yield path
+
+    for position, outcome in enumerate(map_in_order(partial(check_file, plan=plan), to_check(), jobs)):
+        index = unchecked[position]
+        outcomes[index] = outcome
+        identity = identities.get(index)
+        if identity is not None and outcome[1] is None and _stat_key(paths[index]) == identity[1]:
+            cache.store(paths[index], identity[0], outcome[0])
+    return outcomes
+
+
+def _identity(path: str) -> tuple[str, tuple[int, int]] | None:
+    """The hash of a file's bytes and its (size, mtime) before they were read; None if it cannot
+    be read or is not checked (check_file then says why)."""
+    from newslint.cache import content_hash
+
+    before = _stat_key(path)
+    try:
+        data = read_article(path, max_file_bytes())
+    except (OSError, SkippedFile):
+        return None
+    return (content_hash(data), before) if before is not None else None
+
+
+def _stat_key(path: str) -> tuple[int, int] | None:
+    """(size, mtime) now: a result is cached only if the file did not change while it was
+    checked, since check_file reads it again after it was hashed."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns

@@ -110,10 +110,28 @@ class Violation:
             "message": self.message,
         }
         if self.related:
-            result["related"] = [
-                {"line": s.line, "column": s.column, "end_line": s.end_line, "end_column": s.end_column}
-                for s in self.related
-            ]
+            result["related"] = [_span_data(span) for span in self.related]
         if self.fix is not None:
             result["fix"] = self.fix.as_dict()
         return result
+
+    def to_data(self) -> dict[str, Any]:
+        """Every field but the path, as JSON-able data (for the result cache; see from_data)."""
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "path"}
+        data["related"] = [_span_data(span) for span in self.related]
+        data["fix"] = None if self.fix is None else {"start": self.fix.start, "end": self.fix.end, "safe": self.fix.safe}
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], path: str) -> "Violation":
+        """The Violation `to_data` described, found in `path`. Raises KeyError, TypeError or
+        ValueError on data that does not describe one (a damaged cache entry)."""
+        fields = dict(data)
+        fields["related"] = tuple(Span(**span) for span in fields["related"])
+        fix = fields["fix"]
+        fields["fix"] = None if fix is None else Fix(**fix)
+        return cls(path=path, **fields)
+
+
+def _span_data(span: Span) -> dict[str, int]:
+    return {"line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column}

@@ -19,6 +19,15 @@ settings.register_profile("deep", max_examples=2000, deadline=None, suppress_hea
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+@pytest.fixture(autouse=True)
+def cache_in_tmp(tmp_path_factory, monkeypatch) -> Path:
+    """Runs cache results and rules in a folder of their own, never in the folder pytest runs in
+    (nor in a test's tmp_path, whose contents tests check)."""
+    folder = tmp_path_factory.mktemp("cache") / "newslint-cache"
+    monkeypatch.setenv("NEWSLINT_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def builtin_rules():
     return load_rules([])

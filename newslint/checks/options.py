@@ -7,10 +7,12 @@ against them so a typo or a wrong type is an error naming the file, line and col
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from newslint.errors import RuleError
-from newslint.yamlsource import YamlDocument
+
+if TYPE_CHECKING:  # only for annotations: loading cached rules needs no YAML parser
+    from newslint.yamlsource import YamlDocument
 
 _MISSING = object()
 

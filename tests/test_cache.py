@@ -1,0 +1,157 @@
+"""The result and rule caches: used only when nothing a result depends on changed, and harmless when damaged."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from newslint import cache as caches
+from newslint import rules as rule_loading
+from newslint import runner
+from newslint.cli import main
+from newslint.document import from_bytes
+from newslint.linter import lint
+from newslint.violations import Violation
+
+RULE = textwrap.dedent(
+    """\
+    check: phrase
+    category: footer
+    message: "Teaser: {match}"
+    doc: {what: A teaser., why: Not the story.}
+    match: start
+    phrases: [Read more from]
+    examples:
+      - text: "Read more from Nick\\n"
+        expect: [1]
+    """
+)
+
+
+@pytest.fixture
+def articles(tmp_path, fixtures):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "seed.txt").write_bytes((fixtures / "seed.txt").read_bytes())
+    (folder / "clean.md").write_bytes((fixtures / "clean.md").read_bytes())
+    (folder / "teaser.txt").write_text("The story.\nRead more from Nick\n")
+    return folder
+
+
+def run(capsys, *args) -> tuple[int, str]:
+    code = main(["check", "--jobs", "1", *map(str, args)])
+    return code, capsys.readouterr().out
+
+
+def forbid_checking(monkeypatch):
+    def fail(path, plan):
+        raise AssertionError(f"{path} was checked again")
+
+    monkeypatch.setattr(runner, "check_file", fail)
+
+
+def test_violations_survive_the_trip_through_json(fixtures, builtin_rules):
+    doc = from_bytes((fixtures / "seed.txt").read_bytes(), "seed.txt")
+    found = lint(doc, builtin_rules)
+    assert any(v.related for v in found) and any(v.fix for v in found)
+    back = [Violation.from_data(json.loads(json.dumps(v.to_data())), "seed.txt") for v in found]
+    assert back == found
+    assert [(v.as_dict(), v.text) for v in back] == [(v.as_dict(), v.text) for v in found]
+
+
+def test_a_rerun_reads_unchanged_files_from_the_cache(articles, capsys, monkeypatch, cache_in_tmp):
+    first = run(capsys, articles)
+    assert first[0] == 1 and (cache_in_tmp / "CACHEDIR.TAG").exists()
+    forbid_checking(monkeypatch)
+    assert run(capsys, articles) == first
+
+
+def test_a_changed_file_is_checked_again(articles, capsys):
+    run(capsys, articles)
+    (articles / "clean.md").write_text("Some story.\nAdvertisement\n")
+    code, out = run(capsys, articles)
+    assert "clean.md:2:1: error advertisement" in out
+
+
+def test_a_changed_rule_or_selection_is_never_answered_from_the_cache(articles, tmp_path, capsys):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "teaser.yaml").write_text(RULE)
+    assert "teaser.txt:2:1: error teaser" in run(capsys, "--rules", rules, articles)[1]
+    (rules / "teaser.yaml").write_text(RULE.replace("Teaser:", "Promo:"))
+    assert "teaser.txt:2:1: error teaser Promo:" in run(capsys, "--rules", rules, articles)[1]
+    assert run(capsys, "--rules", rules, "--select", "teaser", articles)[1].count("error") == 1
+    assert "teaser" not in run(capsys, articles)[1]
+
+
+def test_settings_change_the_fingerprint(builtin_rules):
+    assert caches.fingerprint(builtin_rules, "") != caches.fingerprint(builtin_rules, "per-file-ignores: x")
+    assert caches.fingerprint(builtin_rules, "") != caches.fingerprint(builtin_rules[1:], "")
+    assert caches.fingerprint(builtin_rules, "") == caches.fingerprint(builtin_rules, "")
+
+
+def test_damaged_cache_files_count_as_misses(articles, capsys, cache_in_tmp):
+    first = run(capsys, articles)
+    shards = list((cache_in_tmp / "v1" / "results").rglob("*.json"))
+    assert shards
+    shards[0].write_text('{"truncated": ')
+    for shard in shards[1:]:
+        entries = json.loads(shard.read_text())
+        shard.write_text(json.dumps({path: [digest, [{"line": "?"}]] for path, (digest, _) in entries.items()}))
+    for rule_set in (cache_in_tmp / "v1" / "rules").glob("*.json"):
+        rule_set.write_bytes(b"\x00garbage")
+    assert run(capsys, articles) == first
+    assert run(capsys, articles) == first  # and the cache works again
+
+
+def test_no_cache_writes_nothing(articles, capsys, cache_in_tmp):
+    run(capsys, "--no-cache", articles)
+    assert not cache_in_tmp.exists()
+
+
+def test_cache_dir_option_and_environment(articles, capsys, tmp_path, cache_in_tmp):
+    run(capsys, articles)
+    assert cache_in_tmp.is_dir()
+    run(capsys, "--cache-dir", tmp_path / "elsewhere", articles)
+    assert (tmp_path / "elsewhere" / "v1" / "results").is_dir()
+
+
+def test_an_unwritable_cache_is_a_warning_not_a_failure(articles, capsys, tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    code = main(["check", "--cache-dir", str(blocked), str(articles / "clean.md")])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert captured.err.startswith(f"newslint: warning: cannot write the cache in {blocked}")
+
+
+def test_files_that_cannot_be_checked_are_not_cached(tmp_path, capsys):
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x00\x01")
+    assert main(["check", str(binary)]) == 2
+    binary.write_text("Fine now.\n")
+    assert main(["check", str(binary)]) == 0
+
+
+def test_old_generations_are_removed(tmp_path, builtin_rules, monkeypatch):
+    monkeypatch.setattr(caches, "MAX_GENERATIONS", 2)
+    for settings in ("a", "b", "c"):
+        cache = caches.ResultCache(tmp_path, caches.fingerprint(builtin_rules, settings))
+        cache.store("x.txt", "hash", [])
+        cache.save()
+    assert len(list((tmp_path / "v1" / "results").iterdir())) == 2
+
+
+def test_cached_rules_skip_parsing_and_equal_parsed_ones(tmp_path, monkeypatch):
+    parsed = rule_loading.load_rules([], cache_dir=tmp_path)
+
+    def fail(*args):
+        raise AssertionError("a cached rule file was parsed again")
+
+    monkeypatch.setattr(rule_loading, "_parse", fail)
+    cached = rule_loading.load_rules([], cache_dir=tmp_path)
+    assert [(r.name, r.kind, r.check.options, r.message, r.examples) for r in cached] == [
+        (r.name, r.kind, r.check.options, r.message, r.examples) for r in parsed
+    ]

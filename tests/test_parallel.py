@@ -1,0 +1,104 @@
+"""--jobs: checking in worker processes gives exactly the output of checking in-process."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from newslint import runner, workers
+from newslint.cli import main
+from newslint.document import from_bytes
+from newslint.linter import lint
+from newslint.runner import FileError
+
+
+@pytest.fixture
+def archive(tmp_path, fixtures):
+    """Enough files for worker processes to be used, some with problems, two that cannot be checked."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    seed = (fixtures / "seed.txt").read_bytes()
+    clean = (fixtures / "clean.md").read_bytes()
+    for n in range(workers.MIN_FILES_FOR_WORKERS + workers.CHUNK_FILES):
+        (folder / f"{n:03d}.txt").write_bytes(seed if n % 3 == 0 else clean)
+    (folder / "050.txt").write_bytes(b"\x00binary")
+    (folder / "051.txt").write_bytes(b"caf\xe9\n")
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_jobs_do_not_change_the_output(archive, capsys, fmt):
+    outputs = []
+    for jobs in ("1", "2"):
+        code = main(["check", "--no-cache", "--format", fmt, "--jobs", jobs, str(archive)])
+        captured = capsys.readouterr()
+        outputs.append((code, captured.out, captured.err))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] == 2 and "050.txt: skipped: binary file" in outputs[0][2]
+
+
+def test_results_found_by_workers_are_cached(archive, capsys, monkeypatch):
+    assert main(["check", "--jobs", "2", str(archive)]) == 2
+    first = capsys.readouterr()
+    checked = []
+
+    def record(path, plan):
+        checked.append(Path(path).name)
+        return [], FileError(path, "skipped: still binary")
+
+    monkeypatch.setattr(runner, "check_file", record)
+    assert main(["check", "--jobs", "1", str(archive)]) == 2
+    assert capsys.readouterr().out == first.out
+    assert checked == ["050.txt", "051.txt"]  # only the files that could not be checked
+
+
+def test_jobs_must_be_positive(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "--jobs", "0", "."])
+    assert exit_info.value.code == 2
+    assert "expected a whole number of at least 1" in capsys.readouterr().err
+
+
+def test_rules_pickle_for_spawned_workers(builtin_rules, fixtures):
+    doc = from_bytes((fixtures / "seed.txt").read_bytes(), "seed.txt")
+    assert lint(doc, pickle.loads(pickle.dumps(builtin_rules))) == lint(doc, builtin_rules)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers inherit the patched function")
+def test_a_worker_that_dies_ends_the_run_with_exit_3(archive, capsys, monkeypatch):
+    monkeypatch.setattr(runner, "check_file", lambda path, plan: os._exit(9))
+    assert main(["check", "--no-cache", "--jobs", "2", str(archive)]) == 3
+    assert "a worker process stopped abruptly" in capsys.readouterr().err
+
+
+def test_workers_leave_ctrl_c_to_the_parent():
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        workers._start_worker(str)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.parametrize("mode", ["--fix", "--diff"])
+def test_jobs_do_not_change_what_fixing_does(archive, tmp_path, capsys, mode):
+    results = []
+    for jobs in ("1", "2"):
+        copy = tmp_path / f"copy-{jobs}"
+        shutil.copytree(archive, copy)
+        code = main(["check", mode, "--jobs", jobs, str(copy)])
+        captured = capsys.readouterr()
+        contents = {p.name: p.read_bytes() for p in sorted(copy.iterdir())}
+        results.append((code, captured.out.replace(str(copy), "ARCHIVE"), captured.err.replace(str(copy), "ARCHIVE"), contents))
+    assert results[0] == results[1]
+    code, out, _, contents = results[0]
+    if mode == "--fix":
+        assert contents["000.txt"] != (archive / "000.txt").read_bytes()  # a copy of the seed, fixed
+    else:
+        assert out.startswith("--- ") and contents["000.txt"] == (archive / "000.txt").read_bytes()

@@ -11,14 +11,12 @@ so the file works from any current folder and on any system.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from newslint.atomic_write import write_atomic
 from newslint.errors import NewslintError
 from newslint.globs import relative_to
 from newslint.violations import Violation
@@ -37,6 +35,8 @@ def fingerprint(violation: Violation) -> str:
     """A fingerprint of what a violation flags: its rule and its text with spacing normalised,
     so re-wrapping or moving a paragraph does not change it. The message stands in for checks
     that flag no text."""
+    import hashlib  # here, not at the top: a run that prints no fingerprint need not load OpenSSL
+
     text = " ".join((violation.text or violation.message).split())
     return hashlib.sha256(f"{violation.rule}\0{text}".encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
 
@@ -122,6 +122,8 @@ class Baseline:
 
     def write(self) -> None:
         """Write atomically: a reader never sees half a file, and a failed write leaves the old one."""
+        from newslint.atomic_write import write_atomic  # here: it imports tempfile and shutil
+
         try:
             write_atomic(self.path, self.dumps().encode("utf-8"), create=True)
         except OSError as exc:

@@ -14,7 +14,6 @@ positions, so there the key's dotted path is named).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import re
@@ -29,7 +28,6 @@ from newslint.globs import GlobSet, glob_problem, relative_to
 from newslint.rules import SEVERITIES, Rule
 from newslint.suppressions import UNUSED_SUPPRESSION
 from newslint.violations import RuleInfo, Violation
-from newslint.yamlsource import load_yaml
 
 CONFIG_FILE = ".newslint.yaml"
 PYPROJECT = "pyproject.toml"
@@ -134,6 +132,8 @@ class Config:
         """A stable hash of summary(): equal for configs that make a run report the same, so a
         result cache can put it in its key. (The rule files' contents are not in it.)"""
         encoded = json.dumps(self.summary(), sort_keys=True, ensure_ascii=False).encode("utf-8")
+        import hashlib  # here: importing it loads OpenSSL, a few ms of every run's start-up
+
         return hashlib.sha256(encoded).hexdigest()
 
     def file_filter(self) -> FileFilter:
@@ -251,6 +251,8 @@ def load_config(path: str | None = None, start: str = ".") -> Config:
             raise ConfigError("no [tool.newslint] table in this file", path)
         document: Any = _TomlTable(path, table)
     else:
+        from newslint.yamlsource import load_yaml  # here: a run without a YAML config needs no parser
+
         document = load_yaml(_read(path), path, ConfigError)
         if document.data is None:  # an empty file: every default
             document.data = {}

@@ -38,15 +38,15 @@ def test_the_prefilter_skips_rules_on_a_clean_article(fixtures):
 
 
 def test_lint_builds_the_prefilter_after_warm_up_and_rebuilds_for_new_rules(fixtures, monkeypatch):
-    monkeypatch.setattr(prefilter, "WARM_UP", 2)
+    monkeypatch.setattr(prefilter, "WARM_UP", 3)
     monkeypatch.setattr(linter, "_prefilters", prefilter.PrefilterCache())
     doc = from_text((fixtures / "seed.txt").read_text(), "seed.txt")
-    expected = linter.lint(doc, RULES)  # the first use: no prefilter yet
-    assert linter.lint(doc, RULES) == expected  # the second builds it
-    assert linter._prefilters._prefilter is not None
+    expected = linter.lint(doc, RULES)  # no prefilter for the first two uses
+    assert linter.lint(doc, RULES) == linter.lint(doc, RULES) == expected  # the third builds it
     other = load_rules([])
     assert linter.lint(doc, other) == expected
-    assert linter._prefilters._prefilter is None  # a new rule list starts counting again
+    assert linter._prefilters.get([rule.check for rule in other]) is None  # another list counts afresh: 2 uses
+    assert linter._prefilters.get([rule.check for rule in RULES]) is not None  # the first list's is kept
 
 
 def test_a_set_that_cannot_be_built_leaves_every_rule_running(fixtures, monkeypatch):

@@ -50,20 +50,27 @@ class LinePrefilter:
 
 
 class PrefilterCache:
-    """The prefilter of the rule list in use, built once that list has checked WARM_UP documents."""
+    """The prefilters of the rule lists in use (a config's per-file ignores make several), each
+    built once its list has checked WARM_UP documents."""
+
+    MAX_LISTS = 8
 
     def __init__(self) -> None:
-        self._checks: list[Any] = []  # held, so that no other check can take one's id
-        self._uses = 0
-        self._prefilter: LinePrefilter | None = None
+        # id()s of a list's checks -> [the checks, uses, prefilter]. Holding the checks keeps
+        # their ids from being reused by other objects while the entry exists.
+        self._entries: dict[tuple[int, ...], list[Any]] = {}
 
     def get(self, checks: Sequence[Any]) -> LinePrefilter | None:
-        if len(checks) != len(self._checks) or any(a is not b for a, b in zip(checks, self._checks)):
-            self._checks, self._uses, self._prefilter = list(checks), 0, None
-        self._uses += 1
-        if self._uses == WARM_UP:
+        key = tuple(map(id, checks))
+        entry = self._entries.get(key)
+        if entry is None:
+            if len(self._entries) >= self.MAX_LISTS:
+                del self._entries[next(iter(self._entries))]  # the oldest list
+            entry = self._entries[key] = [list(checks), 0, None]
+        entry[1] += 1
+        if entry[1] == WARM_UP:
             try:
-                self._prefilter = LinePrefilter(checks)
+                entry[2] = LinePrefilter(checks)
             except re2.error:
-                self._prefilter = None  # every rule runs, as before
-        return self._prefilter
+                entry[2] = None  # every rule runs, as before
+        return entry[2]

@@ -16,13 +16,12 @@ import os
 import signal
 import sys
 import threading
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from pathlib import Path
 
 from newslint import __version__
 from newslint.cache import DEFAULT_DIR, ENV_VAR, CacheError, ResultCache, default_cache_dir, fingerprint
-from newslint.baseline import Baseline, load_or_empty
 from newslint.config import Plan, load_config
 from newslint.discovery import discover
 from newslint.errors import NewslintError, UsageError
@@ -31,6 +30,9 @@ from newslint.rules import SEVERITIES, load_rules
 from newslint.runner import FixMode, RunResult, check_files
 from newslint.violations import Violation
 from newslint.workers import available_cores
+
+if TYPE_CHECKING:
+    from newslint.baseline import Baseline
 
 EXIT_CLEAN = 0
 EXIT_PROBLEMS = 1
@@ -209,6 +211,8 @@ def run_check(args: argparse.Namespace) -> int:
     # Read the baseline before the run, so a broken one stops it at once.
     baseline = None
     if baseline_path is not None:
+        from newslint.baseline import Baseline, load_or_empty  # here: most runs have no baseline
+
         baseline = load_or_empty(baseline_path) if args.update_baseline else Baseline.load(baseline_path)
 
     files, missing = discover(args.paths or ["."], plan.config.file_filter())

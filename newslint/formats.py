@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from newslint import __version__
-from newslint.baseline import fingerprint
 from newslint.violations import RuleInfo, Span, Violation
 
 JSON_VERSION = 1
@@ -237,6 +236,8 @@ def format_sarif(report: Report) -> str:
     takes it: rule metadata in tool.driver.rules, results pointing at them by ruleIndex, a
     duplicate's first copy as a related location, and our baseline fingerprint so results keep
     their identity across edits."""
+    from newslint.baseline import fingerprint  # here: only SARIF needs it (and with it, hashlib)
+
     index = {info.name: i for i, info in enumerate(report.rules)}
     results = []
     for v in report.violations:

@@ -15,10 +15,8 @@ import argparse
 import os
 import signal
 import sys
-import threading
-from typing import TYPE_CHECKING, Sequence
-
 from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
 from newslint import __version__
 from newslint.cache import DEFAULT_DIR, ENV_VAR, CacheError, ResultCache, default_cache_dir, fingerprint
@@ -302,8 +300,12 @@ def run_rules(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     # A CI runner cancelling a job sends SIGTERM: stop as on Ctrl-C, with a message and a code.
-    in_main_thread = threading.current_thread() is threading.main_thread()
-    previous_sigterm = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
+    # (Only the main thread may set a handler; asking signal, not threading, spares an import.)
+    try:
+        previous_sigterm = signal.signal(signal.SIGTERM, _raise_terminated)
+        in_main_thread = True
+    except ValueError:
+        in_main_thread = False
     try:
         return _main(argv)
     finally:

@@ -105,20 +105,25 @@ class ResultCache:
         self._root = self.folder / FORMAT / "results" / fingerprint
         self._shards: dict[str, dict[str, list]] = {}
         self._changed: set[str] = set()
+        self._cwd = os.getcwd()  # once: os.path.abspath asks the system for it on every call
+
+    def _key(self, path: str) -> str:
+        """The absolute path: entries survive a change of the current folder."""
+        return os.path.normpath(os.path.join(self._cwd, path))
 
     def lookup(self, path: str, digest: str) -> list[Violation] | None:
         """The violations cached for `path` with bytes hashing to `digest`, or None (a miss)."""
-        key = os.path.abspath(path)
+        key = self._key(path)
         entry = self._shard(key).get(key)
         if not isinstance(entry, list) or len(entry) != 2 or entry[0] != digest or not isinstance(entry[1], list):
             return None
         try:
             return [Violation.from_data(data, path) for data in entry[1]]
-        except (KeyError, TypeError, ValueError):
+        except (TypeError, ValueError, IndexError):
             return None
 
     def store(self, path: str, digest: str, violations: list[Violation]) -> None:
-        key = os.path.abspath(path)
+        key = self._key(path)
         self._shard(key)[key] = [digest, [v.to_data() for v in violations]]
         self._changed.add(_shard_name(key))
 

@@ -115,22 +115,31 @@ class Violation:
             result["fix"] = self.fix.as_dict()
         return result
 
-    def to_data(self) -> dict[str, Any]:
-        """Every field but the path, as JSON-able data (for the result cache; see from_data)."""
-        data = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "path"}
-        data["related"] = [_span_data(span) for span in self.related]
-        data["fix"] = None if self.fix is None else {"start": self.fix.start, "end": self.fix.end, "safe": self.fix.safe}
+    def to_data(self) -> list[Any]:
+        """Every field but the path, in field order, as JSON-able data (for the result cache:
+        lists, not objects, to keep it small and quick to read back; see from_data)."""
+        data = [getattr(self, name) for name in _DATA_FIELDS]
+        data[_RELATED] = [[s.line, s.column, s.end_line, s.end_column] for s in self.related]
+        data[_FIX] = None if self.fix is None else [self.fix.start, self.fix.end, self.fix.safe]
         return data
 
     @classmethod
-    def from_data(cls, data: dict[str, Any], path: str) -> "Violation":
-        """The Violation `to_data` described, found in `path`. Raises KeyError, TypeError or
-        ValueError on data that does not describe one (a damaged cache entry)."""
-        fields = dict(data)
-        fields["related"] = tuple(Span(**span) for span in fields["related"])
-        fix = fields["fix"]
-        fields["fix"] = None if fix is None else Fix(**fix)
-        return cls(path=path, **fields)
+    def from_data(cls, data: list[Any], path: str) -> "Violation":
+        """The Violation `to_data` described, found in `path`. Raises TypeError, ValueError or
+        IndexError on data that does not describe one (a damaged cache entry)."""
+        fields = list(data)
+        if len(fields) != len(_DATA_FIELDS):
+            raise ValueError("not a violation's data")
+        fields[_RELATED] = tuple(Span(*span) for span in fields[_RELATED])
+        fix = fields[_FIX]
+        fields[_FIX] = None if fix is None else Fix(*fix)
+        return cls(path, *fields)
+
+
+# Violation's fields after `path`, in order: the layout of to_data's lists.
+_DATA_FIELDS = tuple(name for name in Violation.__dataclass_fields__ if name != "path")
+_RELATED = _DATA_FIELDS.index("related")
+_FIX = _DATA_FIELDS.index("fix")
 
 
 def _span_data(span: Span) -> dict[str, int]:

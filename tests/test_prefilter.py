@@ -49,12 +49,14 @@ def test_lint_builds_the_prefilter_after_warm_up_and_rebuilds_for_new_rules(fixt
     assert linter._prefilters.get([rule.check for rule in RULES]) is not None  # the first list's is kept
 
 
-def test_a_set_that_cannot_be_built_leaves_every_rule_running(fixtures, monkeypatch):
-    def refuse(checks):
-        raise prefilter.re2.error("out of memory")
+def test_a_rule_whose_set_cannot_be_built_always_runs(fixtures, monkeypatch):
+    def refuse(self):
+        raise prefilter.re2.error("failed to compile Set")
 
+    monkeypatch.setattr(prefilter.re2.Set, "Compile", refuse)
     monkeypatch.setattr(prefilter, "WARM_UP", 1)
-    monkeypatch.setattr(prefilter, "LinePrefilter", refuse)
     monkeypatch.setattr(linter, "_prefilters", prefilter.PrefilterCache())
-    doc = from_text((fixtures / "seed.txt").read_text(), "seed.txt")
-    assert len(linter.lint(doc, RULES)) == 4
+    doc = from_text((fixtures / "clean.md").read_text(), "clean.md")
+    assert prefilter.LinePrefilter([rule.check for rule in RULES]).without_match(doc) == set()
+    seed = from_text((fixtures / "seed.txt").read_text(), "seed.txt")
+    assert len(linter.lint(seed, RULES)) == 4

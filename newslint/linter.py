@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from newslint.checks.prefilter import PrefilterCache
 from newslint.document import Document
 from newslint.rules import Rule
 from newslint.violations import Fix, Violation
 
 
-_prefilters = PrefilterCache()
-
-
 def lint(document: Document, rules: Iterable[Rule]) -> list[Violation]:
     """All violations of `rules` in `document`, sorted by position then rule name. No I/O."""
-    rules = list(rules)
-    prefilter = _prefilters.get([rule.check for rule in rules])
-    cannot_match = prefilter.without_match(document) if prefilter is not None else set()
     violations = []
-    for index, rule in enumerate(rules):
-        if index in cannot_match:
-            continue  # a line-matching rule with no match anywhere in the document
+    for rule in rules:
         for finding in rule.findings(document):
             fix = None
             if rule.fix != "none" and finding.fix_range is not None:

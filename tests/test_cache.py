@@ -155,3 +155,15 @@ def test_cached_rules_skip_parsing_and_equal_parsed_ones(tmp_path, monkeypatch):
     assert [(r.name, r.kind, r.check.options, r.message, r.examples) for r in cached] == [
         (r.name, r.kind, r.check.options, r.message, r.examples) for r in parsed
     ]
+
+
+def test_a_changed_config_is_never_answered_from_the_cache(articles, capsys, monkeypatch):
+    monkeypatch.chdir(articles)
+    config = articles / ".newslint.yaml"
+    config.write_text('per-file-ignores:\n  "seed.txt": [site-footer]\n')
+    assert "seed.txt:26:1: error site-footer" not in run(capsys, "seed.txt")[1]
+    config.write_text('per-file-ignores:\n  "seed.txt": [photo-caption]\n')
+    out = run(capsys, "seed.txt")[1]
+    assert "seed.txt:26:1: error site-footer" in out and "photo-caption" not in out
+    config.write_text('severity:\n  site-footer: warning\n')
+    assert "seed.txt:26:1: warning site-footer" in run(capsys, "seed.txt")[1]

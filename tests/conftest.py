@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,22 @@ settings.register_profile("deep", max_examples=2000, deadline=None, suppress_hea
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+@pytest.fixture(scope="session")
+def parsed_builtin_rules(tmp_path_factory) -> Path:
+    """The rule cache's entry for the built-in rules, made once: parsing and validating them
+    (YAML, one RE2 compile per pattern) would otherwise cost every test that runs newslint."""
+    folder = tmp_path_factory.mktemp("rule-cache")
+    load_rules([], cache_dir=folder)
+    return folder / "v1" / "rules"
+
+
 @pytest.fixture(autouse=True)
-def cache_in_tmp(tmp_path_factory, monkeypatch) -> Path:
-    """Runs cache results and rules in a folder of their own, never in the folder pytest runs in
-    (nor in a test's tmp_path, whose contents tests check)."""
+def cache_in_tmp(tmp_path_factory, monkeypatch, parsed_builtin_rules) -> Path:
+    """Each test's runs cache results in a folder of their own, never in the folder pytest runs
+    in (nor in the test's tmp_path, whose contents tests check), which starts with the built-in
+    rules already parsed."""
     folder = tmp_path_factory.mktemp("cache") / "newslint-cache"
+    shutil.copytree(parsed_builtin_rules, folder / "v1" / "rules")
     monkeypatch.setenv("NEWSLINT_CACHE_DIR", str(folder))
     return folder
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import random
 import textwrap
+from unittest import mock
 
 import pytest
 
 from newslint import document
+from newslint.checks import duplicate
 from newslint.errors import RuleError
 from newslint.linter import lint
 from newslint.rules import parse_rule
@@ -87,6 +89,39 @@ def test_a_few_event_lines_in_a_long_text_do_not_make_a_log(fixtures):
     rule = duplicate_rule("events: {min_count: 10, min_share: 0.2, max_length: 150}")
     assert flagged_lines(rule, prose + text)
     assert flagged_lines(duplicate_rule("events: {min_count: 10, min_share: 0, max_length: 150}"), prose + text) == []
+
+
+# The event-log scan is skipped when no unit repeats and every pair sharing a 3-gram was scored.
+# When a limit cut the scoring short, leaving the log's short units out may let a long repeat
+# through; these documents are made so that it does. J is L with every fourth word changed (90%+
+# similar, few 3-grams in common); the short units share more 3-grams with L than J does.
+_WORDS = (
+    "river bank town hall road sign blue moon dark wood cold rain soft sand tall tree wide lake "
+    "old mill deep well gray dust warm fire long walk slow boat late bus last stop"
+).split()
+_LONG = " ".join(_WORDS) + "."
+_NEAR_COPY = " ".join(w + "s" if k % 4 == 3 else w for k, w in enumerate(_WORDS)) + "."
+# Three pieces of the long unit: more 3-grams in common with it than the near copy has.
+_PIECES = " ".join(_WORDS[0:9] + _WORDS[14:23] + _WORDS[28:36]) + "."
+# The long unit without the words the near copy changed: all the 3-grams the two share.
+_SHARED = " ".join(w for k, w in enumerate(_WORDS) if k % 4 != 3) + "."
+
+
+@pytest.mark.parametrize(
+    ("limit", "short"), [("MAX_CANDIDATES", _PIECES), ("MAX_POSTING", _SHARED)], ids=["candidates", "posting"]
+)
+def test_a_repeat_hidden_by_a_limit_is_found_in_an_event_log(fixtures, limit, short):
+    commentary = (fixtures / "live-commentary.txt").read_text(encoding="utf-8")
+    events = "\n".join(dict.fromkeys(commentary.splitlines())) + "\n"  # no repeats of its own
+    tail = "\n".join([_NEAR_COPY, short, _LONG]) + "\n"
+    on = duplicate_rule("events: {min_count: 10, max_length: 150}")
+    assert flagged_lines(on, events) == []
+    assert flagged_lines(duplicate_rule(""), tail) == [3]
+    with mock.patch.object(duplicate, limit, {"MAX_CANDIDATES": 1, "MAX_POSTING": 2}[limit]):
+        # The short unit takes the near copy's place (among the candidates, or in the postings)...
+        assert flagged_lines(duplicate_rule(""), tail) == []
+        # ...but an event log's short units are not compared, so the near copy is found again.
+        assert flagged_lines(on, events + tail) == [len(events.splitlines()) + 3]
 
 
 def test_events_options_are_validated():

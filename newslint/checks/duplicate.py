@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
+from itertools import islice, repeat
 from operator import neg
 from typing import Iterable
 
@@ -38,6 +38,8 @@ _ALNUM_RUN = re.compile(r"[^\W_]+")  # letters and digits: the words normalise k
 _ASCII_FOLD = bytes(
     (b | 0x20 if chr(b).isalpha() else b) if chr(b).isascii() and chr(b).isalnum() else 0x20 for b in range(256)
 )
+# The non-ASCII marks most common in news text: curly quotes, dashes, ellipsis, pound sign.
+_TYPOGRAPHIC_MARKS = "\u2019\u201c\u201d\u2014\u2013\u2018\u2026\u00a3"
 # Words of a unit's template are those starting lower-case ("wins a free kick in the defensive
 # half"), as opposed to the names and numbers that change from one event to the next.
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
@@ -74,16 +76,21 @@ def normalise(text: str) -> str:
 
 def _words(text: str) -> list[str]:
     """The words of `normalise(text)`."""
-    if text.isascii():  # the common case, four times faster by a byte table than by the regex
-        return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii").split()
-    return _ALNUM_RUN.findall(text.casefold())
+    if not text.isascii():
+        # Most non-ASCII text is ASCII but for typographic punctuation. Those marks separate
+        # words (they are not alphanumeric and casefold to themselves) as a space does.
+        for mark in _TYPOGRAPHIC_MARKS:
+            if mark in text:
+                text = text.replace(mark, " ")
+        if not text.isascii():
+            return _ALNUM_RUN.findall(text.casefold())
+    # The common case, four times faster by a byte table than by the regex.
+    return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii").split()
 
 
-def _grams(words: list[str]) -> set[tuple[str, ...]]:
-    """The distinct word GRAM-grams of a text's words (all of them as one, when fewer)."""
-    if len(words) < GRAM:
-        return {tuple(words)}
-    return set(zip(*(words[k:] for k in range(GRAM))))
+def _grams(words: list[str]) -> list[tuple[str, ...]]:
+    """The word 3-grams (GRAM) of a text's words (all of them as one, when fewer), in order."""
+    return list(zip(words, words[1:], words[2:])) or [tuple(words)]
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is three times slower to make
@@ -138,7 +145,9 @@ class DuplicateCheck(Check):
         self.ignore = compile_re2(alternation(patterns), False) if patterns else None
         self.fuzzy = options["threshold"] < 100 or options["containment"]
 
-    def _units(self, document: Document) -> list[_Unit]:
+    def _units(self, document: Document) -> tuple[list[_Unit], list[str], int]:
+        """The units compared; the texts of all short units (an event log's candidate events), and
+        how many units there are in all, compared or not."""
         if self.options["unit"] == "paragraph":
             raw = [(p.first_line, p.last_line, p.text) for p in document.paragraphs]
         else:
@@ -146,7 +155,7 @@ class DuplicateCheck(Check):
         min_length = self.options["min_length"]
         events = self.options["events"]
         units = []
-        short_texts = []  # candidates for an event log's events
+        short_texts = []
         for first, last, text in raw:
             words = _words(text)
             norm = " ".join(words)
@@ -154,13 +163,22 @@ class DuplicateCheck(Check):
                 short_texts.append(text)
             if len(norm) >= min_length and (self.ignore is None or not self.ignore.search(text)):
                 units.append(_Unit(first, last, text, norm, words))
-        # In an event log, short units repeat legitimately ("Foul by Kemar Roofe (Leeds United).").
-        if events and _is_event_log(short_texts, max(events["min_count"], events["min_share"] * len(raw))):
-            units = [unit for unit in units if len(unit.norm) > events["max_length"]]
-        return units
+        return units, short_texts, len(raw)
 
-    def _matches(self, units: list[_Unit]) -> dict[int, tuple[int, float, bool]]:
-        """Map each repeating unit's index to (index of what it repeats, similarity, exact)."""
+    def _event_units(self, units: list[_Unit], short_texts: list[str], unit_count: int) -> list[_Unit] | None:
+        """The units still compared if the document is an event log, whose short units repeat
+        legitimately ("Foul by Kemar Roofe (Leeds United)."); None if it is not one, or if no
+        unit compared is short."""
+        events = self.options["events"]
+        if not events or not any(len(unit.norm) <= events["max_length"] for unit in units):
+            return None
+        if not _is_event_log(short_texts, max(events["min_count"], events["min_share"] * unit_count)):
+            return None
+        return [unit for unit in units if len(unit.norm) > events["max_length"]]
+
+    def _matches(self, units: list[_Unit]) -> tuple[dict[int, tuple[int, float, bool]], bool]:
+        """Map each repeating unit's index to (index of what it repeats, similarity, exact); and
+        whether every pair of units sharing a 3-gram was scored (no posting or candidate limit cut)."""
         # The 3-gram index of a long file holds hundreds of thousands of tuples, which the cyclic
         # garbage collector would scan again and again (15% of a 5,000-paragraph file's time);
         # tuples of strings cannot form a cycle, so it is paused while the index is built.
@@ -172,16 +190,18 @@ class DuplicateCheck(Check):
             if collecting:
                 gc.enable()
 
-    def _index_and_score(self, units: list[_Unit]) -> dict[int, tuple[int, float, bool]]:
+    def _index_and_score(self, units: list[_Unit]) -> tuple[dict[int, tuple[int, float, bool]], bool]:
         threshold = self.options["threshold"]
         containment = self.options["containment"]
         min_length = self.options["min_length"]
+        template_items = self.options["template_items"]
         first_seen: dict[str, int] = {}
         # The index of 3-grams: the first unit with each, and the later ones for 3-grams seen
         # again. New 3-grams (most of them) go in by set operations, without a Python loop.
         first_with: dict[tuple[str, ...], int] = {}
         later_with: dict[tuple[str, ...], list[int]] = {}
         matches: dict[int, tuple[int, float, bool]] = {}
+        exhaustive = True
         for i, unit in enumerate(units):
             earlier = first_seen.get(unit.norm)
             if earlier is not None:
@@ -191,10 +211,13 @@ class DuplicateCheck(Check):
             if not self.fuzzy or len(unit.norm) > MAX_FUZZY_LENGTH:
                 continue
             grams = _grams(unit.words)
+            if first_with.keys().isdisjoint(grams):
+                # Nothing in common with any earlier unit (the usual case): no set needed.
+                first_with.update(zip(grams, repeat(i)))
+                continue
+            grams = set(grams)
             new = grams.difference(first_with)
             first_with.update(dict.fromkeys(new, i))
-            if len(new) == len(grams):
-                continue  # nothing in common with any earlier unit (the usual case)
             shared: list[int] = []  # earlier units, once per 3-gram they share with this one
             for gram in grams.difference(new):
                 later = later_with.get(gram)
@@ -205,26 +228,37 @@ class DuplicateCheck(Check):
                 if 1 + len(later) < MAX_POSTING:
                     shared.append(first_with[gram])
                     shared.extend(later)
+                else:
+                    exhaustive = False
                 later.append(i)
-            if not shared:
-                continue
             # Most shared 3-grams first, then the earliest unit: the same candidates every run.
             counts = Counter(shared)
+            if len(counts) > MAX_CANDIDATES:
+                exhaustive = False
             candidates = sorted(zip(map(neg, counts.values()), counts.keys()))[:MAX_CANDIDATES]
             best: tuple[int, float, bool] | None = None
             for _, j in candidates:
                 score = _similarity(unit.norm, units[j].norm, threshold, containment, min_length)
-                if score is not None and self.options["template_items"] and _template_items(unit, units[j]):
+                if score is not None and template_items and _template_items(unit, units[j]):
                     score = None
                 if score is not None and (best is None or score > best[1]):
                     best = (j, score, False)
             if best is not None:
                 matches[i] = best
-        return matches
+        return matches, exhaustive
 
     def run(self, document: Document) -> Iterable[Finding]:
-        units = self._units(document)
-        matches = self._matches(units)
+        units, short_texts, unit_count = self._units(document)
+        matches, exhaustive = self._matches(units)
+        # Whether the document is an event log (a scan of every short unit's words) only matters
+        # when leaving its short units out could change the answer. If no unit repeats and every
+        # pair sharing a 3-gram was scored, leaving units out cannot make a repeat: the pairs
+        # left are among those scored. So most documents are spared the scan.
+        if matches or not exhaustive:
+            event_units = self._event_units(units, short_texts, unit_count)
+            if event_units is not None:
+                units = event_units
+                matches, _ = self._matches(units)
         index = sorted(matches)
         k = 0
         while k < len(index):
@@ -316,21 +350,25 @@ def _rapidfuzz():
 def _similarity(a: str, b: str, threshold: float, containment: bool, min_length: int) -> float | None:
     """Similarity of a and b (0-100) if it reaches `threshold`, else None."""
     fuzz, LCSseq = _rapidfuzz()
-    score = fuzz.ratio(a, b, score_cutoff=threshold)
-    if score:
-        return score
-    if containment:
-        shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
-        if len(shorter) >= min_length:
-            cutoff = max(threshold, CONTAINED)
-            # partial_ratio (aligning the shorter text with its best window in the longer one)
-            # costs far more than an LCS. partial_ratio >= c (in %) needs a window w with
-            # LCS(shorter, w) >= c/(200-c) * len(shorter), and w is part of `longer`, so an LCS
-            # below that rules the pair out; one below by 1 more absorbs rounding.
-            needed = max(0, math.floor(cutoff * len(shorter) / (200 - cutoff)) - 1)
-            if LCSseq.similarity(shorter, longer, score_cutoff=needed) < needed:
-                return None
-            score = fuzz.partial_ratio(shorter, longer, score_cutoff=cutoff)
-            if score:
-                return score
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    if not containment or len(shorter) < min_length:
+        return fuzz.ratio(a, b, score_cutoff=threshold) or None
+    cutoff = max(threshold, CONTAINED)
+    # One LCS (longest common subsequence) rules most pairs out before either score, both of
+    # which need a long one. ratio is 200 * LCS(a, b) / (len(a) + len(b)) (in %), so ratio >= t
+    # needs LCS >= t * (len(a) + len(b)) / 200. partial_ratio (aligning the shorter text with its
+    # best window in the longer one, far dearer than an LCS) >= c needs a window w with
+    # LCS(shorter, w) >= c/(200-c) * len(shorter), and w is part of `longer`, so an LCS below
+    # that rules it out. Each bound is lowered by 1 more to absorb rounding.
+    needed_for_ratio = max(0, math.floor(threshold * (len(a) + len(b)) / 200) - 1)
+    needed_for_containment = max(0, math.floor(cutoff * len(shorter) / (200 - cutoff)) - 1)
+    common = LCSseq.similarity(shorter, longer, score_cutoff=min(needed_for_ratio, needed_for_containment))
+    if common >= needed_for_ratio:
+        score = fuzz.ratio(a, b, score_cutoff=threshold)
+        if score:
+            return score
+    if common >= needed_for_containment:
+        score = fuzz.partial_ratio(shorter, longer, score_cutoff=cutoff)
+        if score:
+            return score
     return None

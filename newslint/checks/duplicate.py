@@ -197,7 +197,7 @@ class DuplicateCheck(Check):
         template_items = self.options["template_items"]
         first_seen: dict[str, int] = {}
         # The index of 3-grams: the first unit with each, and the later ones for 3-grams seen
-        # again. New 3-grams (most of them) go in by set operations, without a Python loop.
+        # again. New 3-grams (most of them) go in by dict and set operations, without a Python loop.
         first_with: dict[tuple[str, ...], int] = {}
         later_with: dict[tuple[str, ...], list[int]] = {}
         matches: dict[int, tuple[int, float, bool]] = {}

@@ -70,8 +70,15 @@ SCOPE_OPTIONS = {
 # to (matches on the line) x (its length): with the cap that stays linear in the file's size.
 MAX_FINDINGS_PER_LINE = 100
 
-# RE2 needs room for big phrase alternations; 64 MB is far beyond any sane rule.
-_MAX_MEM = 64 << 20
+# RE2's memory budget per program, shared between the compiled program and its DFA's state
+# cache, which is most of a worker's memory. 16 MB holds every built-in rule and phrase lists of
+# several thousand phrases; a program too large for it (tens of thousands of phrases) gets the
+# larger budget. Measured (benchmarks/speed.py, and --jobs 1 over ../shared/corpus): 16 MB takes
+# peak memory with 2 workers from 201 MB to 145 MB and the corpus from 101 MB to 73 MB; CPU time
+# moved within this machine's noise (corpus 2.2-2.8 s against 2.7-3.0 s at 64 MB; the synthetic
+# archive 960-1,490 us an article against 980-1,150). At 8 MB the DFA thrashes (corpus 4-5 s).
+_MAX_MEM = 16 << 20
+_MAX_MEM_LARGE = 64 << 20
 
 
 def compile_re2(pattern: str, ignore_case: bool) -> Any:
@@ -80,14 +87,17 @@ def compile_re2(pattern: str, ignore_case: bool) -> Any:
     options.log_errors = False
     options.never_nl = True
     options.case_sensitive = not ignore_case
-    options.max_mem = _MAX_MEM
-    try:
-        return re2.compile(pattern, options)
-    except re2.error as exc:
-        reason = exc.args[0] if exc.args else exc
-        if isinstance(reason, bytes):
-            reason = reason.decode("utf-8", "replace")
-        raise ValueError(f"invalid regular expression: {reason}") from None
+    for budget in (_MAX_MEM, _MAX_MEM_LARGE):
+        options.max_mem = budget
+        try:
+            return re2.compile(pattern, options)
+        except re2.error as exc:
+            reason = exc.args[0] if exc.args else exc
+            if isinstance(reason, bytes):
+                reason = reason.decode("utf-8", "replace")
+            if "too large" not in str(reason):
+                break
+    raise ValueError(f"invalid regular expression: {reason}")
 
 
 def regex_problem(patterns: list[str]) -> str | None:

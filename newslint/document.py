@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from itertools import accumulate
 from dataclasses import dataclass, field
+from functools import cached_property
 
 BOM = "\ufeff"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-32 LE starts with the UTF-16 LE one
@@ -74,20 +75,16 @@ class Document:
     paragraphs: list[Paragraph] = field(default_factory=list)
     directive_lines: tuple[int, ...] = ()  # newslint comment lines outside front matter and code
     bom: bool = False
-    encoding: str = "utf-8"
 
     def line(self, number: int) -> Line:
         return self.lines[number - 1]
 
     def paragraph_of_line(self, number: int) -> Paragraph | None:
-        return self._paragraph_by_line().get(number)
+        return self._paragraph_by_line.get(number)
 
+    @cached_property
     def _paragraph_by_line(self) -> dict[int, Paragraph]:
-        cache = self.__dict__.get("_by_line")
-        if cache is None:
-            cache = {n: p for p in self.paragraphs for n in range(p.first_line, p.last_line + 1)}
-            self.__dict__["_by_line"] = cache
-        return cache
+        return {n: p for p in self.paragraphs for n in range(p.first_line, p.last_line + 1)}
 
     def offset(self, line: int, column: int) -> int:
         """Offset in `text` of a 1-based (line, column) position."""
@@ -98,28 +95,27 @@ class Document:
         end_line = self.lines[last - 1]
         return self.lines[first - 1].offset, end_line.offset + len(end_line.text) + len(end_line.ending)
 
-    @property
+    @cached_property
     def scan_text(self) -> str:
         """The checked lines joined by "\n", for one-pass regex scans.
 
         Unchecked lines (front matter, code) are blanked to spaces of the same length, so an
         offset in scan_text maps to a line and column with `locate`, whatever the line endings.
         """
-        cache = self.__dict__.get("_scan_text")
-        if cache is None:
-            cache = "\n".join(ln.text if ln.checked else " " * len(ln.text) for ln in self.lines)
-            self.__dict__["_scan_text"] = cache
-        return cache
+        return "\n".join(ln.text if ln.checked else " " * len(ln.text) for ln in self.lines)
+
+    @cached_property
+    def _scan_starts(self) -> list[int]:
+        """Where each line starts in scan_text."""
+        starts, position = [], 0
+        for ln in self.lines:
+            starts.append(position)
+            position += len(ln.text) + 1
+        return starts
 
     def locate(self, scan_offset: int) -> tuple[int, int]:
         """1-based (line, column) of an offset in scan_text."""
-        starts = self.__dict__.get("_scan_starts")
-        if starts is None:
-            starts, position = [], 0
-            for ln in self.lines:
-                starts.append(position)
-                position += len(ln.text) + 1
-            self.__dict__["_scan_starts"] = starts
+        starts = self._scan_starts
         index = bisect_right(starts, scan_offset) - 1
         return index + 1, scan_offset - starts[index] + 1
 

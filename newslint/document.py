@@ -31,6 +31,12 @@ DIRECTIVE_LINE = re.compile(r"^\s*<!--\s*newslint\s*:(.*?)-->\s*$")
 # and most of them stop mid-sentence, where the wrapping tool ran out of room. Scraped
 # articles with one paragraph per line and no blank lines (the seed, the XSum files) have lines
 # far longer, or lines that each end a sentence.
+# The characters nearly every article is made of: Latin-1 (ASCII, accented Latin letters, NBSP)
+# and General Punctuation (curly quotes, dashes, the ellipsis), as inclusive code point ranges.
+# On a text of these only, rules run programs narrowed to them (checks/repertoire.py).
+COMMON_RANGES = ((0x0000, 0x00FF), (0x2000, 0x206F))
+_OUTSIDE_COMMON = re.compile("[^" + "".join(f"{chr(low)}-{chr(high)}" for low, high in COMMON_RANGES) + "]")
+
 WRAP_MIN_WIDTH = 40
 WRAP_MAX_WIDTH = 100
 _SENTENCE_END = (".", "!", "?", '"', "\u201d", "'", "\u2019", ":", ")")
@@ -103,6 +109,12 @@ class Document:
         offset in scan_text maps to a line and column with `locate`, whatever the line endings.
         """
         return "\n".join(ln.text if ln.checked else " " * len(ln.text) for ln in self.lines)
+
+    @cached_property
+    def common_characters(self) -> bool:
+        """Whether scan_text is made of COMMON_RANGES characters only."""
+        text = self.scan_text
+        return text.isascii() or _OUTSIDE_COMMON.search(text) is None
 
     @cached_property
     def _scan_starts(self) -> list[int]:

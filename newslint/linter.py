@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from newslint.document import Document
 from newslint.rules import Rule
 from newslint.violations import Fix, Violation
 
+if TYPE_CHECKING:
+    from newslint.prefilter import Prefilter
 
-def lint(document: Document, rules: Iterable[Rule]) -> list[Violation]:
-    """All violations of `rules` in `document`, sorted by position then rule name. No I/O."""
+
+def lint(document: Document, rules: Iterable[Rule], prefilter: Prefilter | None = None) -> list[Violation]:
+    """All violations of `rules` in `document`, sorted by position then rule name. No I/O.
+
+    With a prefilter, rules it shows cannot match the document are not run (same result)."""
+    if prefilter is not None:
+        rules = prefilter.select(document, list(rules))
     violations = []
     for rule in rules:
         for finding in rule.findings(document):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from newslint.checks import CHECKS
 from newslint.checks.base import Check
+from newslint.checks.literals import Literal
 from newslint.checks.options import Option, validate_options
 from newslint.document import Document
 from newslint.errors import RuleError
@@ -71,6 +72,10 @@ class Rule:
     fix: str
     enabled: bool
     examples: tuple[Example, ...]
+    # Literals one of which every finding contains (None: no such set, the rule always runs).
+    # Worked out from the check's pattern when the rule file is parsed and kept with the cached
+    # rule, so a run that reads its rules from the cache never parses a pattern.
+    literals: frozenset[Literal] | None = None
 
     @property
     def info(self) -> RuleInfo:
@@ -211,9 +216,12 @@ def _parse(text: str, source: str, name: str) -> tuple[Rule, dict[str, Any]]:
         "examples": [[e.text, list(e.expect), e.line] for e in examples],
     }
     try:
-        return rule_from_data(validated), validated
+        rule = rule_from_data(validated)
+        rule.check.compile()
     except ValueError as exc:
         raise doc.error(str(exc), cls=RuleError) from None
+    validated["literals"] = None if rule.literals is None else sorted([text, caseless] for text, caseless in rule.literals)
+    return rule, validated
 
 
 def rule_from_data(data: dict[str, Any]) -> Rule:
@@ -221,11 +229,16 @@ def rule_from_data(data: dict[str, Any]) -> Rule:
     Raises ValueError when the check refuses its options."""
     check_class = CHECKS[data["kind"]]
     values = data["values"]
+    check = check_class({k: values[k] for k in check_class.OPTIONS})
+    if "literals" in data:
+        literals = None if data["literals"] is None else frozenset(map(_literal, data["literals"]))
+    else:
+        literals = check.required_literals()
     return Rule(
         name=data["name"],
         path=data["path"],
         kind=data["kind"],
-        check=check_class({k: values[k] for k in check_class.OPTIONS}),
+        check=check,
         category=values["category"],
         severity=values["severity"],
         message=values["message"],
@@ -233,7 +246,15 @@ def rule_from_data(data: dict[str, Any]) -> Rule:
         fix=values["fix"],
         enabled=values["enabled"],
         examples=tuple(Example(text, tuple(expect), line) for text, expect, line in data["examples"]),
+        literals=literals,
     )
+
+
+def _literal(item: Any) -> Literal:
+    text, caseless = item
+    if not isinstance(text, str) or not text or not isinstance(caseless, bool):
+        raise TypeError(f"not a literal: {item!r}")
+    return text, caseless
 
 
 def _check_message(message: str, check_class: type[Check], doc: YamlDocument) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Iterable
 
+from newslint.checks.literals import Literal
 from newslint.checks.options import Option
 from newslint.document import Document
 from newslint.violations import Finding
@@ -26,3 +27,13 @@ class Check:
 
     def run(self, document: Document) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def compile(self) -> None:
+        """Build what `run` needs that __init__ left for later; raise ValueError if it cannot be
+        built. The loader calls it on every rule file it parses, so a rule that would fail on
+        first use fails at load instead."""
+
+    def required_literals(self) -> frozenset[Literal] | None:
+        """Literals one of which every finding's text contains, or None (the rule always runs):
+        the prefilter skips the rule on documents that contain none of them."""
+        return None

@@ -17,7 +17,9 @@ from typing import Any, Iterable, Iterator
 import re2
 
 from newslint.checks.base import Check
+from newslint.checks.literals import Literal, required_literals
 from newslint.checks.options import Option
+from newslint.checks.repertoire import narrow
 from newslint.document import Document, Line
 from newslint.violations import Finding, Span
 
@@ -114,9 +116,13 @@ def alternation(patterns: list[str]) -> str:
 
 
 class LineMatchCheck(Check):
-    """Base of kinds that flag regex matches on lines. Subclasses set `self.regex`."""
+    """Base of kinds that flag regex matches on lines. Subclasses set `self.pattern`, the RE2
+    pattern of the whole rule; it is compiled on first use, so a run never compiles the program
+    of a rule the prefilter rules out (compiling the built-in rules is most of start-up)."""
 
-    regex: Any
+    pattern: str
+    _regex: Any = None
+    _common_regex: Any = None
 
     def __init__(self, options):
         super().__init__(options)
@@ -125,6 +131,29 @@ class LineMatchCheck(Check):
         listing = options["list_after"]
         stop = listing["stop"] if listing else None
         self.list_stop = compile_re2(alternation(stop), options["ignore_case"]) if stop else None
+
+    @property
+    def regex(self) -> Any:
+        """The rule's program, for any text."""
+        if self._regex is None:
+            self._regex = compile_re2(self.pattern, self.options["ignore_case"])
+        return self._regex
+
+    @property
+    def common_regex(self) -> Any:
+        """The program with its Unicode classes narrowed (see repertoire.py): the same matches
+        as `regex` on a text of COMMON characters only, and smaller and faster."""
+        if self._common_regex is None:
+            narrowed = narrow(self.pattern)
+            self._common_regex = self.regex if narrowed == self.pattern else compile_re2(narrowed, self.options["ignore_case"])
+        return self._common_regex
+
+    def compile(self) -> None:
+        self.regex  # noqa: B018 - compiling is the point: a program too large fails here
+        self.common_regex  # noqa: B018
+
+    def required_literals(self) -> frozenset[Literal] | None:
+        return required_literals(self.pattern, self.options["ignore_case"])
 
     def run(self, document: Document) -> Iterable[Finding]:
         facts: _LineFacts | None = None
@@ -162,8 +191,9 @@ class LineMatchCheck(Check):
         One scan over the whole document serves every ordinary file. Once a line reaches the
         cap, that scan stops and the lines after it are searched one by one, each up to the cap.
         """
+        regex = self.common_regex if document.common_characters else self.regex
         current, found = 0, 0
-        for match in self.regex.finditer(document.scan_text):
+        for match in regex.finditer(document.scan_text):
             start, end = match.span()
             if start == end:
                 continue  # an empty match flags nothing
@@ -180,7 +210,7 @@ class LineMatchCheck(Check):
             if not line.checked:
                 continue
             found = 0
-            for match in self.regex.finditer(line.text):
+            for match in regex.finditer(line.text):
                 start, end = match.span()
                 if start == end:
                     continue

@@ -7,7 +7,7 @@ hang a CI run; the price is no backreferences and no lookaround, which RE2 refus
 
 from __future__ import annotations
 
-from newslint.checks.matching import SCOPE_OPTIONS, LineMatchCheck, regex_problem, alternation, compile_re2
+from newslint.checks.matching import SCOPE_OPTIONS, LineMatchCheck, alternation, regex_problem
 from newslint.checks.options import Option
 
 
@@ -20,4 +20,4 @@ class PatternCheck(LineMatchCheck):
 
     def __init__(self, options):
         super().__init__(options)
-        self.regex = compile_re2(f"(?m){alternation(options['patterns'])}", options["ignore_case"])
+        self.pattern = f"(?m){alternation(options['patterns'])}"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re2
 
-from newslint.checks.matching import SCOPE_OPTIONS, LineMatchCheck, compile_re2
+from newslint.checks.matching import SCOPE_OPTIONS, LineMatchCheck
 from newslint.checks.options import Option
 
 # Anything that is not a letter or a digit: punctuation, Markdown markers, spaces.
@@ -55,7 +55,7 @@ class PhraseCheck(LineMatchCheck):
             pattern = rf"(?m){_boundary_before(phrases)}{body}{_EDGE}$"
         else:
             pattern = rf"{_boundary_before(phrases)}{body}{_boundary_after(phrases)}"
-        self.regex = compile_re2(pattern, options["ignore_case"])
+        self.pattern = pattern
 
 
 def _phrase_regex(phrase: str) -> str:

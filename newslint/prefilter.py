@@ -1,0 +1,77 @@
+"""Which rules can match a document, found in one pass over it.
+
+Most rules find nothing in most articles, yet each one's program would scan the whole text. A
+rule that knows literals one of which every finding contains (`Rule.literals`, worked out from
+its pattern by checks/literals.py) runs only on documents that contain one of them: all the
+literals of all the rules are searched together by one RE2 set, in one pass. Rules without
+literals always run. Skipping a rule this way never changes what is reported, only the work.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import re2
+
+from newslint.checks.literals import Literal
+from newslint.document import Document
+from newslint.rules import Rule
+
+# A rule whose every literal is shorter than this is found in nearly every article (its
+# literals are things like "(" or "Ad"), so it is not worth the set's time: it always runs.
+MIN_LITERAL_LENGTH = 3
+# The literal set is one RE2 program with its own memory budget; a set too large for it (tens
+# of thousands of user phrases) is not built, and every rule runs.
+_SET_MAX_MEM = 64 << 20
+
+
+class Prefilter:
+    def __init__(self, rules: Sequence[Rule]):
+        self._index: dict[Literal, int] = {}
+        self._gated: dict[str, frozenset[int]] = {}  # rule name -> the literals it needs one of
+        for rule in rules:
+            literals = rule.literals
+            if literals is None or min(len(text) for text, _ in literals) < MIN_LITERAL_LENGTH:
+                continue
+            self._gated[rule.name] = frozenset(self._index.setdefault(literal, len(self._index)) for literal in literals)
+        self._set: Any = None
+
+    def select(self, document: Document, rules: Sequence[Rule]) -> Sequence[Rule]:
+        """The rules of `rules` that may report something in `document`."""
+        if not self._gated:
+            return rules
+        found = self._found(document.scan_text)
+        if found is None:
+            return rules
+        gated = self._gated
+        return [rule for rule in rules if rule.name not in gated or not gated[rule.name].isdisjoint(found)]
+
+    def _found(self, text: str) -> set[int] | None:
+        """The indexes of the literals that occur in `text` (None: the set could not be built)."""
+        if self._set is None:
+            self._set = self._build() or False
+        if self._set is False:
+            return None
+        return set(self._set.Match(text) or ())
+
+    def _build(self) -> Any:
+        options = re2.Options()
+        options.max_mem = _SET_MAX_MEM
+        options.log_errors = False
+        literal_set = re2.Set.SearchSet(options)
+        try:
+            for (text, caseless), index in sorted(self._index.items(), key=lambda item: item[1]):
+                escaped = re2.escape(text)
+                if literal_set.Add(f"(?i:{escaped})" if caseless else escaped) != index:
+                    return None
+            literal_set.Compile()
+        except re2.error:
+            return None
+        return literal_set
+
+    def __getstate__(self) -> dict:
+        # The compiled set does not pickle (workers started by spawn); each process builds its own.
+        return {"_index": self._index, "_gated": self._gated, "_set": None}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)

@@ -1,0 +1,140 @@
+"""required_literals: every match of a pattern contains one of its literals (never a false no)."""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newslint import document
+from newslint.checks.literals import required_literals
+from newslint.checks.matching import compile_re2
+from newslint.linter import lint
+from newslint.prefilter import Prefilter
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def holds(literals, text: str) -> bool:
+    """Whether `text` contains one of `literals`, matched as the prefilter's RE2 set does."""
+    if literals is None:
+        return True
+    return any(compile_re2(_escaped(lit), ignore_case=lit[1]).search(text) for lit in literals)
+
+
+def _escaped(literal):
+    import re2
+
+    return re2.escape(literal[0])
+
+
+@pytest.mark.parametrize(
+    ("pattern", "ignore_case", "expected"),
+    [
+        (r"^\W*Advertisement\W*$", False, {("Advertisement", False)}),
+        (r"(?m)^(?:Share|Tweet)\s+this$", True, {("Share", True), ("Tweet", True)}),
+        (r"\((?:AP|AFP) Photo/", False, {("(AP Photo/", False), ("(AFP Photo/", False)}),
+        (r"(?i:file) photo", False, {("file photo", True)}),
+        (r"^.{20,}$", False, None),
+        (r"^\pL+ \d{4}$", False, {(" ", False)}),
+        (r"(?:Read more)?\s*Opinion", False, {("Opinion", False)}),
+        (r"x?", False, None),
+        (r"abc|.*", False, None),
+        (r"[[:alpha:]]+:", False, None),  # Python would read the POSIX class differently: no answer
+        (r"a(?i)b", False, None),  # a flag in the middle: RE2 allows it, Python 3.11 does not
+    ],
+)
+def test_literals_of_patterns(pattern, ignore_case, expected):
+    found = required_literals(pattern, ignore_case)
+    assert (None if found is None else set(found)) == expected
+
+
+# A small regex grammar, drawn together with a text that the regex matches: the literals must
+# then occur in the text. Each node is (pattern, strategy of texts it matches).
+_CHARS = "abcAB .-/(é"
+
+
+def _literal():
+    return st.sampled_from(_CHARS).map(lambda c: (_escape(c), st.just(c)))
+
+
+def _escape(char: str) -> str:
+    return "\\" + char if char in ".-/()" else char
+
+
+def _class():
+    return st.lists(st.sampled_from("abAB.é"), min_size=1, max_size=4, unique=True).map(
+        lambda chars: ("[" + "".join(_escape(c) for c in chars) + "]", st.sampled_from(chars))
+    )
+
+
+def _extend(children):
+    def sequence(parts):
+        return "".join(p for p, _ in parts), st.tuples(*(t for _, t in parts)).map("".join)
+
+    def alternation(parts):
+        return "(?:" + "|".join(p for p, _ in parts) + ")", st.one_of(*(t for _, t in parts))
+
+    def repeat(args):
+        (pattern, texts), low, extra = args
+        high = low + extra
+        return f"(?:{pattern}){{{low},{high}}}", st.integers(low, high).flatmap(
+            lambda n: st.lists(texts, min_size=n, max_size=n).map("".join)
+        )
+
+    def caseless(part):
+        pattern, texts = part
+        return f"(?i:{pattern})", texts.map(lambda t: "".join(c.swapcase() if c.isascii() else c for c in t))
+
+    return st.one_of(
+        st.lists(children, min_size=1, max_size=4).map(sequence),
+        st.lists(children, min_size=1, max_size=3).map(alternation),
+        st.tuples(children, st.integers(0, 2), st.integers(0, 2)).map(repeat),
+        children.map(caseless),
+        children.map(lambda part: (f"(?:{part[0]}).", part[1].map(lambda t: t + "z"))),
+    )
+
+
+_REGEXES = st.recursive(st.one_of(_literal(), _class()), _extend, max_leaves=12)
+
+
+@given(st.data())
+def test_every_match_contains_a_literal(data):
+    pattern, texts = data.draw(_REGEXES)
+    text = data.draw(texts)
+    regex = compile_re2(pattern, ignore_case=False)
+    assert regex.search(text) is not None, (pattern, text)  # the drawn text does match
+    assert holds(required_literals(pattern), "<" + text + ">"), (pattern, text, required_literals(pattern))
+
+
+def test_every_finding_of_a_builtin_rule_contains_its_literals(builtin_rules):
+    """On the fixtures and every rule's own examples, whatever a rule flags holds its literals."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.glob("*.txt")) + sorted(FIXTURES.glob("*.md"))]
+    texts += [example.text for rule in builtin_rules for example in rule.examples]
+    gated = [rule for rule in builtin_rules if rule.literals is not None]
+    assert len(gated) >= 20
+    for text in texts:
+        doc = document.from_text(text, "t.txt")
+        for rule in gated:
+            for finding in rule.findings(doc):
+                assert holds(rule.literals, finding.text), (rule.name, finding.text)
+
+
+def test_the_prefilter_changes_what_runs_not_what_is_found(builtin_rules):
+    texts = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.glob("*.txt")) + sorted(FIXTURES.glob("*.md"))]
+    texts += [example.text for rule in builtin_rules for example in rule.examples]
+    prefilter = Prefilter(builtin_rules)
+    skipped = 0
+    for text in texts:
+        doc = document.from_text(text, "t.txt")
+        assert lint(doc, builtin_rules, prefilter) == lint(doc, builtin_rules)
+        skipped += len(builtin_rules) - len(prefilter.select(doc, builtin_rules))
+    assert skipped > len(texts)  # it does skip rules, more than one a document on average
+
+
+def test_a_document_without_any_literal_runs_only_the_ungated_rules(builtin_rules):
+    doc = document.from_text("The council met on Tuesday and voted on the budget.\n", "t.txt")
+    ran = {rule.name for rule in Prefilter(builtin_rules).select(doc, builtin_rules)}
+    assert "duplicate-paragraph" in ran  # no literals: always runs
+    assert "photo-caption" in ran  # its literals include "(" and "AP": not worth testing for
+    assert not ran & {"site-footer", "share-bar", "newsletter-prompt", "video-player-chrome", "syndication-note"}

@@ -116,8 +116,8 @@ def _sequence(items: list, caseless: bool) -> Facts:
         if required is not None:
             conditions.append(required)
 
-    for op, arg in items:
-        item_exact, item_required = _node(op, arg, caseless)
+    for op, arg in _literal_runs(items, caseless):
+        item_exact, item_required = (arg, None) if op is _RUN else _node(op, arg, caseless)
         if item_exact is not None and len(exact) * len(item_exact) <= MAX_EXACT:
             exact = frozenset(_join(a, b) for a, b in product(exact, item_exact))
             continue
@@ -133,6 +133,29 @@ def _sequence(items: list, caseless: bool) -> Facts:
         return exact, None
     settle()
     return None, _most_selective(conditions)
+
+
+_RUN = object()  # a run of literal characters, already joined: (_RUN, frozenset({literal}))
+
+
+def _literal_runs(items: list, caseless: bool):
+    """The items, with each run of plain characters joined into one string first (the same
+    strings as joining them one by one, without a set product per character)."""
+    run: list[str] = []
+    for op, arg in items:
+        if op is sre_constants.LITERAL:
+            run.append(chr(arg))
+            continue
+        if run:
+            yield _RUN, frozenset({_run_literal(run, caseless)})
+            run = []
+        yield op, arg
+    if run:
+        yield _RUN, frozenset({_run_literal(run, caseless)})
+
+
+def _run_literal(chars: list[str], caseless: bool) -> Literal:
+    return "".join(chars), caseless and any(_has_case(c) for c in chars)
 
 
 def _node(op, arg, caseless: bool) -> Facts:

@@ -1,8 +1,8 @@
 """Which rules can match a document, found in one pass over it.
 
 Most rules find nothing in most articles, yet each one's program would scan the whole text. A
-rule that knows literals one of which every finding contains (`Rule.literals`, worked out from
-its pattern by checks/literals.py) runs only on documents that contain one of them: all the
+rule that knows literals one of which every finding contains (`Check.required_literals`, worked
+out from its pattern by checks/literals.py) runs only on documents that contain one of them: all the
 literals of all the rules are searched together by one RE2 set, in one pass. Rules without
 literals always run. Skipping a rule this way never changes what is reported, only the work.
 """
@@ -27,13 +27,17 @@ _SET_MAX_MEM = 64 << 20
 
 class Prefilter:
     def __init__(self, rules: Sequence[Rule]):
-        self._index: dict[Literal, int] = {}
-        self._gated: dict[str, frozenset[int]] = {}  # rule name -> the literals it needs one of
+        # One set member per gated rule: the alternation of its literals. The set reports the
+        # members found anywhere in the text, overlapping or not, so each rule is asked whether
+        # one of its own literals occurs, independently of the others.
+        self._gated: dict[str, int] = {}  # rule name -> its member of the set
+        self._members: list[str] = []
         for rule in rules:
-            literals = rule.literals
+            literals = rule.check.required_literals()
             if literals is None or min(len(text) for text, _ in literals) < MIN_LITERAL_LENGTH:
                 continue
-            self._gated[rule.name] = frozenset(self._index.setdefault(literal, len(self._index)) for literal in literals)
+            self._gated[rule.name] = len(self._members)
+            self._members.append("|".join(_literal_pattern(literal) for literal in sorted(literals)))
         self._set: Any = None
 
     def select(self, document: Document, rules: Sequence[Rule]) -> Sequence[Rule]:
@@ -44,10 +48,10 @@ class Prefilter:
         if found is None:
             return rules
         gated = self._gated
-        return [rule for rule in rules if rule.name not in gated or not gated[rule.name].isdisjoint(found)]
+        return [rule for rule in rules if rule.name not in gated or gated[rule.name] in found]
 
     def _found(self, text: str) -> set[int] | None:
-        """The indexes of the literals that occur in `text` (None: the set could not be built)."""
+        """The members of the set found in `text` (None: the set could not be built)."""
         if self._set is None:
             self._set = self._build() or False
         if self._set is False:
@@ -60,9 +64,8 @@ class Prefilter:
         options.log_errors = False
         literal_set = re2.Set.SearchSet(options)
         try:
-            for (text, caseless), index in sorted(self._index.items(), key=lambda item: item[1]):
-                escaped = re2.escape(text)
-                if literal_set.Add(f"(?i:{escaped})" if caseless else escaped) != index:
+            for index, member in enumerate(self._members):
+                if literal_set.Add(member) != index:
                     return None
             literal_set.Compile()
         except re2.error:
@@ -71,7 +74,13 @@ class Prefilter:
 
     def __getstate__(self) -> dict:
         # The compiled set does not pickle (workers started by spawn); each process builds its own.
-        return {"_index": self._index, "_gated": self._gated, "_set": None}
+        return {"_gated": self._gated, "_members": self._members, "_set": None}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+
+
+def _literal_pattern(literal: Literal) -> str:
+    text, caseless = literal
+    escaped = re2.escape(text)
+    return f"(?i:{escaped})" if caseless else escaped

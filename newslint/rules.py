@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from newslint.checks import CHECKS
 from newslint.checks.base import Check
-from newslint.checks.literals import Literal
 from newslint.checks.options import Option, validate_options
 from newslint.document import Document
 from newslint.errors import RuleError
@@ -72,10 +71,6 @@ class Rule:
     fix: str
     enabled: bool
     examples: tuple[Example, ...]
-    # Literals one of which every finding contains (None: no such set, the rule always runs).
-    # Worked out from the check's pattern when the rule file is parsed and kept with the cached
-    # rule, so a run that reads its rules from the cache never parses a pattern.
-    literals: frozenset[Literal] | None = None
 
     @property
     def info(self) -> RuleInfo:
@@ -220,7 +215,9 @@ def _parse(text: str, source: str, name: str) -> tuple[Rule, dict[str, Any]]:
         rule.check.compile()
     except ValueError as exc:
         raise doc.error(str(exc), cls=RuleError) from None
-    validated["literals"] = None if rule.literals is None else sorted([text, caseless] for text, caseless in rule.literals)
+    # What the check worked out from its options (literals, narrowed programs) is cached with
+    # the rule, so a run that reads its rules from the cache never works it out again.
+    validated["derived"] = rule.check.derived()
     return rule, validated
 
 
@@ -230,10 +227,8 @@ def rule_from_data(data: dict[str, Any]) -> Rule:
     check_class = CHECKS[data["kind"]]
     values = data["values"]
     check = check_class({k: values[k] for k in check_class.OPTIONS})
-    if "literals" in data:
-        literals = None if data["literals"] is None else frozenset(map(_literal, data["literals"]))
-    else:
-        literals = check.required_literals()
+    if "derived" in data:
+        check.restore(data["derived"])
     return Rule(
         name=data["name"],
         path=data["path"],
@@ -246,15 +241,7 @@ def rule_from_data(data: dict[str, Any]) -> Rule:
         fix=values["fix"],
         enabled=values["enabled"],
         examples=tuple(Example(text, tuple(expect), line) for text, expect, line in data["examples"]),
-        literals=literals,
     )
-
-
-def _literal(item: Any) -> Literal:
-    text, caseless = item
-    if not isinstance(text, str) or not text or not isinstance(caseless, bool):
-        raise TypeError(f"not a literal: {item!r}")
-    return text, caseless
 
 
 def _check_message(message: str, check_class: type[Check], doc: YamlDocument) -> None:

@@ -156,6 +156,23 @@ def test_cached_rules_skip_parsing_and_equal_parsed_ones(tmp_path, monkeypatch):
     assert [(r.name, r.kind, r.check.options, r.message, r.examples) for r in cached] == [
         (r.name, r.kind, r.check.options, r.message, r.examples) for r in parsed
     ]
+    # What checks work out from their options comes back from the cache, not worked out again.
+    monkeypatch.setattr("newslint.checks.matching.required_literals", fail)
+    monkeypatch.setattr("newslint.checks.matching.narrow", fail)
+    cached = rule_loading.load_rules([], cache_dir=tmp_path)
+    assert [r.check.derived() for r in cached] == [r.check.derived() for r in parsed]
+
+
+def test_damaged_derived_data_is_worked_out_again(tmp_path):
+    parsed = rule_loading.load_rules([], cache_dir=tmp_path)
+    [entry] = tmp_path.glob("*/rules/*.json")
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    for item in data:
+        if item["derived"]:
+            item["derived"]["literals"] = [[1, "x"]]
+    entry.write_text(json.dumps(data), encoding="utf-8")
+    again = rule_loading.load_rules([], cache_dir=tmp_path)
+    assert [r.check.derived() for r in again] == [r.check.derived() for r in parsed]
 
 
 def test_a_changed_config_is_never_answered_from_the_cache(articles, capsys, monkeypatch):

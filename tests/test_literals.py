@@ -111,13 +111,13 @@ def test_every_finding_of_a_builtin_rule_contains_its_literals(builtin_rules):
     """On the fixtures and every rule's own examples, whatever a rule flags holds its literals."""
     texts = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.glob("*.txt")) + sorted(FIXTURES.glob("*.md"))]
     texts += [example.text for rule in builtin_rules for example in rule.examples]
-    gated = [rule for rule in builtin_rules if rule.literals is not None]
+    gated = [rule for rule in builtin_rules if rule.check.required_literals() is not None]
     assert len(gated) >= 20
     for text in texts:
         doc = document.from_text(text, "t.txt")
         for rule in gated:
             for finding in rule.findings(doc):
-                assert holds(rule.literals, finding.text), (rule.name, finding.text)
+                assert holds(rule.check.required_literals(), finding.text), (rule.name, finding.text)
 
 
 def test_the_prefilter_changes_what_runs_not_what_is_found(builtin_rules):

@@ -37,3 +37,11 @@ class Check:
         """Literals one of which every finding's text contains, or None (the rule always runs):
         the prefilter skips the rule on documents that contain none of them."""
         return None
+
+    def derived(self) -> dict[str, Any]:
+        """What the check works out from its options and would rather not work out again
+        (JSON values): the rule cache keeps it and gives it back through `restore`."""
+        return {}
+
+    def restore(self, derived: dict[str, Any]) -> None:
+        """Take back what `derived` returned; raise TypeError or ValueError if it is damaged."""

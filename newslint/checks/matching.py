@@ -12,6 +12,7 @@ the short lines under it, as one finding.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Iterable, Iterator
 
 import re2
@@ -115,6 +116,16 @@ def alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
+_UNKNOWN = object()  # not worked out yet
+
+
+def _literal(item: Any) -> Literal:
+    text, caseless = item
+    if not isinstance(text, str) or not text or not isinstance(caseless, bool):
+        raise TypeError(f"not a literal: {item!r}")
+    return text, caseless
+
+
 class LineMatchCheck(Check):
     """Base of kinds that flag regex matches on lines. Subclasses set `self.pattern`, the RE2
     pattern of the whole rule; it is compiled on first use, so a run never compiles the program
@@ -123,14 +134,20 @@ class LineMatchCheck(Check):
     pattern: str
     _regex: Any = None
     _common_regex: Any = None
+    _narrowed: str | None = None
+    _literals: Any = _UNKNOWN
 
-    def __init__(self, options):
-        super().__init__(options)
-        unless = options["unless"]
-        self.unless = compile_re2(alternation(unless), options["ignore_case"]) if unless else None
-        listing = options["list_after"]
+    @cached_property
+    def unless(self) -> Any:
+        """The `unless` patterns' program (None without them), compiled when a line first matches."""
+        unless = self.options["unless"]
+        return compile_re2(alternation(unless), self.options["ignore_case"]) if unless else None
+
+    @cached_property
+    def list_stop(self) -> Any:
+        listing = self.options["list_after"]
         stop = listing["stop"] if listing else None
-        self.list_stop = compile_re2(alternation(stop), options["ignore_case"]) if stop else None
+        return compile_re2(alternation(stop), self.options["ignore_case"]) if stop else None
 
     @property
     def regex(self) -> Any:
@@ -144,17 +161,39 @@ class LineMatchCheck(Check):
         """The program with its Unicode classes narrowed (see repertoire.py): the same matches
         as `regex` on a text of COMMON characters only, and smaller and faster."""
         if self._common_regex is None:
-            narrowed = narrow(self.pattern)
+            narrowed = self.narrowed_pattern
             self._common_regex = self.regex if narrowed == self.pattern else compile_re2(narrowed, self.options["ignore_case"])
         return self._common_regex
 
     def compile(self) -> None:
         # Compiling is the point: a program too large fails here. The narrowed program needs no
         # test: its classes are subsets of these, so it is never larger.
-        self.regex  # noqa: B018
+        self.regex, self.unless, self.list_stop  # noqa: B018
 
     def required_literals(self) -> frozenset[Literal] | None:
-        return required_literals(self.pattern, self.options["ignore_case"])
+        if self._literals is _UNKNOWN:
+            self._literals = required_literals(self.pattern, self.options["ignore_case"])
+        return self._literals
+
+    @property
+    def narrowed_pattern(self) -> str:
+        if self._narrowed is None:
+            self._narrowed = narrow(self.pattern)
+        return self._narrowed
+
+    def derived(self) -> dict[str, Any]:
+        literals = self.required_literals()
+        return {
+            "literals": None if literals is None else sorted([text, caseless] for text, caseless in literals),
+            "narrowed": self.narrowed_pattern,
+        }
+
+    def restore(self, derived: dict[str, Any]) -> None:
+        literals, narrowed = derived["literals"], derived["narrowed"]
+        if not isinstance(narrowed, str) or not (literals is None or isinstance(literals, list)):
+            raise TypeError("damaged derived data")
+        self._literals = None if literals is None else frozenset(map(_literal, literals))
+        self._narrowed = narrowed
 
     def run(self, document: Document) -> Iterable[Finding]:
         facts: _LineFacts | None = None

@@ -17,9 +17,6 @@ from newslint.checks.literals import Literal
 from newslint.document import Document
 from newslint.rules import Rule
 
-# A rule whose every literal is shorter than this is found in nearly every article (its
-# literals are things like "(" or "Ad"), so it is not worth the set's time: it always runs.
-MIN_LITERAL_LENGTH = 3
 # The literal set is one RE2 program with its own memory budget; a set too large for it (tens
 # of thousands of user phrases) is not built, and every rule runs.
 _SET_MAX_MEM = 64 << 20
@@ -34,7 +31,7 @@ class Prefilter:
         self._members: list[str] = []
         for rule in rules:
             literals = rule.check.required_literals()
-            if literals is None or min(len(text) for text, _ in literals) < MIN_LITERAL_LENGTH:
+            if literals is None:
                 continue
             self._gated[rule.name] = len(self._members)
             self._members.append("|".join(_literal_pattern(literal) for literal in sorted(literals)))

@@ -13,14 +13,12 @@ positions, so there the key's dotted path is named).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newslint.checks.options import Option, validate_options
 from newslint.discovery import FileFilter
@@ -70,8 +68,7 @@ class _TomlTable:
         return cls(f"{message} (at {dotted})", self.source)
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """The effective configuration of a run: the config file's keys with any flags applied."""
 
     root: str  # absolute folder that relative paths and globs are resolved against
@@ -86,8 +83,8 @@ class Config:
     fail_on: str = DEFAULT_FAIL_ON
     baseline: str | None = None
     # Where each rule name in the config was written, to name it in an error once rules are known.
-    _document: Any = field(default=None, compare=False, repr=False)
-    _from_flags: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    source_document: Any = None
+    from_flags: frozenset[str] = frozenset()  # the keys a command-line flag set
 
     def with_flags(
         self,
@@ -102,7 +99,7 @@ class Config:
         after the config's, --fail-on and --baseline replace theirs. Flag paths are kept as
         given (relative to the current folder), so messages name them as the user wrote them."""
         changes: dict[str, Any] = {}
-        flags = set(self._from_flags)
+        flags = set(self.from_flags)
         if select:
             changes.update(select=tuple(select), ignore=())
             flags.update(("select", "ignore"))
@@ -115,7 +112,7 @@ class Config:
             changes["fail_on"] = fail_on
         if baseline:
             changes["baseline"] = baseline
-        return dataclasses.replace(self, _from_flags=frozenset(flags), **changes)
+        return self._replace(from_flags=frozenset(flags), **changes)
 
     def summary(self) -> dict[str, Any]:
         """Everything in the config that changes what a run reports, as plain JSON data."""
@@ -153,13 +150,13 @@ class Config:
         for key, index, name, at_key in self._rule_names():
             if name not in known:
                 message = f"unknown rule {name!r} (see `newslint rules`)"
-                if key in self._from_flags or self._document is None:
+                if key in self.from_flags or self.source_document is None:
                     raise UsageError(message)
                 path = (key,) + index
-                raise self._document.error(message, path, key=at_key, cls=ConfigError)
+                raise self.source_document.error(message, path, key=at_key, cls=ConfigError)
         severity = dict(self.severity)
         with_severity = [
-            dataclasses.replace(rule, severity=severity[rule.name]) if rule.name in severity else rule for rule in loaded
+            rule._replace(severity=severity[rule.name]) if rule.name in severity else rule for rule in loaded
         ]
         if self.select is not None:
             chosen = [rule for rule in with_severity if rule.name in self.select]
@@ -168,8 +165,8 @@ class Config:
         chosen = [rule for rule in chosen if rule.name not in self.ignore]
         unused = None
         if (self.select is None or UNUSED_SUPPRESSION.name in self.select) and UNUSED_SUPPRESSION.name not in self.ignore:
-            unused = dataclasses.replace(
-                UNUSED_SUPPRESSION, severity=severity.get(UNUSED_SUPPRESSION.name, UNUSED_SUPPRESSION.severity)
+            unused = UNUSED_SUPPRESSION._replace(
+                severity=severity.get(UNUSED_SUPPRESSION.name, UNUSED_SUPPRESSION.severity)
             )
         return Plan(self, with_severity, chosen, known, unused)
 
@@ -185,18 +182,23 @@ class Config:
             yield "severity", (name,), name, True
 
 
-@dataclass
 class Plan:
     """What a run does with its rules: which run on each file, and what fails the run."""
 
-    config: Config
-    all_rules: list[Rule]  # every loaded rule, with severity overrides
-    rules: list[Rule]  # the selected ones
-    known_rules: frozenset[str]
-    unused_suppression: RuleInfo | None  # None when unused-suppression is not selected
-
-    def __post_init__(self) -> None:
-        self._per_file = [(GlobSet([glob]), frozenset(names)) for glob, names in self.config.per_file_ignores]
+    def __init__(
+        self,
+        config: Config,
+        all_rules: list[Rule],  # every loaded rule, with severity overrides
+        rules: list[Rule],  # the selected ones
+        known_rules: frozenset[str],
+        unused_suppression: RuleInfo | None,  # None when unused-suppression is not selected
+    ):
+        self.config = config
+        self.all_rules = all_rules
+        self.rules = rules
+        self.known_rules = known_rules
+        self.unused_suppression = unused_suppression
+        self._per_file = [(GlobSet([glob]), frozenset(names)) for glob, names in config.per_file_ignores]
 
     def ignored_for(self, path: str) -> frozenset[str]:
         if not self._per_file:
@@ -343,5 +345,5 @@ def _parse(document: Any, path: str) -> Config:
         severity=tuple(severity),
         fail_on=values["fail-on"],
         baseline=os.path.join(root, values["baseline"]) if values["baseline"] is not None else None,
-        _document=document,
+        source_document=document,
     )

@@ -5,15 +5,14 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from newslint.globs import GlobSet, relative_to
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
 
 
-@dataclass(frozen=True)
-class FileFilter:
+class FileFilter(NamedTuple):
     """The config's say in which files a run takes (globs relative to `root`).
 
     `exclude` drops files and folders, named ones included, so a pre-commit run (which names
@@ -23,7 +22,7 @@ class FileFilter:
 
     root: str = "."
     include: GlobSet | None = None
-    exclude: GlobSet = field(default_factory=lambda: GlobSet(()))
+    exclude: GlobSet = GlobSet(())
 
     def excluded(self, path: str) -> bool:
         return bool(self.exclude) and self.exclude.match(relative_to(path, self.root))
@@ -34,8 +33,7 @@ class FileFilter:
         return self.include.match(relative_to(path, self.root))
 
 
-@dataclass(frozen=True)
-class MissingPath:
+class MissingPath(NamedTuple):
     path: str
     reason: str
 

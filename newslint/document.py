@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import accumulate
-from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 BOM = "\ufeff"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-32 LE starts with the UTF-16 LE one
@@ -52,8 +52,7 @@ class DecodeError(ValueError):
         self.column = column
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     number: int  # 1-based
     offset: int  # of its first character in Document.text
     text: str  # without its line ending
@@ -65,22 +64,34 @@ class Line:
         return not self.text.strip()
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     index: int  # 0-based among the document's paragraphs
     first_line: int  # 1-based, inclusive
     last_line: int  # 1-based, inclusive
     text: str  # its lines joined by single spaces, stripped
 
 
-@dataclass
 class Document:
-    path: str
-    text: str  # decoded, without a BOM
-    lines: list[Line]
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    directive_lines: tuple[int, ...] = ()  # newslint comment lines outside front matter and code
-    bom: bool = False
+    """An article's text, its lines and its paragraphs, and what checks ask of them."""
+
+    def __init__(
+        self,
+        path: str,
+        text: str,  # decoded, without a BOM
+        lines: list[Line],
+        paragraphs: list[Paragraph] | None = None,
+        directive_lines: tuple[int, ...] = (),  # newslint comment lines outside front matter and code
+        bom: bool = False,
+    ):
+        self.path = path
+        self.text = text
+        self.lines = lines
+        self.paragraphs = [] if paragraphs is None else paragraphs
+        self.directive_lines = directive_lines
+        self.bom = bom
+
+    def __repr__(self) -> str:
+        return f"Document(path={self.path!r}, {len(self.lines)} lines, {len(self.paragraphs)} paragraphs)"
 
     def line(self, number: int) -> Line:
         return self.lines[number - 1]

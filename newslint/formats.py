@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from typing import NamedTuple, Sequence
 from pathlib import PurePath
 
 from newslint import __version__
@@ -42,8 +42,7 @@ def _escape(match: re.Match) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     files_checked: int
     files_with_problems: int
     problems: int
@@ -88,11 +87,10 @@ class Summary:
         }
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     violations: list[Violation]
     summary: Summary
-    rules: list[RuleInfo] = field(default_factory=list)  # every rule that could report in the run
+    rules: Sequence[RuleInfo] = ()  # every rule that could report in the run
 
 
 def _plural(n: int, word: str) -> str:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 
 from newslint.checks import CHECKS
 from newslint.checks.base import Check
@@ -51,19 +50,19 @@ COMMON_OPTIONS = {
 MATCH_PREVIEW = 40
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):
     text: str
     expect: tuple[int, ...]  # the lines where a problem starts
     line: int  # where the example stands in the rule file
 
 
-@dataclass
-class Rule:
+class Rule(NamedTuple):
+    """A loaded rule: its check with the options of its file, and what it reports as."""
+
     name: str
     path: str
     kind: str
-    check: Check = field(repr=False)
+    check: Check
     category: str
     severity: str
     message: str

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from newslint import document as documents
 from newslint import suppressions
@@ -39,24 +38,21 @@ MEGABYTE = 1 << 20
 BYTES_PER_LINE_ALLOWED = 32
 
 
-@dataclass(frozen=True)
-class FileError:
+class FileError(NamedTuple):
     """A file that could not be checked, and why (shown as `path: message`)."""
 
     path: str
     message: str
 
 
-@dataclass(frozen=True)
-class FixMode:
+class FixMode(NamedTuple):
     """How check_files fixes: --fix writes the fixed files, --diff only describes them."""
 
     write: bool  # False: change nothing, return a diff of each file that would change
     unsafe: bool = False  # also apply the fixes rules mark unsafe (--unsafe-fixes)
 
 
-@dataclass(frozen=True)
-class FileFix:
+class FileFix(NamedTuple):
     """What fixing one file did (or, with --diff, would do)."""
 
     path: str
@@ -64,12 +60,14 @@ class FileFix:
     diff: str = ""  # the unified diff, in --diff mode only
 
 
-@dataclass
 class RunResult:
-    violations: list[Violation] = field(default_factory=list)  # after fixing, those that remain
-    checked: list[str] = field(default_factory=list)  # the files read and linted
-    errors: list[FileError] = field(default_factory=list)
-    fixes: list[FileFix] = field(default_factory=list)  # files changed (or that --diff would change)
+    """What a run found, filled in as files are checked."""
+
+    def __init__(self) -> None:
+        self.violations: list[Violation] = []  # after fixing, those that remain
+        self.checked: list[str] = []  # the files read and linted
+        self.errors: list[FileError] = []
+        self.fixes: list[FileFix] = []  # files changed (or that --diff would change)
 
     @property
     def files_checked(self) -> int:

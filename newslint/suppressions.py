@@ -14,7 +14,7 @@ comment syntax: there the comment is reported too, and per-file-ignores or the b
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from newslint.document import DIRECTIVE_LINE, Document
 from newslint.violations import Fix, RuleInfo, Span, Violation
@@ -38,20 +38,29 @@ UNUSED_SUPPRESSION = RuleInfo(
 _NAME_SEPARATORS = re.compile(r"[\s,]+")
 
 
-@dataclass
 class Directive:
-    line: int
-    column: int  # of "<!--"
-    end_column: int  # one past "-->"
-    action: str
-    rules: tuple[str, ...]  # empty: every rule
-    problem: str | None = None  # why it can never suppress anything
-    unknown: tuple[str, ...] = ()  # rule names that are not rules
-    used: set[str] = field(default_factory=set)  # rule names it suppressed
+    """One `<!-- newslint: ... -->` comment, and what came of it."""
+
+    def __init__(
+        self,
+        line: int,
+        column: int,  # of "<!--"
+        end_column: int,  # one past "-->"
+        action: str,
+        rules: tuple[str, ...],  # empty: every rule
+        problem: str | None = None,  # why it can never suppress anything
+        unknown: tuple[str, ...] = (),  # rule names that are not rules
+    ):
+        self.line, self.column, self.end_column = line, column, end_column
+        self.action, self.rules = action, rules
+        self.problem, self.unknown = problem, unknown
+        self.used: set[str] = set()  # rule names it suppressed
+
+    def __repr__(self) -> str:
+        return f"Directive({self.line}:{self.column} {self.action} {', '.join(self.rules) or 'all'})"
 
 
-@dataclass(frozen=True)
-class _Cover:
+class _Cover(NamedTuple):
     """Lines first..last (inclusive) where `rules` (None: every rule) are suppressed by `directive`."""
 
     first: int

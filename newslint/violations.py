@@ -1,13 +1,18 @@
-"""What checks find and what newslint reports: plain data, no behaviour beyond ordering."""
+"""What checks find and what newslint reports: plain data, no behaviour beyond ordering.
+
+Records are NamedTuples rather than dataclasses: every run imports them, and the dataclasses
+module and the code it generates per class were a fifth of a one-file run's start-up.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping, NamedTuple
+
+_NO_VALUES: Mapping[str, Any] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     """Delete text[start:end] of the decoded document (offsets, not line numbers).
 
     `safe` fixes run with --fix; unsafe ones (a near-duplicate that is not identical) need
@@ -22,8 +27,7 @@ class Fix:
         return {"action": "delete", "start": self.start, "end": self.end, "safe": self.safe}
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A 1-based range of positions; end_column is exclusive (one past the last character)."""
 
     line: int
@@ -32,43 +36,67 @@ class Span:
     end_column: int
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem as a check sees it, before a rule gives it a name, severity and message."""
 
     span: Span
     text: str  # the flagged text, for {match} in messages
-    values: dict[str, Any] = field(default_factory=dict)  # more message fields, kind-specific
+    values: Mapping[str, Any] = _NO_VALUES  # more message fields, kind-specific
     related: tuple[Span, ...] = ()
     fix_range: tuple[int, int] | None = None  # what deleting the problem removes
     exact: bool = True  # False where a fix could lose text that is not a copy (near-duplicates)
 
 
-@dataclass(frozen=True)
-class RuleInfo:
+class RuleInfo(NamedTuple):
     """What a report says about a rule (SARIF's rule metadata): its name, kind of junk,
     effective severity and documentation (`what`, `why` and, where it has a fix, `fix`)."""
 
     name: str
     category: str
     severity: str
-    doc: dict[str, str] = field(hash=False)
+    doc: dict[str, str]
+
+    def __hash__(self) -> int:  # the doc is a dict: the rest identifies the rule
+        return hash((self.name, self.category, self.severity))
 
 
-@dataclass(frozen=True, order=True)
-class Violation:
+class Violation(NamedTuple):
+    """A problem as reported. Violations are equal, ordered and hashed by where they are and
+    which rule found them (path, line, column, end line, end column, rule), not by the rest."""
+
     path: str
     line: int
     column: int
     end_line: int
     end_column: int
     rule: str
-    category: str = field(compare=False)
-    severity: str = field(compare=False)
-    message: str = field(compare=False)
-    related: tuple[Span, ...] = field(default=(), compare=False)
-    fix: Fix | None = field(default=None, compare=False)
-    text: str = field(default="", compare=False)  # the flagged text (for fingerprints, not shown)
+    category: str
+    severity: str
+    message: str
+    related: tuple[Span, ...] = ()
+    fix: Fix | None = None
+    text: str = ""  # the flagged text (for fingerprints, not shown)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Violation) and self[:6] == other[:6]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __lt__(self, other: "Violation") -> bool:
+        return self[:6] < other[:6]
+
+    def __le__(self, other: "Violation") -> bool:
+        return self[:6] <= other[:6]
+
+    def __gt__(self, other: "Violation") -> bool:
+        return self[:6] > other[:6]
+
+    def __ge__(self, other: "Violation") -> bool:
+        return self[:6] >= other[:6]
+
+    def __hash__(self) -> int:
+        return hash(self[:6])
 
     @classmethod
     def at(
@@ -137,7 +165,7 @@ class Violation:
 
 
 # Violation's fields after `path`, in order: the layout of to_data's lists.
-_DATA_FIELDS = tuple(name for name in Violation.__dataclass_fields__ if name != "path")
+_DATA_FIELDS = tuple(name for name in Violation._fields if name != "path")
 _RELATED = _DATA_FIELDS.index("related")
 _FIX = _DATA_FIELDS.index("fix")
 

@@ -21,7 +21,6 @@ import gc
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice, repeat
 from operator import neg
@@ -93,13 +92,18 @@ def _grams(words: list[str]) -> list[tuple[str, ...]]:
     return list(zip(words, words[1:], words[2:])) or [tuple(words)]
 
 
-@dataclass(slots=True)  # not frozen: a frozen dataclass is three times slower to make
 class _Unit:
-    first_line: int
-    last_line: int
-    text: str
-    norm: str
-    words: list[str]
+    """A paragraph (or line) as the check compares it. A plain class with slots: made once per
+    paragraph of every article, it must be cheap to make."""
+
+    __slots__ = ("first_line", "last_line", "text", "norm", "words")
+
+    def __init__(self, first_line: int, last_line: int, text: str, norm: str, words: list[str]):
+        self.first_line = first_line
+        self.last_line = last_line
+        self.text = text
+        self.norm = norm
+        self.words = words
 
 
 class DuplicateCheck(Check):

@@ -6,8 +6,7 @@ against them so a typo or a wrong type is an error naming the file, line and col
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from newslint.errors import RuleError
 
@@ -17,8 +16,7 @@ if TYPE_CHECKING:  # only for annotations: loading cached rules needs no YAML pa
 _MISSING = object()
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     kind: str  # "str", "int", "number", "bool", "str-list", "mapping"
     doc: str
     default: Any = _MISSING

@@ -122,6 +122,27 @@ class Document:
         return "\n".join(ln.text if ln.checked else " " * len(ln.text) for ln in self.lines)
 
     @cached_property
+    def scan_bytes(self) -> bytes:
+        """scan_text in UTF-8, which RE2 reads: encoded once rather than once per rule."""
+        return self.scan_text.encode("utf-8")
+
+    def locate_utf8(self, byte_offset: int) -> tuple[int, int]:
+        """1-based (line, column) of an offset in scan_bytes (columns count characters)."""
+        if len(self.scan_bytes) == len(self.scan_text):  # ASCII: bytes are characters
+            return self.locate(byte_offset)
+        starts = self._scan_byte_starts
+        index = bisect_right(starts, byte_offset) - 1
+        return index + 1, len(self.scan_bytes[starts[index] : byte_offset].decode("utf-8")) + 1
+
+    @cached_property
+    def _scan_byte_starts(self) -> list[int]:
+        """Where each line starts in scan_bytes."""
+        data, starts, position = self.scan_bytes, [0], 0
+        while (position := data.find(b"\n", position) + 1) > 0:
+            starts.append(position)
+        return starts
+
+    @cached_property
     def common_characters(self) -> bool:
         """Whether scan_text is made of COMMON_RANGES characters only."""
         text = self.scan_text

@@ -41,13 +41,13 @@ class Prefilter:
         """The rules of `rules` that may report something in `document`."""
         if not self._gated:
             return rules
-        found = self._found(document.scan_text)
+        found = self._found(document.scan_bytes)
         if found is None:
             return rules
         gated = self._gated
         return [rule for rule in rules if rule.name not in gated or gated[rule.name] in found]
 
-    def _found(self, text: str) -> set[int] | None:
+    def _found(self, text: bytes) -> set[int] | None:
         """The members of the set found in `text` (None: the set could not be built)."""
         if self._set is None:
             self._set = self._build() or False

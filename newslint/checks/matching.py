@@ -232,16 +232,21 @@ class LineMatchCheck(Check):
         cap, that scan stops and the lines after it are searched one by one, each up to the cap.
         """
         regex = self.common_regex if document.common_characters else self.regex
+        # The scan reads UTF-8 bytes, encoded once per document (given a str, the RE2 binding
+        # encodes it on every call, and maps every offset back).
+        data = document.scan_bytes
+        ascii_text = len(data) == len(document.scan_text)
         current, found = 0, 0
-        for match in regex.finditer(document.scan_text):
+        for match in regex.finditer(data):
             start, end = match.span()
             if start == end:
                 continue  # an empty match flags nothing
-            number, column = document.locate(start)
+            number, column = document.locate_utf8(start)
+            length = end - start if ascii_text else len(data[start:end].decode("utf-8"))
             found = found + 1 if number == current else 1
             current = number
             line = document.lines[number - 1]
-            yield line, column - 1, column - 1 + end - start, match.group(0)
+            yield line, column - 1, column - 1 + length, line.text[column - 1 : column - 1 + length]
             if found == MAX_FINDINGS_PER_LINE:
                 break
         else:

@@ -82,6 +82,10 @@ MAX_FINDINGS_PER_LINE = 100
 # archive 960-1,490 us an article against 980-1,150). At 8 MB the DFA thrashes (corpus 4-5 s).
 _MAX_MEM = 16 << 20
 _MAX_MEM_LARGE = 64 << 20
+# A rule's narrowed program over SPLIT_SIZE instructions runs as programs of about GROUP_SIZE
+# (see LineMatchCheck.groups).
+SPLIT_SIZE = 9_000
+GROUP_SIZE = 5_000
 
 
 def compile_re2(pattern: str, ignore_case: bool) -> Any:
@@ -131,10 +135,15 @@ class LineMatchCheck(Check):
     pattern of the whole rule; it is compiled on first use, so a run never compiles the program
     of a rule the prefilter rules out (compiling the built-in rules is most of start-up)."""
 
-    pattern: str
+    pattern: str  # the whole rule, one RE2 pattern
+    # PatternCheck: its patterns, of which `pattern` is the alternation. A rule whose program
+    # would be big runs them as a few programs of consecutive patterns instead (see _groups).
+    alternatives: list[str] | None = None
     _regex: Any = None
-    _common_regex: Any = None
-    _narrowed: str | None = None
+    _programs: Any = None  # for any text: one program per group
+    _common_programs: Any = None  # narrowed, for COMMON text
+    _groups: Any = _UNKNOWN  # how many consecutive alternatives each program holds; None: one program
+    _narrowed: Any = None  # the narrowed pattern of each program
     _literals: Any = _UNKNOWN
 
     @cached_property
@@ -151,23 +160,34 @@ class LineMatchCheck(Check):
 
     @property
     def regex(self) -> Any:
-        """The rule's program, for any text."""
+        """The rule's program as one, for any text (what loading validates)."""
         if self._regex is None:
             self._regex = compile_re2(self.pattern, self.options["ignore_case"])
         return self._regex
 
-    @property
-    def common_regex(self) -> Any:
-        """The program with its Unicode classes narrowed (see repertoire.py): the same matches
-        as `regex` on a text of COMMON characters only, and smaller and faster."""
-        if self._common_regex is None:
-            narrowed = self.narrowed_pattern
-            self._common_regex = self.regex if narrowed == self.pattern else compile_re2(narrowed, self.options["ignore_case"])
-        return self._common_regex
+    def programs(self, common: bool) -> list[Any]:
+        """The programs that together find the rule's matches: narrowed ones (see
+        repertoire.py) for a text of COMMON characters only, the full ones for any text."""
+        if common:
+            if self._common_programs is None:
+                full = self._group_patterns()
+                self._common_programs = [
+                    self.programs(False)[k] if narrowed == full[k] else compile_re2(narrowed, self.options["ignore_case"])
+                    for k, narrowed in enumerate(self.narrowed_patterns)
+                ]
+            return self._common_programs
+        if self._programs is None:
+            patterns = self._group_patterns()
+            if len(patterns) == 1:
+                self._programs = [self.regex]
+            else:
+                self._programs = [compile_re2(pattern, self.options["ignore_case"]) for pattern in patterns]
+        return self._programs
 
     def compile(self) -> None:
-        # Compiling is the point: a program too large fails here. The narrowed program needs no
-        # test: its classes are subsets of these, so it is never larger.
+        # Compiling is the point: a program too large fails here. The other programs need no
+        # test: a group holds some of these patterns, a narrowed class is a subset, so each is
+        # no larger than this one.
         self.regex, self.unless, self.list_stop  # noqa: B018
 
     def required_literals(self) -> frozenset[Literal] | None:
@@ -176,23 +196,65 @@ class LineMatchCheck(Check):
         return self._literals
 
     @property
-    def narrowed_pattern(self) -> str:
+    def groups(self) -> list[int] | None:
+        """How many consecutive alternatives each program holds (None: one program).
+
+        One RE2 program of many alternatives that each float over the line (`^.{20,}...`,
+        `^.*\\(...`) tracks them all at once: its DFA needs the product of their states, and
+        past its memory budget it is rebuilt again and again. photo-caption's 23 patterns ran
+        at 85-104 us an article as one program, 15-37 as two. A program is split only when
+        its narrowed form exceeds SPLIT_SIZE instructions: the smaller built-in rules measured
+        slower when split (related-link, 8,840 instructions: 20 -> 26 us), each program being
+        one more pass over the text.
+        """
+        if self._groups is _UNKNOWN:
+            self._groups = None
+            alternatives = self.alternatives
+            if alternatives and len(alternatives) > 1:
+                size = compile_re2(narrow(self.pattern), self.options["ignore_case"]).programsize
+                if size > SPLIT_SIZE:
+                    count = min(len(alternatives), -(-size // GROUP_SIZE))
+                    self._groups = [len(alternatives[k::count]) for k in range(count)]
+        return self._groups
+
+    def _group_patterns(self) -> list[str]:
+        groups = self.groups
+        if groups is None:
+            return [self.pattern]
+        patterns, start = [], 0
+        for size in groups:
+            patterns.append(f"(?m){alternation(self.alternatives[start : start + size])}")
+            start += size
+        return patterns
+
+    @property
+    def narrowed_patterns(self) -> list[str]:
         if self._narrowed is None:
-            self._narrowed = narrow(self.pattern)
+            self._narrowed = [narrow(pattern) for pattern in self._group_patterns()]
         return self._narrowed
 
     def derived(self) -> dict[str, Any]:
         literals = self.required_literals()
         return {
             "literals": None if literals is None else sorted([text, caseless] for text, caseless in literals),
-            "narrowed": self.narrowed_pattern,
+            "groups": self.groups,
+            "narrowed": self.narrowed_patterns,
         }
 
     def restore(self, derived: dict[str, Any]) -> None:
-        literals, narrowed = derived["literals"], derived["narrowed"]
-        if not isinstance(narrowed, str) or not (literals is None or isinstance(literals, list)):
+        literals, groups, narrowed = derived["literals"], derived["groups"], derived["narrowed"]
+        if not (literals is None or isinstance(literals, list)):
+            raise TypeError("damaged derived data")
+        if groups is not None and (
+            not self.alternatives
+            or not all(isinstance(size, int) and size > 0 for size in groups)
+            or sum(groups) != len(self.alternatives)
+        ):
+            raise ValueError("damaged derived data")
+        if not isinstance(narrowed, list) or len(narrowed) != len(groups or [1]) or not all(isinstance(p, str) for p in narrowed):
             raise TypeError("damaged derived data")
         self._literals = None if literals is None else frozenset(map(_literal, literals))
+        self._groups = groups
         self._narrowed = narrowed
 
     def run(self, document: Document) -> Iterable[Finding]:
@@ -231,14 +293,13 @@ class LineMatchCheck(Check):
         One scan over the whole document serves every ordinary file. Once a line reaches the
         cap, that scan stops and the lines after it are searched one by one, each up to the cap.
         """
-        regex = self.common_regex if document.common_characters else self.regex
+        programs = self.programs(document.common_characters)
         # The scan reads UTF-8 bytes, encoded once per document (given a str, the RE2 binding
         # encodes it on every call, and maps every offset back).
         data = document.scan_bytes
         ascii_text = len(data) == len(document.scan_text)
         current, found = 0, 0
-        for match in regex.finditer(data):
-            start, end = match.span()
+        for start, end in _spans(programs, data):
             if start == end:
                 continue  # an empty match flags nothing
             number, column = document.locate_utf8(start)
@@ -255,11 +316,10 @@ class LineMatchCheck(Check):
             if not line.checked:
                 continue
             found = 0
-            for match in regex.finditer(line.text):
-                start, end = match.span()
+            for start, end in _spans(programs, line.text):
                 if start == end:
                     continue
-                yield line, start, end, match.group(0)
+                yield line, start, end, line.text[start:end]
                 found += 1
                 if found == MAX_FINDINGS_PER_LINE:
                     break
@@ -294,6 +354,43 @@ class LineMatchCheck(Check):
                 break
             last, items = line.number, items + 1
         return last if items >= listing["min_items"] else heading
+
+
+def _spans(programs: list[Any], text: str | bytes) -> Iterator[tuple[int, int]]:
+    """The spans `finditer` gives for the alternation of the programs' patterns, in order.
+
+    The alternation's next match is the leftmost of the programs' next matches, the earliest
+    program's on a tie (leftmost-first: an earlier alternative wins at the same start); it
+    ends where that program's match ends. Each program searches on from the end of the last
+    match, as finditer does (one character on after an empty match).
+    """
+    if len(programs) == 1:
+        for match in programs[0].finditer(text):
+            yield match.span()
+        return
+    pending: list[tuple[int, int] | None] = [None] * len(programs)  # each program's next match
+    done = [False] * len(programs)
+    position = 0
+    while True:
+        best: tuple[int, int] | None = None
+        for k, program in enumerate(programs):
+            if done[k]:
+                continue
+            span = pending[k]
+            if span is None or span[0] < position:
+                match = program.search(text, position)
+                if match is None:
+                    done[k] = True
+                    continue
+                span = pending[k] = match.span()
+            if best is None or span[0] < best[0]:
+                best = span
+        if best is None:
+            return
+        yield best
+        if position == len(text):
+            return
+        position = best[1] + 1 if best[1] == position else best[1]
 
 
 class _LineFacts:

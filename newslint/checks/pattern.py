@@ -20,4 +20,5 @@ class PatternCheck(LineMatchCheck):
 
     def __init__(self, options):
         super().__init__(options)
-        self.pattern = f"(?m){alternation(options['patterns'])}"
+        self.alternatives = list(options["patterns"])
+        self.pattern = f"(?m){alternation(self.alternatives)}"

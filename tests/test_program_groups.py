@@ -1,0 +1,35 @@
+"""A rule run as several programs finds exactly what its single program finds."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newslint import document
+from newslint.checks.matching import _spans, alternation, compile_re2
+
+# Small patterns over a small alphabet, so that they overlap, tie, nest and match empty.
+_ATOMS = ["a", "b", "ab", "a*", "b?", "[ab]", ".", "^a", "a$", "^", "$", r"\b", "(?:a|ab)", "(?:ab|a)", "x*"]
+_PATTERNS = st.lists(st.sampled_from(_ATOMS), min_size=1, max_size=3).map("".join)
+
+
+@given(
+    st.lists(_PATTERNS, min_size=2, max_size=5),
+    st.integers(1, 4),
+    st.text(alphabet="ab \nxé", max_size=30),
+)
+def test_programs_of_consecutive_patterns_find_what_their_alternation_finds(patterns, cut, text):
+    cut = min(cut, len(patterns) - 1)
+    groups = [patterns[:cut], patterns[cut:]]
+    union = compile_re2(f"(?m){alternation(patterns)}", ignore_case=False)
+    programs = [compile_re2(f"(?m){alternation(group)}", ignore_case=False) for group in groups]
+    for subject in (text, text.encode("utf-8")):
+        assert list(_spans(programs, subject)) == [m.span() for m in union.finditer(subject)], (patterns, cut, subject)
+
+
+def test_photo_caption_runs_as_two_programs_and_finds_the_same(builtin_rules):
+    rule = next(r for r in builtin_rules if r.name == "photo-caption")
+    assert rule.check.groups is not None and len(rule.check.groups) == 2
+    single = compile_re2(rule.check.pattern, ignore_case=False)
+    texts = [example.text for r in builtin_rules for example in r.examples]
+    for text in texts:
+        doc = document.from_text(text)
+        assert list(_spans(rule.check.programs(False), doc.scan_bytes)) == [m.span() for m in single.finditer(doc.scan_bytes)]

@@ -22,8 +22,11 @@ from newslint.rules import Rule
 _SET_MAX_MEM = 64 << 20
 # Building the set costs about as much as searching a few articles for each literal in turn,
 # so the first few documents of a run (all of a pre-commit run's, usually) are searched that
-# way, and the set is built only for a run that goes on.
+# way, and the set is built only for a run that goes on, or for a long document: searching
+# costs its length times the number of literals, which SEARCH_BUDGET bounds (about 2 ms; a
+# 1.2 MB file would take a quarter of a second).
 SEARCHED_DOCUMENTS = 4
+SEARCH_BUDGET = 4_000_000
 
 
 class Prefilter:
@@ -36,6 +39,7 @@ class Prefilter:
                 continue
             self._gated[rule.name] = len(self._literals)
             self._literals.append(sorted(literals))
+        self._literal_count = sum(map(len, self._literals))
         self._set: Any = None
         self._searched = 0
 
@@ -43,7 +47,11 @@ class Prefilter:
         """The rules of `rules` that may report something in `document`."""
         if not self._gated:
             return rules
-        if self._set is None and self._searched < SEARCHED_DOCUMENTS:
+        if (
+            self._set is None
+            and self._searched < SEARCHED_DOCUMENTS
+            and len(document.scan_text) * self._literal_count <= SEARCH_BUDGET
+        ):
             self._searched += 1
             found: set[int] | None = self._found_by_search(document.scan_text)
         else:

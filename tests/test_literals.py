@@ -174,3 +174,10 @@ def test_the_first_documents_are_searched_and_the_set_is_built_after(builtin_rul
     chosen = prefilter.select(doc, builtin_rules)
     assert prefilter._set not in (None, False)
     assert {r.name for r in chosen} >= {"advertisement", "follow-contact-trailer"}
+
+
+def test_a_long_document_is_searched_by_the_set(builtin_rules):
+    prefilter = Prefilter(builtin_rules)
+    long_text = "The council met on Tuesday and voted on the budget.\n" * 20_000
+    prefilter.select(document.from_text(long_text), builtin_rules)
+    assert prefilter._set not in (None, False)  # searching it literal by literal would take long

@@ -15,7 +15,10 @@ CLASSES = [
     r"\p{Cyrillic}", r"\p{Han}",
 ]
 NEGATED = [r"\PL", r"\P{Lu}", r"\p{^Lu}", r"\P{Greek}"]
-SHAPES = ["{c}", "[{c}]", "[^{c}]", "[{c}x.-]", "[^{c}0-9]", "(?i:{c})", "(?i:[^{c}])", "(?i)[{c}']"]
+SHAPES = [
+    "{c}", "[{c}]", "[^{c}]", "[{c}x.-]", "[^{c}0-9]", "(?i:{c})", "(?i:[^{c}])", "(?i)[{c}']",
+    "[{c}-z]", "[^{c}-]", "[-{c}]", "[{c}-{c}]", "[{c}--]",
+]
 
 
 @pytest.mark.parametrize("unicode_class", CLASSES)

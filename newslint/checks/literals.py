@@ -17,6 +17,7 @@ A literal is (text, caseless). A caseless literal is searched with RE2's own cas
 from __future__ import annotations
 
 import re
+import warnings
 from itertools import product
 from typing import Iterable
 
@@ -44,7 +45,9 @@ def required_literals(pattern: str, ignore_case: bool = False) -> frozenset[Lite
     if translated is None:
         return None
     try:
-        parsed = sre_parse.parse(translated)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Python's own FutureWarnings (nested sets) are not the user's
+            parsed = sre_parse.parse(translated)
     except (re.error, RecursionError, OverflowError, ValueError):
         return None
     if parsed.state.flags & ~(sre_constants.SRE_FLAG_MULTILINE | sre_constants.SRE_FLAG_IGNORECASE | sre_constants.SRE_FLAG_UNICODE | sre_constants.SRE_FLAG_DOTALL):

@@ -52,6 +52,11 @@ def narrow(pattern: str) -> str:
                 ranges = _narrowed_ranges(match.group(0))
                 out.append(ranges if in_class else f"[{ranges}]")
                 i = match.end()
+                if in_class and pattern[i : i + 1] == "-" and pattern[i + 1 : i + 2] != "]":
+                    # RE2 reads "-" after a class as itself ([\pL-z]); after the last range
+                    # of the narrowed class it would start a range.
+                    out.append("\\-")
+                    i += 1
             else:
                 out.append(pattern[i : i + 2])
                 i += 2

@@ -52,7 +52,7 @@ def test_folds_into_common_lists_every_character_that_folds_onto_common():
 
 
 def test_patterns_without_unicode_classes_are_left_alone():
-    for pattern in [r"^\W*Advertisement\W*$", r"\\pL", r"[[:alpha:]]+", r"\x{263A}", r"[\\p]L"]:
+    for pattern in [r"^\W*Advertisement\W*$", r"\\pL", r"[[:alpha:]]+", r"\x{263A}", r"[\\p]L", r"\Q\pL\E\pL"]:
         assert narrow(pattern) == pattern
 
 

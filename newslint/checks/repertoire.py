@@ -40,8 +40,8 @@ _UNICODE_CLASS = re.compile(r"\\p(?:\{(?!\^)[^}]*\}|[A-Za-z])")
 def narrow(pattern: str) -> str:
     """`pattern` with each Unicode class narrowed to its members in COMMON (plus the members
     of FOLDS_INTO_COMMON it has). A pattern without Unicode classes comes back unchanged."""
-    if "\\p" not in pattern:
-        return pattern
+    if "\\p" not in pattern or "\\Q" in pattern:
+        return pattern  # nothing to narrow, or \Q...\E quoting, where \pL is text
     out = []
     i, in_class, class_start = 0, False, 0
     while i < len(pattern):

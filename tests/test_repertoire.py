@@ -1,7 +1,9 @@
 """Narrowed Unicode classes match exactly what the full ones match on COMMON text."""
 
-import re2
 import pytest
+import re2
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newslint import document
 from newslint.checks.matching import compile_re2
@@ -68,3 +70,23 @@ def test_documents_know_whether_they_are_common_text():
     assert document.from_text("Plain ASCII.\nCafé – “quoted” …\n").common_characters
     assert not document.from_text("Ελλάδα\n").common_characters
     assert not document.from_text("€5\n").common_characters
+
+
+_CLASS_ITEMS = [r"\pL", r"\p{Lu}", r"\p{Ll}", r"\pN", "a", "z", "-", r"\]", r"\-", "[:alpha:]", r"\d", ".", "é", "’", "[", r"\\"]
+
+
+@given(
+    st.lists(st.sampled_from(_CLASS_ITEMS), min_size=1, max_size=5),
+    st.booleans(),
+    st.sampled_from(["", "+", "{2}", "*x"]),
+    st.booleans(),
+    st.text(alphabet=COMMON[:300] + "\u2019\u201c\u2014", max_size=40),
+)
+def test_random_classes_narrow_exactly(items, negated, suffix, ignore_case, text):
+    pattern = "[" + ("^" if negated else "") + "".join(items) + "]" + suffix + r"|\pL\p{Lu}"
+    try:
+        full = compile_re2(pattern, ignore_case)
+    except ValueError:
+        return  # refused at load: never narrowed
+    narrowed = compile_re2(narrow(pattern), ignore_case)
+    assert [m.span() for m in narrowed.finditer(text)] == [m.span() for m in full.finditer(text)], pattern

@@ -33,3 +33,39 @@ def test_photo_caption_runs_as_two_programs_and_finds_the_same(builtin_rules):
     for text in texts:
         doc = document.from_text(text)
         assert list(_spans(rule.check.programs(False), doc.scan_bytes)) == [m.span() for m in single.finditer(doc.scan_bytes)]
+
+
+RULE = r"""
+check: pattern
+category: other
+message: "Junk: {match}"
+doc:
+  what: test
+  why: test
+patterns:
+  - '^Read more: .*$'
+  - '^\p{Lu}\pL+ \p{Lu}\pL+ / \p{Lu}\pL+$'
+  - '\bclick here\b'
+examples:
+  - text: "Read more: the rest"
+    expect: [1]
+"""
+
+
+def test_a_split_rule_compiles_only_the_programs_a_document_needs(monkeypatch):
+    import newslint.checks.matching as matching
+    from newslint.linter import lint
+    from newslint.rules import parse_rule
+
+    whole = parse_rule(RULE, "t.yaml", "split-test")
+    monkeypatch.setattr(matching, "SPLIT_SIZE", 1)
+    monkeypatch.setattr(matching, "GROUP_SIZE", 1)
+    split = parse_rule(RULE, "t.yaml", "split-test")
+    assert split.check.groups == [1, 1, 1] and whole.check.groups is None
+    text = "Read more: the rest\nJane Doe / Reuters\nPlease click here now.\nÉlise Roy / Éditions\n"
+    doc = document.from_text(text)
+    assert doc.common_characters
+    assert lint(doc, [split]) == lint(doc, [whole]) and len(lint(doc, [whole])) == 4
+    # On common text only the narrowed programs ran: no full program with \\pL was compiled,
+    # only those that narrowing leaves as they are.
+    assert set(split.check._full_by_group or {}) <= {0, 2}

@@ -152,6 +152,7 @@ class LineMatchCheck(Check):
     _regex: Any = None
     _programs: Any = None  # for any text: one program per group
     _common_programs: Any = None  # narrowed, for COMMON text
+    _full_by_group: Any = None  # group index -> its full program, compiled so far
     _groups: Any = _UNKNOWN  # how many consecutive alternatives each program holds; None: one program
     _narrowed: Any = None  # the narrowed pattern of each program
     _literals: Any = _UNKNOWN
@@ -177,22 +178,32 @@ class LineMatchCheck(Check):
 
     def programs(self, common: bool) -> list[Any]:
         """The programs that together find the rule's matches: narrowed ones (see
-        repertoire.py) for a text of COMMON characters only, the full ones for any text."""
+        repertoire.py) for a text of COMMON characters only, the full ones for any text.
+        Each is compiled when first asked for."""
         if common:
             if self._common_programs is None:
                 full = self._group_patterns()
+                ignore_case = self.options["ignore_case"]
                 self._common_programs = [
-                    self.programs(False)[k] if narrowed == full[k] else compile_re2(narrowed, self.options["ignore_case"])
+                    self._full_program(k, full) if narrowed == full[k] else compile_re2(narrowed, ignore_case)
                     for k, narrowed in enumerate(self.narrowed_patterns)
                 ]
             return self._common_programs
         if self._programs is None:
-            patterns = self._group_patterns()
-            if len(patterns) == 1:
-                self._programs = [self.regex]
-            else:
-                self._programs = [compile_re2(pattern, self.options["ignore_case"]) for pattern in patterns]
+            full = self._group_patterns()
+            self._programs = [self._full_program(k, full) for k in range(len(full))]
         return self._programs
+
+    def _full_program(self, index: int, patterns: list[str]) -> Any:
+        """The full program of group `index` (of `patterns`), compiled once."""
+        if len(patterns) == 1:
+            return self.regex
+        if self._full_by_group is None:
+            self._full_by_group = {}
+        program = self._full_by_group.get(index)
+        if program is None:
+            program = self._full_by_group[index] = compile_re2(patterns[index], self.options["ignore_case"])
+        return program
 
     def compile(self) -> None:
         # Compiling is the point: a program too large fails here. The other programs need no

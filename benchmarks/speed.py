@@ -362,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
 
         serial = run(newslint + ["--no-cache", "--jobs", "1", str(archive)], workdir)
         parallel = run(newslint + ["--no-cache", "--jobs", str(args.jobs), str(archive)], workdir)
-        for label, r in ((f"--jobs 1", serial), (f"--jobs {args.jobs}", parallel)):
+        for label, r in (("--jobs 1", serial), (f"--jobs {args.jobs}", parallel)):
             print(f"archive, no cache, {label}: {r.seconds:.2f} s, {args.articles / r.seconds:,.0f} articles/s, "
                   f"{size / 1e6 / r.seconds:.1f} MB/s; CPU {r.cpu_seconds:.2f} s "
                   f"({r.cpu_seconds / args.articles * 1e6:.0f} us an article); {_memory(r)}")

@@ -1,9 +1,9 @@
-"""Which rules can match a document, found in one pass over it.
+"""Which rules can match a document, worked out before any of them runs.
 
 Most rules find nothing in most articles, yet each one's program would scan the whole text. A
 rule that knows literals one of which every finding contains (`Check.required_literals`, worked
-out from its pattern by checks/literals.py) runs only on documents that contain one of them: all the
-literals of all the rules are searched together by one RE2 set, in one pass. Rules without
+out from its pattern by checks/literals.py) runs only on documents that contain one of them:
+the literals of all the rules are searched together by one RE2 set, in one pass. Rules without
 literals always run. Skipping a rule this way never changes what is reported, only the work.
 """
 
@@ -30,6 +30,8 @@ SEARCH_BUDGET = 4_000_000
 
 
 class Prefilter:
+    """The literals of a run's rules, and per document the rules whose literals occur."""
+
     def __init__(self, rules: Sequence[Rule]):
         self._gated: dict[str, int] = {}  # rule name -> its index among the gated rules
         self._literals: list[list[Literal]] = []  # each gated rule's literals

@@ -99,10 +99,8 @@ def compile_re2(pattern: str, ignore_case: bool) -> Any:
         try:
             return re2.compile(pattern, options)
         except re2.error as exc:
-            reason = exc.args[0] if exc.args else exc
-            if isinstance(reason, bytes):
-                reason = reason.decode("utf-8", "replace")
-            if "too large" not in str(reason):
+            reason = _reason(exc)
+            if "too large" not in reason:
                 break
     raise ValueError(f"invalid regular expression: {reason}")
 

@@ -145,7 +145,7 @@ class LineMatchCheck(Check):
 
     pattern: str  # the whole rule, one RE2 pattern
     # PatternCheck: its patterns, of which `pattern` is the alternation. A rule whose program
-    # would be big runs them as a few programs of consecutive patterns instead (see _groups).
+    # would be big runs them as a few programs of consecutive patterns instead (see groups).
     alternatives: list[str] | None = None
     _regex: Any = None
     _programs: Any = None  # for any text: one program per group

@@ -21,6 +21,8 @@ import warnings
 from itertools import product
 from typing import Iterable
 
+from newslint.checks.re2syntax import UNICODE_CLASS, tokens
+
 try:  # Python 3.11+
     from re import _constants as sre_constants
     from re import _parser as sre_parse
@@ -36,7 +38,6 @@ MAX_EXACT = 64
 MAX_CLASS = 8
 
 _ANY = r"\x00-\U0010ffff"  # stands for a Unicode class (\pL): any character, so it requires nothing
-_UNICODE_CLASS = re.compile(r"\\[pP](?:\{[^}]*\}|[A-Za-z])")
 
 
 def required_literals(pattern: str, ignore_case: bool = False) -> frozenset[Literal] | None:
@@ -64,39 +65,17 @@ def _translate(pattern: str) -> str | None:
     """The pattern in Python's syntax, with each Unicode class as a class of every character;
     None where the two syntaxes may read it differently."""
     out = []
-    i, in_class, class_start = 0, False, 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            match = _UNICODE_CLASS.match(pattern, i)
-            if match:
-                out.append(_ANY if in_class else f"[{_ANY}]")
-                i = match.end()
-                continue
-            escaped = pattern[i + 1 : i + 2]
-            if escaped in ("Q", "E", "C", "z", "x") and not (escaped == "x" and pattern[i + 2 : i + 3] != "{"):
-                return None  # \Q...\E quoting, \C, \z, \x{...}: RE2 only
-            out.append(pattern[i : i + 2])
-            i += 2
+    for text, start, in_class in tokens(pattern):
+        if UNICODE_CLASS.fullmatch(text):
+            out.append(_ANY if in_class else f"[{_ANY}]")
             continue
-        if in_class:
-            if char == "[" and pattern[i + 1 : i + 2] in (":", ".", "="):
-                return None  # [[:alpha:]]: Python reads a different class
-            if char == "]" and i > class_start:
-                in_class = False
-        elif char == "[":
-            in_class = True
-            class_start = i + 1
-            if pattern[class_start : class_start + 1] == "^":
-                class_start += 1
-            out.append(char)
-            i += 1
-            continue
-        elif char == "(" and pattern[i + 1 : i + 2] == "?" and pattern[i + 2 : i + 3] == "<":
-            if pattern[i + 3 : i + 4] not in ("=", "!"):
-                return None  # (?<name>...): RE2's named group, unknown to Python 3.11
-        out.append(char)
-        i += 1
+        if text in ("\\Q", "\\E", "\\C", "\\z") or (text == "\\x" and pattern[start + 2 : start + 3] == "{"):
+            return None  # \Q...\E quoting, \C, \z, \x{...}: RE2 only
+        if in_class and text.startswith("[") and pattern[start + 1 : start + 2] in (":", ".", "="):
+            return None  # [[:alpha:]]: Python reads a different class
+        if not in_class and text == "(" and pattern[start + 1 : start + 3] == "?<" and pattern[start + 3 : start + 4] not in ("=", "!"):
+            return None  # (?<name>...): RE2's named group, unknown to Python 3.11
+        out.append(text)
     return "".join(out)
 
 

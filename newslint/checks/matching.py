@@ -107,15 +107,17 @@ def compile_re2(pattern: str, ignore_case: bool) -> Any:
 
 def regex_problem(patterns: list[str]) -> str | None:
     """Why one of the patterns is not RE2, or None. Each is compiled with its Unicode classes
-    narrowed (the same syntax, a third of the time); an unknown class fails in narrowing, and
-    a program too large fails when the rule compiles them all (LineMatchCheck.compile)."""
+    narrowed (the same syntax, a third of the time); one that fails is compiled as written, so
+    the message quotes what the user wrote. A program too large fails when the rule compiles
+    them all (LineMatchCheck.compile)."""
     for pattern in patterns:
         try:
             compile_re2(narrow(pattern), ignore_case=False)
-        except re2.error as exc:  # narrowing met a class RE2 does not know
-            return f"invalid regular expression: {_reason(exc)} in {pattern!r}"
-        except ValueError as exc:
-            return f"{exc} in {pattern!r}"
+        except (re2.error, ValueError):  # re2.error: narrowing met a class RE2 does not know
+            try:
+                compile_re2(pattern, ignore_case=False)
+            except ValueError as exc:
+                return f"{exc} in {pattern!r}"
     return None
 
 
@@ -181,9 +183,8 @@ class LineMatchCheck(Check):
         if common:
             if self._common_programs is None:
                 full = self._group_patterns()
-                ignore_case = self.options["ignore_case"]
                 self._common_programs = [
-                    self._full_program(k, full) if narrowed == full[k] else compile_re2(narrowed, ignore_case)
+                    self._full_program(k, full) if narrowed == full[k] else self._narrowed_program(k, full, narrowed)
                     for k, narrowed in enumerate(self.narrowed_patterns)
                 ]
             return self._common_programs
@@ -191,6 +192,12 @@ class LineMatchCheck(Check):
             full = self._group_patterns()
             self._programs = [self._full_program(k, full) for k in range(len(full))]
         return self._programs
+
+    def _narrowed_program(self, index: int, patterns: list[str], narrowed: str) -> Any:
+        try:
+            return compile_re2(narrowed, self.options["ignore_case"])
+        except ValueError:  # cannot happen for a pattern that loaded; if it did, stay correct
+            return self._full_program(index, patterns)
 
     def _full_program(self, index: int, patterns: list[str]) -> Any:
         """The full program of group `index` (of `patterns`), compiled once."""

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import re2
 
+from newslint.checks.re2syntax import tokens
 from newslint.document import COMMON_RANGES
 
 # Characters outside COMMON that RE2 folds onto one inside it (ignoring case): Ÿ, ſ, Μ, μ, ẞ,
@@ -34,7 +35,7 @@ _PLACEHOLDER = 0xE000
 
 # A Unicode class, not negated. A negated one (`\PL`, `\p{^L}`) is left as it is: under case
 # folding RE2 reads it as "not any case of a member", which no positive class spells.
-_UNICODE_CLASS = re.compile(r"\\p(?:\{(?!\^)[^}]*\}|[A-Za-z])")
+_POSITIVE_UNICODE_CLASS = re.compile(r"\\p(?:\{(?!\^)[^}]*\}|[A-Za-z])")
 
 
 def narrow(pattern: str) -> str:
@@ -42,41 +43,23 @@ def narrow(pattern: str) -> str:
     of FOLDS_INTO_COMMON it has). A pattern without Unicode classes comes back unchanged."""
     if "\\p" not in pattern or "\\Q" in pattern:
         return pattern  # nothing to narrow, or \Q...\E quoting, where \pL is text
+    parts = list(tokens(pattern))
     out = []
-    i, in_class, class_start = 0, False, 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            match = _UNICODE_CLASS.match(pattern, i)
-            if match:
-                ranges = _narrowed_ranges(match.group(0))
-                out.append(ranges if in_class else f"[{ranges}]")
-                i = match.end()
-                if in_class and pattern[i : i + 1] == "-" and pattern[i + 1 : i + 2] != "]":
-                    # RE2 reads "-" after a class as itself ([\pL-z]); after the last range
-                    # of the narrowed class it would start a range.
-                    out.append("\\-")
-                    i += 1
-            else:
-                out.append(pattern[i : i + 2])
-                i += 2
-            continue
-        if in_class:
-            if char == "[" and pattern[i + 1 : i + 2] == ":":
-                end = pattern.find(":]", i + 2)  # [[:alpha:]]: copied whole
-                if end != -1:
-                    out.append(pattern[i : end + 2])
-                    i = end + 2
-                    continue
-            if char == "]" and i > class_start:
-                in_class = False
-        elif char == "[":
-            in_class = True
-            class_start = i + 1
-            if pattern[class_start : class_start + 1] == "^":
-                class_start += 1
-        out.append(char)
-        i += 1
+    for k, (text, _, in_class) in enumerate(parts):
+        if _POSITIVE_UNICODE_CLASS.fullmatch(text):
+            ranges = _narrowed_ranges(text)
+            out.append(ranges if in_class else f"[{ranges}]")
+        elif (
+            text == "-"
+            and in_class
+            and _POSITIVE_UNICODE_CLASS.fullmatch(parts[k - 1].text)
+            and (k + 1 == len(parts) or parts[k + 1].in_class)
+        ):
+            # RE2 reads "-" after a class as itself ([\pL-z]); after the last range of the
+            # narrowed class it would start a range.
+            out.append("\\-")
+        else:
+            out.append(text)
     return "".join(out)
 
 

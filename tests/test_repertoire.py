@@ -90,3 +90,12 @@ def test_random_classes_narrow_exactly(items, negated, suffix, ignore_case, text
         return  # refused at load: never narrowed
     narrowed = compile_re2(narrow(pattern), ignore_case)
     assert [m.span() for m in narrowed.finditer(text)] == [m.span() for m in full.finditer(text)], pattern
+
+
+def test_a_bad_pattern_is_reported_as_the_user_wrote_it():
+    from newslint.checks.matching import regex_problem
+
+    problem = regex_problem([r"[\pL-"])
+    assert problem is not None and r"[\pL-" in problem and r"\x{41}" not in problem
+    assert "invalid character class range" in regex_problem([r"\p{Foo}x"])
+    assert regex_problem([r"[\pL-z]", r"\p{Lu}\pL+"]) is None

@@ -42,7 +42,9 @@ def translate(pattern: str) -> str:
             body = pattern[i + 1 : end]
             if body[:1] in ("!", "^"):
                 body = "^" + body[1:]
-            out.append("[" + body.replace("\\", "\\\\") + "]")
+            # Escaped: "\\" and, for Python's set syntax to come, "[", "&", "~" and "|" (Python
+            # warns on "[[a]" and "&&" today).
+            out.append("[" + re.sub(r"([\\\[&~|])", r"\\\1", body) + "]")
             i = end + 1
         else:
             out.append(re.escape(c))

@@ -184,3 +184,15 @@ def test_readme_config_examples_load(project):
         config = load_config(str(project / name))
         config.plan(load_rules([]))  # every rule name in it is a real rule
         assert config.exclude and dict(config.per_file_ignores)["wire/*.txt"] == ("orphan-dateline",)
+
+
+def test_globs_with_brackets_or_set_operators_raise_no_python_warning():
+    import warnings
+
+    from newslint.globs import GlobSet, glob_problem
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for glob, inside, outside in [("[[a]x", "[x", "bx"), ("[a&&b]", "&", "c"), ("[!~|]", "a", "|")]:
+            assert glob_problem(glob) is None
+            assert GlobSet([glob]).match(inside) and not GlobSet([glob]).match(outside)

@@ -13,6 +13,8 @@ import re
 from typing import Iterator, NamedTuple
 
 UNICODE_CLASS = re.compile(r"\\[pP](?:\{[^}]*\}|[A-Za-z])")
+# One that is not negated (`\PL` and `\p{^L}` are).
+POSITIVE_UNICODE_CLASS = re.compile(r"\\p(?:\{(?!\^)[^}]*\}|[A-Za-z])")
 
 
 class Token(NamedTuple):

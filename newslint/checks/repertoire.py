@@ -18,12 +18,11 @@ program runs on, so keeping them changes nothing else.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 import re2
 
-from newslint.checks.re2syntax import tokens
+from newslint.checks.re2syntax import POSITIVE_UNICODE_CLASS, tokens
 from newslint.document import COMMON_RANGES
 
 # Characters outside COMMON that RE2 folds onto one inside it (ignoring case): Ÿ, ſ, Μ, μ, ẞ,
@@ -33,9 +32,6 @@ FOLDS_INTO_COMMON = "\u0178\u017f\u039c\u03bc\u1e9e\u212a\u212b"
 # `[]` is not a pattern): a private-use character, outside COMMON, so it never occurs in the text.
 _PLACEHOLDER = 0xE000
 
-# A Unicode class, not negated. A negated one (`\PL`, `\p{^L}`) is left as it is: under case
-# folding RE2 reads it as "not any case of a member", which no positive class spells.
-_POSITIVE_UNICODE_CLASS = re.compile(r"\\p(?:\{(?!\^)[^}]*\}|[A-Za-z])")
 
 
 def narrow(pattern: str) -> str:
@@ -46,13 +42,15 @@ def narrow(pattern: str) -> str:
     parts = list(tokens(pattern))
     out = []
     for k, (text, _, in_class) in enumerate(parts):
-        if _POSITIVE_UNICODE_CLASS.fullmatch(text):
+        # A negated class (`\PL`, `\p{^L}`) is left as it is: under case folding RE2 reads it as
+        # "not any case of a member", which no positive class spells.
+        if POSITIVE_UNICODE_CLASS.fullmatch(text):
             ranges = _narrowed_ranges(text)
             out.append(ranges if in_class else f"[{ranges}]")
         elif (
             text == "-"
             and in_class
-            and _POSITIVE_UNICODE_CLASS.fullmatch(parts[k - 1].text)
+            and POSITIVE_UNICODE_CLASS.fullmatch(parts[k - 1].text)
             and (k + 1 == len(parts) or parts[k + 1].in_class)
         ):
             # RE2 reads "-" after a class as itself ([\pL-z]); after the last range of the

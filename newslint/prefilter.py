@@ -1,10 +1,15 @@
 """Which rules can match a document, worked out before any of them runs.
 
-Most rules find nothing in most articles, yet each one's program would scan the whole text. A
-rule that knows literals one of which every finding contains (`Check.required_literals`, worked
-out from its pattern by checks/literals.py) runs only on documents that contain one of them:
-the literals of all the rules are searched together by one RE2 set, in one pass. Rules without
-literals always run. Skipping a rule this way never changes what is reported, only the work.
+Most rules find nothing in most articles, yet each one's program would scan the whole text.
+Each rule's screen (`Check.screen`, checks/screen.py: a small pattern that matches wherever the
+rule's does) goes into one RE2 set, and one pass of the set over a document tells which screens
+match: only those rules run. Rules without a screen always run. Skipping a rule this way never
+changes what is reported, only the work.
+
+Building the set costs about as much as checking a few articles, so the first few documents
+of a run (all of a pre-commit run's, usually) are screened more cheaply: by the literals one of
+which every finding of a rule contains (`Check.required_literals`, checks/literals.py), each
+looked for in turn.
 """
 
 from __future__ import annotations
@@ -17,59 +22,57 @@ from newslint.checks.literals import Literal
 from newslint.document import Document
 from newslint.rules import Rule
 
-# The literal set is one RE2 program with its own memory budget; a set too large for it (tens
-# of thousands of user phrases) is not built, and every rule runs.
+# The set is one RE2 program with its own memory budget; a set too large for it (tens of
+# thousands of user phrases) is not built, and every rule runs.
 _SET_MAX_MEM = 64 << 20
-# Building the set costs about as much as searching a few articles for each literal in turn,
-# so the first few documents of a run (all of a pre-commit run's, usually) are searched that
-# way, and the set is built only for a run that goes on, or for a long document: searching
-# costs its length times the number of literals, which SEARCH_BUDGET bounds (about 2 ms; a
-# 1.2 MB file would take a quarter of a second).
+# The first few documents of a run are searched for literals, and the set is built only for a
+# run that goes on, or for a long document: searching costs its length times the number of
+# literals, which SEARCH_BUDGET bounds (about 2 ms; a 1.2 MB file would take a quarter of a
+# second).
 SEARCHED_DOCUMENTS = 4
 SEARCH_BUDGET = 4_000_000
 
 
 class Prefilter:
-    """The literals of a run's rules, and per document the rules whose literals occur."""
+    """The screens and literals of a run's rules, and per document the rules they let run."""
 
     def __init__(self, rules: Sequence[Rule]):
-        self._gated: dict[str, int] = {}  # rule name -> its index among the gated rules
-        self._literals: list[list[Literal]] = []  # each gated rule's literals
+        self._gated: dict[str, int] = {}  # rule name -> its index among the rules with literals
+        self._literals: list[list[Literal]] = []  # each such rule's literals
+        self._screened: dict[str, int] = {}  # rule name -> its screen's index in the set
+        self._screens: list[str] = []
         for rule in rules:
             literals = rule.check.required_literals()
-            if literals is None:
-                continue
-            self._gated[rule.name] = len(self._literals)
-            self._literals.append(sorted(literals))
+            if literals is not None:
+                self._gated[rule.name] = len(self._literals)
+                self._literals.append(sorted(literals))
+            screen = rule.check.screen()
+            if screen is not None:
+                self._screened[rule.name] = len(self._screens)
+                self._screens.append(screen)
         self._literal_count = sum(map(len, self._literals))
         self._set: Any = None
         self._searched = 0
 
     def select(self, document: Document, rules: Sequence[Rule]) -> Sequence[Rule]:
         """The rules of `rules` that may report something in `document`."""
-        if not self._gated:
-            return rules
         if (
             self._set is None
             and self._searched < SEARCHED_DOCUMENTS
             and len(document.scan_text) * self._literal_count <= SEARCH_BUDGET
         ):
             self._searched += 1
-            found: set[int] | None = self._found_by_search(document.scan_text)
-        else:
-            found = self._found(document.scan_bytes)
-        if found is None:
-            return rules
-        gated = self._gated
-        return [rule for rule in rules if rule.name not in gated or gated[rule.name] in found]
+            return _kept(rules, self._gated, self._found_by_search(document.scan_text))
+        return _kept(rules, self._screened, self._found(document.scan_bytes))
 
     def _found_by_search(self, text: str) -> set[int]:
         """The gated rules with a literal in `text`, found by searching for each in turn.
 
-        As the set would find them, or a few more: a caseless ASCII literal is looked for in
-        the text lowercased, with "ſ" as "s" (RE2 folds the long s and the Kelvin sign, which
-        lower() makes "k", onto ASCII letters; a character lower() turns into two, such as "İ",
-        can only add a match), and a caseless literal that is not ASCII counts as found."""
+        As RE2 would find them (a caseless one as `(?i:literal)`), or a few more: a caseless
+        ASCII literal is looked for in the text lowercased, with "ſ" as "s" (RE2 folds the long
+        s and the Kelvin sign, which lower() makes "k", onto ASCII letters; a character lower()
+        turns into two, such as "İ", can only add a match), and a caseless literal that is not
+        ASCII counts as found."""
         lowered = None
         found = set()
         for index, literals in enumerate(self._literals):
@@ -88,28 +91,33 @@ class Prefilter:
         return found
 
     def _found(self, text: bytes) -> set[int] | None:
-        """The gated rules with a literal in `text`, found by the set in one pass (None: the
-        set could not be built). The set has one member per gated rule, the alternation of its
-        literals, and reports every member found, overlapping or not."""
+        """The rules whose screen in the set matches `text`, found in one pass (None: unknown,
+        they all run). The set reports every member that matches, overlapping or not; its last
+        member matches any text, so a result without it is a search that failed (RE2's
+        automaton out of memory), not a text that matches nothing."""
         if self._set is None:
-            self._set = self._build() or False
+            self._set = (self._build() if self._screens else None) or False
         if self._set is False:
             return None
-        return set(self._set.Match(text) or ())
+        found = set(self._set.Match(text) or ())
+        if len(self._screens) not in found:
+            return None
+        return found
 
     def _build(self) -> Any:
         options = re2.Options()
         options.max_mem = _SET_MAX_MEM
         options.log_errors = False
-        literal_set = re2.Set.SearchSet(options)
+        options.never_nl = True
+        screen_set = re2.Set.SearchSet(options)
         try:
-            for index, literals in enumerate(self._literals):
-                if literal_set.Add("|".join(map(_literal_pattern, literals))) != index:
+            for index, screen in enumerate(self._screens + [""]):
+                if screen_set.Add(screen) != index:
                     return None
-            literal_set.Compile()
+            screen_set.Compile()
         except re2.error:
             return None
-        return literal_set
+        return screen_set
 
     def __getstate__(self) -> dict:
         # The compiled set does not pickle (workers started by spawn); each process builds its own.
@@ -119,7 +127,8 @@ class Prefilter:
         self.__dict__.update(state)
 
 
-def _literal_pattern(literal: Literal) -> str:
-    text, caseless = literal
-    escaped = re2.escape(text)
-    return f"(?i:{escaped})" if caseless else escaped
+def _kept(rules: Sequence[Rule], gated: dict[str, int], found: set[int] | None) -> Sequence[Rule]:
+    """The rules not gated, and the gated ones found (all of them if `found` is None)."""
+    if found is None or not gated:
+        return rules
+    return [rule for rule in rules if rule.name not in gated or gated[rule.name] in found]

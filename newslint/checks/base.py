@@ -38,6 +38,12 @@ class Check:
         the prefilter skips the rule on documents that contain none of them."""
         return None
 
+    def screen(self) -> str | None:
+        """An RE2 pattern (never_nl, case-sensitive) that matches every document the rule may
+        report something in, or None (the rule always runs): the prefilter searches all the
+        rules' screens in one pass and skips a rule on documents its screen does not match."""
+        return None
+
     def derived(self) -> dict[str, Any]:
         """What the check works out from its options and would rather not work out again
         (JSON values): the rule cache keeps it and gives it back through `restore`."""

@@ -69,7 +69,7 @@ def _translate(pattern: str) -> str | None:
         if UNICODE_CLASS.fullmatch(text):
             out.append(_ANY if in_class else f"[{_ANY}]")
             continue
-        if text in ("\\Q", "\\E", "\\C", "\\z") or (text == "\\x" and pattern[start + 2 : start + 3] == "{"):
+        if text in ("\\Q", "\\E", "\\C", "\\z") or text.startswith("\\x{"):
             return None  # \Q...\E quoting, \C, \z, \x{...}: RE2 only
         if in_class and text.startswith("[") and pattern[start + 1 : start + 2] in (":", ".", "="):
             return None  # [[:alpha:]]: Python reads a different class

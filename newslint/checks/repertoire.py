@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import re2
 
-from newslint.checks.re2syntax import POSITIVE_UNICODE_CLASS, tokens
+from newslint.checks.re2syntax import POSITIVE_UNICODE_CLASS, bracket_ranges, tokens
 from newslint.document import COMMON_RANGES
 
 # Characters outside COMMON that RE2 folds onto one inside it (ignoring case): Ÿ, ſ, Μ, μ, ẞ,
@@ -77,14 +77,4 @@ def _narrowed_ranges(unicode_class: str) -> str:
     member = re2.compile(unicode_class, options)
     # One findall over the candidates, as UTF-8 (the binding's str path costs more per match).
     codes = [ord(found.decode("utf-8")) for found in member.findall(_candidates().encode("utf-8"))]
-    codes = sorted(codes + [_PLACEHOLDER])
-    parts = []
-    start = previous = codes[0]
-    for code in codes[1:] + [None]:
-        if code is not None and code == previous + 1:
-            previous = code
-            continue
-        parts.append(rf"\x{{{start:X}}}" if start == previous else rf"\x{{{start:X}}}-\x{{{previous:X}}}")
-        if code is not None:
-            start = previous = code
-    return "".join(parts)
+    return bracket_ranges(sorted(codes + [_PLACEHOLDER]))

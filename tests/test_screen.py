@@ -1,0 +1,118 @@
+"""Screens: a rule's screen matches every line its pattern matches, and searching only the lines
+a screen picks out finds exactly what a search of the whole text finds."""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newslint import document
+from newslint.checks.matching import LineMatchCheck, _spans, compile_re2
+from newslint.checks.screen import screen
+from newslint.linter import lint
+from newslint.prefilter import Prefilter
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"^\S.{10,200}Read more$", r"^\S.+Read more$"),
+        (r"a{0,3}b{2}c{1,}d{0}", r"a*b+c+d*"),
+        (r"x{,3}y{ 2}", r"x{,3}y{ 2}"),  # RE2 reads these braces as text
+        (r"\x{263A}{2}", r"\x{263A}+"),  # a character by its code, repeated
+        (r"[{2}]", r"[{2}]"),  # braces in a class
+        (r"\p{Lu}", r"[\x{41}-\x{5A}\x{80}-\x{10FFFF}]"),
+        (r"(?i:\p{Lu})", r"(?i:[\x{41}-\x{5A}\x{80}-\x{10FFFF}])"),  # folding applies to both
+        (r"[^\pL\d]", r"[\x{0}-\x{9}\x{B}-\x{2F}\x{3A}-\x{40}\x{5B}-\x{60}\x{7B}-\x{7F}\x{80}-\x{10FFFF}]"),
+        (r"[\p{Greek}]", r"[\x{80}-\x{10FFFF}]"),  # no ASCII member
+        (r"\Q\pL{2}\E", r"\Q\pL{2}\E"),  # quoted: left alone
+        (r"[a-z]{2}\d", r"[a-z]+\d"),  # no Unicode class: the class stays
+    ],
+)
+def test_screen_rewrites(pattern, expected):
+    assert screen(pattern) == expected
+
+
+# Patterns over letters of every kind the screen rewrites: Unicode classes (plain, negated, in
+# brackets, negated brackets), counted repetitions, and the assertions it keeps.
+_ATOMS = [
+    r"\pL", r"\p{Lu}", r"\p{Ll}", r"\PL", r"\p{Greek}", r"[\pL\d]", r"[^\pL]", r"[^\p{Lu} ]", r"[\p{Lu}-z]",
+    "a", "K", "s", "é", "Σ", " ", ".", r"\s", r"\W", r"\b", "^", "$", "(?:ab|b)", "(?i:k)", "(?-i:S)",
+    r"(?i:\p{Lu})", r"(?i:[^\p{Ll}])", r"(?-i:\p{Ll})",
+]
+_COUNTS = ["", "", "*", "+", "?", "{2}", "{0,1}", "{1,3}", "{2,}", "{0}", "{1,3}?"]
+_PIECES = st.tuples(st.sampled_from(_ATOMS), st.sampled_from(_COUNTS)).map("".join)
+_PATTERNS = st.lists(_PIECES, min_size=1, max_size=4).map("".join)
+_TEXT = st.text(alphabet="aAbKks\u017f\u212aéÉΣσ中😀 .\n-", max_size=20)
+
+
+@settings(max_examples=400)
+@given(st.lists(_PATTERNS, min_size=1, max_size=2).map("|".join), st.booleans(), _TEXT)
+def test_a_screen_matches_every_line_its_pattern_matches(pattern, ignore_case, text):
+    pattern = f"(?m){pattern}"
+    exact = compile_re2(pattern, ignore_case)
+    screened = compile_re2(screen(pattern), ignore_case)
+    data = text.encode("utf-8")
+    for match in exact.finditer(data):
+        line_start = data.rfind(b"\n", 0, match.start()) + 1
+        line_end = data.find(b"\n", match.start())
+        line_end = len(data) if line_end == -1 else line_end
+        assert screened.search(data, line_start, line_end) is not None, (pattern, screen(pattern), text)
+
+
+def _texts(builtin_rules) -> list[str]:
+    texts = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.glob("*.txt")) + sorted(FIXTURES.glob("*.md"))]
+    return texts + [example.text for rule in builtin_rules for example in rule.examples]
+
+
+def test_searching_the_screened_lines_finds_what_the_whole_text_search_finds(builtin_rules):
+    line_rules = [rule for rule in builtin_rules if isinstance(rule.check, LineMatchCheck)]
+    screened = 0
+    for text in _texts(builtin_rules):
+        doc = document.from_text(text, "t.txt")
+        for rule in line_rules:
+            for common in {False, doc.common_characters}:
+                programs = rule.check.programs(common)
+                whole = list(_spans(programs, doc.scan_bytes))
+                assert list(rule.check._screened_spans(programs, doc)) == whole, (rule.name, text)
+                screened += bool(whole)
+    assert screened > 100
+
+
+def test_every_builtin_line_rule_has_a_screen_and_most_join_the_set(builtin_rules):
+    line_rules = [rule for rule in builtin_rules if isinstance(rule.check, LineMatchCheck)]
+    assert all(rule.check._screen_program is not None or "\\p" not in rule.check.pattern for rule in line_rules)
+    apart = {rule.name for rule in line_rules if rule.check.screen() is None}
+    assert apart == {"photo-caption"}  # its program is split: its alternatives float
+
+
+def test_the_set_skips_most_rules_and_changes_nothing_found(builtin_rules):
+    prefilter = Prefilter(builtin_rules)
+    prefilter._searched = 10**6  # past the first documents: the set, not the literals
+    ran = 0
+    texts = _texts(builtin_rules)
+    for text in texts:
+        doc = document.from_text(text, "t.txt")
+        assert lint(doc, builtin_rules, prefilter) == lint(doc, builtin_rules)
+        ran += len(prefilter.select(doc, builtin_rules))
+    assert prefilter._set not in (None, False)
+    assert ran < 4 * len(texts)  # of 23 rules, a few run on each text
+
+
+def test_a_failed_set_search_runs_every_rule(builtin_rules):
+    """RE2 reports a set search that ran out of memory as no match; its always-matching last
+    member tells the two apart, and then every rule runs."""
+
+    class FailingSet:
+        def Match(self, text):
+            return []
+
+    prefilter = Prefilter(builtin_rules)
+    prefilter._searched = 10**6
+    doc = document.from_text("Advertisement\n")
+    assert len(prefilter.select(doc, builtin_rules)) < len(builtin_rules)
+    prefilter._set = FailingSet()
+    assert list(prefilter.select(doc, builtin_rules)) == list(builtin_rules)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
 from functools import cached_property
+from itertools import accumulate, repeat
+from operator import add
 from typing import NamedTuple
 
 BOM = "\ufeff"
@@ -230,14 +231,16 @@ def _split_lines(text: str) -> tuple[list[Line], tuple[int, ...]]:
         bodies.pop()
         endings.pop()
     offsets = [0]
-    offsets.extend(accumulate(len(body) + len(ending) for body, ending in zip(bodies, endings)))
+    offsets.extend(accumulate(map(add, map(len, bodies), map(len, endings))))
     checked = _checked_flags(bodies) if _may_have_unchecked_lines(text, bodies) else [True] * len(bodies)
     directives: tuple[int, ...] = ()
     if "<!--" in text:  # no directive without a comment (most articles have none)
         directives = tuple(n + 1 for n, body in enumerate(bodies) if checked[n] and DIRECTIVE_LINE.match(body))
         for number in directives:
             checked[number - 1] = False
-    return list(map(Line, range(1, len(bodies) + 1), offsets, bodies, endings, checked)), directives
+    # tuple.__new__ over zipped fields is what Line._make does, without a Python call per line.
+    fields = zip(range(1, len(bodies) + 1), offsets, bodies, endings, checked)
+    return list(map(tuple.__new__, repeat(Line), fields)), directives
 
 
 def _may_have_unchecked_lines(text: str, texts: list[str]) -> bool:
@@ -284,7 +287,9 @@ def _paragraphs(lines: list[Line]) -> list[Paragraph]:
     block: list[Line] = []
 
     def flush() -> None:
-        if not block:
+        if len(block) == 1:  # a line alone (most paragraphs of scraped articles)
+            line = block.pop()
+            paragraphs.append(Paragraph(len(paragraphs), line.number, line.number, line.text.strip()))
             return
         inner = [line.text.rstrip() for line in block[:-1]]
         wrapped = (
@@ -309,9 +314,10 @@ def _paragraphs(lines: list[Line]) -> list[Paragraph]:
         block.clear()
 
     for line in lines:
-        if line.checked and not line.is_blank:
+        if line.checked and line.text.strip():  # not line.is_blank, without a property call
             block.append(line)
-        else:
+        elif block:
             flush()
-    flush()
+    if block:
+        flush()
     return paragraphs

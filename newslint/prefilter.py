@@ -14,7 +14,8 @@ looked for in turn.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from functools import cached_property
+from typing import Any, Container, Sequence
 
 import re2
 
@@ -34,25 +35,36 @@ SEARCH_BUDGET = 4_000_000
 
 
 class Prefilter:
-    """The screens and literals of a run's rules, and per document the rules they let run."""
+    """The screens and literals of a run's rules, and per document the rules they let run. Both
+    are worked out when first needed: a run of many documents never searches for literals."""
 
     def __init__(self, rules: Sequence[Rule]):
-        self._gated: dict[str, int] = {}  # rule name -> its index among the rules with literals
-        self._literals: list[list[Literal]] = []  # each such rule's literals
-        self._screened: dict[str, int] = {}  # rule name -> its screen's index in the set
-        self._screens: list[str] = []
-        for rule in rules:
-            literals = rule.check.required_literals()
-            if literals is not None:
-                self._gated[rule.name] = len(self._literals)
-                self._literals.append(sorted(literals))
-            screen = rule.check.screen()
-            if screen is not None:
-                self._screened[rule.name] = len(self._screens)
-                self._screens.append(screen)
-        self._literal_count = sum(map(len, self._literals))
+        self._rules = list(rules)
         self._set: Any = None
         self._searched = 0
+
+    @cached_property
+    def _literals(self) -> dict[str, list[Literal]]:
+        """Each rule's literals (by rule name), for the rules that have them."""
+        gated = {rule.name: rule.check.required_literals() for rule in self._rules}
+        return {name: sorted(literals) for name, literals in gated.items() if literals is not None}
+
+    @cached_property
+    def _literal_count(self) -> int:
+        return sum(map(len, self._literals.values()))
+
+    @cached_property
+    def _screens(self) -> dict[str, str]:
+        """Each rule's screen (by rule name), for the rules that have one, in the set's order."""
+        screens = {rule.name: rule.check.screen() for rule in self._rules}
+        return {name: screen for name, screen in screens.items() if screen is not None}
+
+    def expect(self, documents: int) -> None:
+        """Told that a run has `documents` to check: past a few, the set is built now, before
+        any worker starts (forked workers share it), and no document is searched for literals."""
+        if documents > SEARCHED_DOCUMENTS:
+            self._searched = SEARCHED_DOCUMENTS
+            self._screen_set()
 
     def select(self, document: Document, rules: Sequence[Rule]) -> Sequence[Rule]:
         """The rules of `rules` that may report something in `document`."""
@@ -62,11 +74,11 @@ class Prefilter:
             and len(document.scan_text) * self._literal_count <= SEARCH_BUDGET
         ):
             self._searched += 1
-            return _kept(rules, self._gated, self._found_by_search(document.scan_text))
-        return _kept(rules, self._screened, self._found(document.scan_bytes))
+            return _kept(rules, self._literals, self._found_by_search(document.scan_text))
+        return _kept(rules, self._screens, self._found(document.scan_bytes))
 
-    def _found_by_search(self, text: str) -> set[int]:
-        """The gated rules with a literal in `text`, found by searching for each in turn.
+    def _found_by_search(self, text: str) -> set[str]:
+        """The rules with a literal in `text`, found by searching for each in turn.
 
         As RE2 would find them (a caseless one as `(?i:literal)`), or a few more: a caseless
         ASCII literal is looked for in the text lowercased, with "ſ" as "s" (RE2 folds the long
@@ -75,7 +87,7 @@ class Prefilter:
         ASCII counts as found."""
         lowered = None
         found = set()
-        for index, literals in enumerate(self._literals):
+        for name, literals in self._literals.items():
             for literal, caseless in literals:
                 if not caseless:
                     hit = literal in text
@@ -86,23 +98,35 @@ class Prefilter:
                 else:
                     hit = True
                 if hit:
-                    found.add(index)
+                    found.add(name)
                     break
         return found
 
-    def _found(self, text: bytes) -> set[int] | None:
-        """The rules whose screen in the set matches `text`, found in one pass (None: unknown,
+    def _found(self, text: bytes) -> set[str] | None:
+        """The rules whose screen matches `text`, found by the set in one pass (None: unknown,
         they all run). The set reports every member that matches, overlapping or not; its last
         member matches any text, so a result without it is a search that failed (RE2's
         automaton out of memory), not a text that matches nothing."""
+        screen_set = self._screen_set()
+        if screen_set is None:
+            return None
+        found = set(screen_set.Match(text) or ())
+        names = self._screen_names
+        if len(names) not in found:
+            return None
+        found.discard(len(names))
+        return {names[index] for index in found}
+
+    def _screen_set(self) -> Any:
+        """The set of the rules' screens, built on first use (None if it cannot be)."""
         if self._set is None:
             self._set = (self._build() if self._screens else None) or False
-        if self._set is False:
-            return None
-        found = set(self._set.Match(text) or ())
-        if len(self._screens) not in found:
-            return None
-        return found
+        return self._set or None
+
+    @cached_property
+    def _screen_names(self) -> list[str]:
+        """The rule of each member of the set, by index."""
+        return list(self._screens)
 
     def _build(self) -> Any:
         options = re2.Options()
@@ -111,7 +135,7 @@ class Prefilter:
         options.never_nl = True
         screen_set = re2.Set.SearchSet(options)
         try:
-            for index, screen in enumerate(self._screens + [""]):
+            for index, screen in enumerate([*self._screens.values(), ""]):
                 if screen_set.Add(screen) != index:
                     return None
             screen_set.Compile()
@@ -127,8 +151,8 @@ class Prefilter:
         self.__dict__.update(state)
 
 
-def _kept(rules: Sequence[Rule], gated: dict[str, int], found: set[int] | None) -> Sequence[Rule]:
+def _kept(rules: Sequence[Rule], gated: Container[str], found: set[str] | None) -> Sequence[Rule]:
     """The rules not gated, and the gated ones found (all of them if `found` is None)."""
     if found is None or not gated:
         return rules
-    return [rule for rule in rules if rule.name not in gated or gated[rule.name] in found]
+    return [rule for rule in rules if rule.name not in gated or rule.name in found]

@@ -132,7 +132,9 @@ def load_rules(folders: Iterable[Path], builtin: bool = True, cache_dir: Path | 
     texts = [read_rule_file(path) for path in paths]
     loaded = _load_cached(cache_dir, paths, texts) if cache_dir is not None else None
     if loaded is None:
-        parsed = [_parse(text, str(path), path.stem) for path, text in zip(paths, texts)]
+        # What checks derive from their options is worked out here only to be cached; a run
+        # without a cache works out what it uses, when it uses it.
+        parsed = [_parse(text, str(path), path.stem, derive=cache_dir is not None) for path, text in zip(paths, texts)]
         loaded = [rule for rule, _ in parsed]
         if cache_dir is not None:
             _store_cached(cache_dir, paths, texts, [data for _, data in parsed])
@@ -183,8 +185,9 @@ def parse_rule(text: str, source: str, name: str) -> Rule:
     return _parse(text, source, name)[0]
 
 
-def _parse(text: str, source: str, name: str) -> tuple[Rule, dict[str, Any]]:
-    """The rule in `text`, and the validated data it was built from (see rule_from_data)."""
+def _parse(text: str, source: str, name: str, derive: bool = False) -> tuple[Rule, dict[str, Any]]:
+    """The rule in `text`, and the validated data it was built from (see rule_from_data), with
+    what the check derives from it if `derive`."""
     from newslint.yamlsource import load_yaml
 
     if not RULE_NAME.match(name):
@@ -214,9 +217,10 @@ def _parse(text: str, source: str, name: str) -> tuple[Rule, dict[str, Any]]:
         rule.check.compile()
     except ValueError as exc:
         raise doc.error(str(exc), cls=RuleError) from None
-    # What the check worked out from its options (literals, narrowed programs) is cached with
-    # the rule, so a run that reads its rules from the cache never works it out again.
-    validated["derived"] = rule.check.derived()
+    # What the check works out from its options (literals, screens, narrowed programs) is
+    # cached with the rule, so a run that reads its rules from the cache never works it out again.
+    if derive:
+        validated["derived"] = rule.check.derived()
     return rule, validated
 
 

@@ -217,6 +217,7 @@ def check_files(
 ) -> RunResult:
     """Check `paths` (with `fix`, fix them) in up to `jobs` processes; the results are in the
     order given whatever `jobs` is. Checking skips the files `cache` answers for."""
+    plan.prefilter.expect(len(paths))
     if fix is not None:
         # --fix and --diff never use the cache: a cached result says what is wrong with a file,
         # not what fixing it would write.

@@ -148,7 +148,7 @@ def test_searching_literals_one_by_one_finds_what_re2_finds(builtin_rules, data)
     """The first documents of a run are searched for literals with Python's `in`: it must find
     every rule whose literals RE2 finds, with its own case folding (a few more cost only time)."""
     prefilter = Prefilter(builtin_rules)
-    literals = sorted({text for index in range(len(prefilter._literals)) for text, _ in prefilter._literals[index]})
+    literals = sorted({text for gated in prefilter._literals.values() for text, _ in gated})
     pieces = st.one_of(
         st.sampled_from(literals),
         st.sampled_from(literals).map(str.upper),
@@ -159,7 +159,7 @@ def test_searching_literals_one_by_one_finds_what_re2_finds(builtin_rules, data)
     )
     text = "".join(data.draw(st.lists(pieces, max_size=8)))
     doc = document.from_text(text)
-    by_re2 = {index for index, literals in enumerate(prefilter._literals) if holds(literals, doc.scan_text)}
+    by_re2 = {name for name, literals in prefilter._literals.items() if holds(literals, doc.scan_text)}
     assert by_re2 <= prefilter._found_by_search(doc.scan_text), text
 
 

@@ -213,6 +213,10 @@ class Plan:
 
         return Prefilter(self.rules)
 
+    @cached_property
+    def rule_names(self) -> frozenset[str]:
+        return frozenset(rule.name for rule in self.rules)
+
     def rules_for(self, path: str) -> list[Rule]:
         ignored = self.ignored_for(path)
         return [rule for rule in self.rules if rule.name not in ignored] if ignored else self.rules

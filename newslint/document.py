@@ -131,16 +131,15 @@ class Document:
         """1-based (line, column) of an offset in scan_bytes (columns count characters)."""
         if len(self.scan_bytes) == len(self.scan_text):  # ASCII: bytes are characters
             return self.locate(byte_offset)
-        starts = self.scan_byte_starts
+        starts = self._scan_byte_starts
         index = bisect_right(starts, byte_offset) - 1
         return index + 1, len(self.scan_bytes[starts[index] : byte_offset].decode("utf-8")) + 1
 
     @cached_property
-    def scan_byte_starts(self) -> list[int]:
+    def _scan_byte_starts(self) -> list[int]:
         """Where each line starts in scan_bytes."""
-        data, starts, position = self.scan_bytes, [0], 0
-        while (position := data.find(b"\n", position) + 1) > 0:
-            starts.append(position)
+        starts = [0]
+        starts.extend(accumulate(map(add, map(len, self.scan_bytes.split(b"\n")[:-1]), repeat(1))))
         return starts
 
     @cached_property

@@ -172,7 +172,7 @@ def find_problems(plan: Plan) -> FindProblems:
 
     def find(doc: Document) -> list[Violation]:
         rules = plan.rules_for(doc.path)
-        ran = frozenset(rule.name for rule in rules)
+        ran = plan.rule_names if rules is plan.rules else frozenset(rule.name for rule in rules)
         return suppressions.apply(doc, lint(doc, rules, plan.prefilter), ran, plan.known_rules, plan.unused_suppression_for(doc.path))
 
     return find

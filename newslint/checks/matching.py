@@ -12,7 +12,6 @@ the short lines under it, as one finding.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from functools import cached_property
 from typing import Any, Iterable, Iterator
 
@@ -398,15 +397,15 @@ class LineMatchCheck(Check):
         if screen is None:
             yield from _spans(programs, data)
             return
-        starts = document.scan_byte_starts
-        last = len(starts) - 1
         position = 0
         while (match := screen.search(data, position)) is not None:
-            line = bisect_right(starts, match.start()) - 1
-            yield from _spans(programs, data, starts[line], starts[line + 1] - 1 if line < last else len(data))
-            if line == last:
+            line_end = data.find(b"\n", match.start())
+            if line_end == -1:
+                line_end = len(data)
+            yield from _spans(programs, data, data.rfind(b"\n", 0, match.start()) + 1, line_end)
+            position = line_end + 1
+            if position > len(data):
                 return
-            position = starts[line + 1]
 
     def _eligible(self, document: Document, facts: "_LineFacts") -> bool:
         """Whether the rule's length, position and `unless` constraints let it flag this line."""

@@ -145,8 +145,7 @@ class Document:
     @cached_property
     def common_characters(self) -> bool:
         """Whether scan_text is made of COMMON_RANGES characters only."""
-        text = self.scan_text
-        return text.isascii() or _OUTSIDE_COMMON.search(text) is None
+        return is_common(self.scan_text)
 
     @cached_property
     def _scan_starts(self) -> list[int]:
@@ -162,6 +161,11 @@ class Document:
         starts = self._scan_starts
         index = bisect_right(starts, scan_offset) - 1
         return index + 1, scan_offset - starts[index] + 1
+
+
+def is_common(text: str) -> bool:
+    """Whether `text` is made of COMMON_RANGES characters only."""
+    return text.isascii() or _OUTSIDE_COMMON.search(text) is None
 
 
 def decode(data: bytes) -> tuple[str, bool]:

@@ -22,7 +22,7 @@ from newslint.checks.literals import Literal, required_literals
 from newslint.checks.options import Option
 from newslint.checks.repertoire import narrow
 from newslint.checks.screen import screen
-from newslint.document import Document, Line
+from newslint.document import Document, Line, is_common
 from newslint.violations import Finding, Span
 
 POSITION_FIELDS = {
@@ -355,13 +355,12 @@ class LineMatchCheck(Check):
         One scan over the whole document serves every ordinary file. Once a line reaches the
         cap, that scan stops and the lines after it are searched one by one, each up to the cap.
         """
-        programs = self.programs(document.common_characters)
         # The scan reads UTF-8 bytes, encoded once per document (given a str, the RE2 binding
         # encodes it on every call, and maps every offset back).
         data = document.scan_bytes
         ascii_text = len(data) == len(document.scan_text)
         current, found = 0, 0
-        for start, end in self._screened_spans(programs, document):
+        for start, end in self._screened_spans(document):
             if start == end:
                 continue  # an empty match flags nothing
             number, column = document.locate_utf8(start)
@@ -374,6 +373,7 @@ class LineMatchCheck(Check):
                 break
         else:
             return
+        programs = self.programs(document.common_characters)
         for line in document.lines[current:]:
             if not line.checked:
                 continue
@@ -386,23 +386,28 @@ class LineMatchCheck(Check):
                 if found == MAX_FINDINGS_PER_LINE:
                     break
 
-    def _screened_spans(self, programs: list[Any], document: Document) -> Iterator[tuple[int, int]]:
+    def _screened_spans(self, document: Document) -> Iterator[tuple[int, int]]:
         """The spans `_spans` gives over the document's scan_bytes, searched only on the lines
         the rule's screen matches (it matches every line the pattern does, checks/screen.py).
         The same spans: no match crosses a line, and each line's search sees the text around
         it, as `^`, `$` and `\\b` do in the whole text. On most flagged documents one or two
-        lines are searched, so the rule's own program, the dearer one, sees little text."""
+        lines are searched, so the rule's own programs, the dearer ones, see little text; and
+        a line of COMMON characters is searched by the narrowed programs even in a document
+        that has others (they read the line and the newlines around it, nothing more)."""
         data = document.scan_bytes
+        common = document.common_characters
         screen = self._screen_program
         if screen is None:
-            yield from _spans(programs, data)
+            yield from _spans(self.programs(common), data)
             return
         position = 0
         while (match := screen.search(data, position)) is not None:
+            line_start = data.rfind(b"\n", 0, match.start()) + 1
             line_end = data.find(b"\n", match.start())
             if line_end == -1:
                 line_end = len(data)
-            yield from _spans(programs, data, data.rfind(b"\n", 0, match.start()) + 1, line_end)
+            line_common = common or is_common(data[line_start:line_end].decode("utf-8"))
+            yield from _spans(self.programs(line_common), data, line_start, line_end)
             position = line_end + 1
             if position > len(data):
                 return

@@ -12,7 +12,8 @@ zero-width assertions (left as they are) keep a wider part's matches wider, so a
 pattern matches, the screen matches too; it may match more.
 
 The screens of all a run's rules are searched together by one RE2 set (prefilter.py): a rule
-runs only on the documents its screen matches, about one rule in fifteen on the corpus.
+runs only on the documents its screen matches (of the 21 built-in rules in the set, 0.6 run
+on an average article of the corpus), and searches only the lines its own screen matches.
 """
 
 from __future__ import annotations

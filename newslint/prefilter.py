@@ -135,7 +135,9 @@ class Prefilter:
         options.never_nl = True
         screen_set = re2.Set.SearchSet(options)
         try:
-            for index, screen in enumerate([*self._screens.values(), ""]):
+            # Last, a member that matches any text (at its start: a member that matched
+            # everywhere would make every state of the automaton a match, 2.5 times slower).
+            for index, screen in enumerate([*self._screens.values(), r"\A"]):
                 if screen_set.Add(screen) != index:
                     return None
             screen_set.Compile()

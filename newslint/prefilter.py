@@ -68,10 +68,12 @@ class Prefilter:
 
     def select(self, document: Document, rules: Sequence[Rule]) -> Sequence[Rule]:
         """The rules of `rules` that may report something in `document`."""
+        length = len(document.scan_text)
         if (
             self._set is None
             and self._searched < SEARCHED_DOCUMENTS
-            and len(document.scan_text) * self._literal_count <= SEARCH_BUDGET
+            and length <= SEARCH_BUDGET  # before the literals are worked out for nothing
+            and length * self._literal_count <= SEARCH_BUDGET
         ):
             self._searched += 1
             return _kept(rules, self._literals, self._found_by_search(document.scan_text))

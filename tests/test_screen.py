@@ -68,10 +68,16 @@ def _texts(builtin_rules) -> list[str]:
     return texts + [example.text for rule in builtin_rules for example in rule.examples]
 
 
-def test_searching_the_screened_lines_finds_what_the_whole_text_search_finds(builtin_rules):
+@pytest.mark.parametrize("screened_lines", [32, 1, 0])
+def test_searching_the_screened_lines_finds_what_the_whole_text_search_finds(builtin_rules, monkeypatch, screened_lines):
+    """Line by line, then (past SCREENED_LINES) the rest of the text at once: the same spans."""
+    import newslint.checks.matching as matching
+
+    monkeypatch.setattr(matching, "SCREENED_LINES", screened_lines)
     line_rules = [rule for rule in builtin_rules if isinstance(rule.check, LineMatchCheck)]
     screened = 0
-    for text in _texts(builtin_rules):
+    junk = "Advertisement\nThe council met on Tuesday.\nΗ Βουλή ψήφισε. (AP Photo/Jane Doe)\n" * 20
+    for text in _texts(builtin_rules) + [junk]:
         doc = document.from_text(text, "t.txt")
         for rule in line_rules:
             whole = list(_spans(rule.check.programs(False), doc.scan_bytes))

@@ -87,6 +87,9 @@ _MAX_MEM_LARGE = 64 << 20
 # (see LineMatchCheck.groups).
 SPLIT_SIZE = 9_000
 GROUP_SIZE = 5_000
+# A rule searches at most this many lines its screen matches one by one, then scans the rest of
+# the document whole (see LineMatchCheck._screened_spans).
+SCREENED_LINES = 32
 
 
 def compile_re2(pattern: str, ignore_case: bool) -> Any:
@@ -401,7 +404,10 @@ class LineMatchCheck(Check):
             yield from _spans(self.programs(common), data)
             return
         position = 0
-        while (match := screen.search(data, position)) is not None:
+        for _ in range(SCREENED_LINES):
+            match = screen.search(data, position)
+            if match is None:
+                return
             line_start = data.rfind(b"\n", 0, match.start()) + 1
             line_end = data.find(b"\n", match.start())
             if line_end == -1:
@@ -411,6 +417,9 @@ class LineMatchCheck(Check):
             position = line_end + 1
             if position > len(data):
                 return
+        # The screen matches line after line (a file of junk): one scan of the rest costs less
+        # than a search per line, and finds the same (from a line's start, as above).
+        yield from _spans(self.programs(common), data, position)
 
     def _eligible(self, document: Document, facts: "_LineFacts") -> bool:
         """Whether the rule's length, position and `unless` constraints let it flag this line."""

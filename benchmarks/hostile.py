@@ -111,6 +111,10 @@ def main() -> None:
         empty.write_text("\n" * 8_000_000)
         run_case("8,000,000 empty lines, skipped by the line limit", [str(empty)])
 
+        junk = folder / "junk-lines.txt"
+        junk.write_text("Advertisement\nA man walks by a shop in Athens, Monday, Jan. 5, 2015. (AP Photo/John Doe)\n" * 100_000)
+        run_case("200,000 lines of junk, each one flagged", [str(junk)])
+
         ads = folder / "ads-2mb-line.txt"
         ads.write_text("Advertisement " * 150_000 + "\n")
         run_case("2 MB line, 150k matches of one pattern", ["--select", "ads", "--rules", str(pattern_rule(folder, "ads", "Advertisement")), str(ads)])

@@ -231,28 +231,30 @@ class LineMatchCheck(Check):
         """The rule's screen (checks/screen.py), with its case folding written in: a cheap
         search for the lines the rule may match."""
         if self._screen is _UNKNOWN:
-            cased = "(?i:{})" if self.options["ignore_case"] else "{}"
-            self._screen = cased.format(screen(self.pattern))
+            self._screen = self._cased(screen(self.pattern))
             try:
                 compile_re2(self._screen, ignore_case=False)
             except ValueError:  # not expected; the pattern itself is a screen, if a dear one
-                self._screen = cased.format(self.pattern)
+                self._screen = self._cased(self.pattern)
         return self._screen
+
+    def _cased(self, pattern: str) -> str:
+        """`pattern` with the rule's case folding written in, to compile case-sensitively."""
+        return f"(?i:{pattern})" if self.options["ignore_case"] else pattern
 
     def screen(self) -> str | None:
         # A rule whose program is split (see groups) has alternatives that float over the line;
         # in the prefilter's set they would multiply the automaton's states, which are built as
-        # text arrives (over the benchmark archive's first 3,000 articles the set took 131 us an
-        # article with photo-caption, 53 without). Such a rule always runs, and its own screen
-        # search rules it out instead.
+        # text arrives (over the benchmark archive's first 5,000 articles the set took 88-90 us
+        # an article with photo-caption, 40-43 without). Such a rule always runs, and its own
+        # screen search rules it out instead.
         return None if self.groups is not None else self.line_screen
 
     @cached_property
     def _screen_program(self) -> Any:
         """The line screen's program; None if the screen is the pattern itself (searching for
         its lines would be the search itself)."""
-        cased = "(?i:{})" if self.options["ignore_case"] else "{}"
-        if self.line_screen == cased.format(self.pattern):
+        if self.line_screen == self._cased(self.pattern):
             return None
         return compile_re2(self.line_screen, ignore_case=False)
 
@@ -355,8 +357,9 @@ class LineMatchCheck(Check):
         """Each non-empty match as (line, start, end, text), columns 0-based, at most
         MAX_FINDINGS_PER_LINE per line.
 
-        One scan over the whole document serves every ordinary file. Once a line reaches the
-        cap, that scan stops and the lines after it are searched one by one, each up to the cap.
+        The lines the rule's screen picks out are searched (see _screened_spans). Once a line
+        reaches the cap, that search stops and the lines after it are searched one by one, each
+        up to the cap.
         """
         # The scan reads UTF-8 bytes, encoded once per document (given a str, the RE2 binding
         # encodes it on every call, and maps every offset back).

@@ -132,3 +132,23 @@ def test_a_failed_set_search_runs_every_rule(builtin_rules):
     assert len(prefilter.select(doc, builtin_rules)) < len(builtin_rules)
     prefilter._set = FailingSet()
     assert list(prefilter.select(doc, builtin_rules)) == list(builtin_rules)
+
+
+def test_a_run_of_many_documents_builds_the_set_at_once_and_works_out_no_literals(builtin_rules):
+    prefilter = Prefilter(builtin_rules)
+    prefilter.expect(3)  # a pre-commit run: literals first, the set only if the run goes on
+    assert prefilter._set is None
+    prefilter.expect(10_000)
+    assert prefilter._set not in (None, False)
+    doc = document.from_text("Advertisement\nThe council met on Tuesday.\n")
+    assert {rule.name for rule in prefilter.select(doc, builtin_rules)} >= {"advertisement", "duplicate-paragraph"}
+    assert "_literals" not in prefilter.__dict__  # never worked out
+
+
+def test_rules_parsed_without_a_cache_derive_nothing_until_used():
+    from newslint.checks.matching import _UNKNOWN
+    from newslint.rules import load_rules
+
+    check = next(rule.check for rule in load_rules([]) if rule.name == "related-link")
+    assert check._literals is _UNKNOWN and check._screen is _UNKNOWN
+    assert check.screen() is not None and check._screen is not _UNKNOWN

@@ -10,8 +10,9 @@ cannot be sure of (POSIX classes, a parse error, a flag in the middle of a patte
 the rule then always runs. Only ever weaker, never stronger: every step below either keeps a
 condition a match implies or drops it.
 
-A literal is (text, caseless). A caseless literal is searched with RE2's own case folding
-(`(?i:...)`), so the prefilter folds case exactly as the rule's program does.
+A literal is (text, caseless). The prefilter looks for them in the first few documents of a
+run (later ones are screened by checks/screen.py's patterns), folding the case of a caseless
+one at least as widely as RE2's `(?i:...)` does, so it never misses what the rule would find.
 """
 
 from __future__ import annotations

@@ -91,16 +91,16 @@ def _folded_lines(text: str) -> list[str]:
             if mark in text:
                 text = text.replace(mark, " ")
         if not text.isascii():
-            return [_folded_line(line) for line in text.split("\n")]
-    # The common case, four times faster by a byte table than by the regex.
-    return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii").split("\n")
+            return [
+                _fold_ascii(line) if line.isascii() else " ".join(_ALNUM_RUN.findall(line.casefold()))
+                for line in text.split("\n")
+            ]
+    return _fold_ascii(text).split("\n")
 
 
-def _folded_line(line: str) -> str:
-    """A line without typographic marks, folded (as _words reads it)."""
-    if line.isascii():
-        return line.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
-    return " ".join(_ALNUM_RUN.findall(line.casefold()))
+def _fold_ascii(text: str) -> str:
+    """ASCII text folded by _ASCII_FOLD: four times faster than by the regex."""
+    return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
 
 
 def _grams(words: list[str]) -> list[tuple[str, ...]]:

@@ -231,11 +231,14 @@ class LineMatchCheck(Check):
         """The rule's screen (checks/screen.py), with its case folding written in: a cheap
         search for the lines the rule may match."""
         if self._screen is _UNKNOWN:
-            self._screen = self._cased(screen(self.pattern))
+            widened, whole = self._cased(screen(self.pattern)), self._cased(self.pattern)
             try:
-                compile_re2(self._screen, ignore_case=False)
+                program = compile_re2(widened, ignore_case=False)
             except ValueError:  # not expected; the pattern itself is a screen, if a dear one
-                self._screen = self._cased(self.pattern)
+                widened, program = whole, None
+            self._screen = widened
+            # Compiled to be checked: kept, so _screen_program does not compile it again.
+            self.__dict__["_screen_program"] = program if widened != whole else None
         return self._screen
 
     def _cased(self, pattern: str) -> str:

@@ -103,9 +103,9 @@ def _fold_ascii(text: str) -> str:
     return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
 
 
-def _grams(words: list[str]) -> list[tuple[str, ...]]:
+def _grams(words: list[str]) -> Iterable[tuple[str, ...]]:
     """The word 3-grams (GRAM) of a text's words (all of them as one, when fewer), in order."""
-    return list(zip(words, words[1:], words[2:])) or [tuple(words)]
+    return zip(words, words[1:], words[2:]) if len(words) >= GRAM else (tuple(words),)
 
 
 class _Unit:
@@ -218,7 +218,7 @@ class DuplicateCheck(Check):
         template_items = self.options["template_items"]
         first_seen: dict[str, int] = {}
         # The index of 3-grams: the first unit with each, and the later ones for 3-grams seen
-        # again. New 3-grams (most of them) go in by dict and set operations, without a Python loop.
+        # again.
         first_with: dict[tuple[str, ...], int] = {}
         later_with: dict[tuple[str, ...], list[int]] = {}
         matches: dict[int, tuple[int, float, bool]] = {}
@@ -231,23 +231,24 @@ class DuplicateCheck(Check):
             first_seen[unit.norm] = i
             if not self.fuzzy or len(unit.norm) > MAX_FUZZY_LENGTH:
                 continue
-            grams = _grams(unit.words)
-            if first_with.keys().isdisjoint(grams):
-                # Nothing in common with any earlier unit (the usual case): no set needed.
-                first_with.update(zip(grams, repeat(i)))
+            # One dict operation a 3-gram, without a Python loop: setdefault files a new 3-gram
+            # under this unit and gives back the first unit of one seen before. Unless an
+            # earlier unit shares a 3-gram with this one (rare), the smallest is this unit.
+            # (A third cheaper than testing for shared 3-grams, then adding the new ones.)
+            if min(map(first_with.setdefault, _grams(unit.words), repeat(i))) == i:
                 continue
-            grams = set(grams)
-            new = grams.difference(first_with)
-            first_with.update(dict.fromkeys(new, i))
             shared: list[int] = []  # earlier units, once per 3-gram they share with this one
-            for gram in grams.difference(new):
+            for gram in set(_grams(unit.words)):
+                first = first_with[gram]
+                if first == i:
+                    continue
                 later = later_with.get(gram)
                 if later is None:
-                    shared.append(first_with[gram])
+                    shared.append(first)
                     later_with[gram] = [i]
                     continue
                 if 1 + len(later) < MAX_POSTING:
-                    shared.append(first_with[gram])
+                    shared.append(first)
                     shared.extend(later)
                 else:
                     exhaustive = False

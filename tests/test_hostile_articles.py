@@ -169,6 +169,35 @@ def test_a_read_that_fails_midway_is_named(capsys, fixtures):
     assert out[-1].startswith("Found 4 problems in 1 file")
 
 
+@pytest.mark.parametrize("reported", [0, 10, 99, 101, 5000])
+def test_a_file_whose_size_changed_since_fstat_is_read_whole(tmp_path, monkeypatch, reported):
+    # A file that grew or shrank between fstat and read (fstat reporting another size): the
+    # bytes read are the file's, all of them, whatever size fstat gave.
+    article = tmp_path / "a.txt"
+    article.write_bytes(b"x" * 99 + b"\n")
+    real_fstat = os.fstat
+
+    def fstat(fd):
+        info = real_fstat(fd)
+        return os.stat_result((*info[:6], reported, *info[7:]))
+
+    monkeypatch.setattr(runner.os, "fstat", fstat)
+    assert runner.read_regular_file(str(article), 1 << 20)[0] == article.read_bytes()
+
+
+def test_an_empty_file_reads_as_no_bytes(tmp_path):
+    empty = tmp_path / "empty.md"
+    empty.write_bytes(b"")
+    assert runner.read_regular_file(str(empty), 1 << 20)[0] == b""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_a_file_of_unknown_size_is_read_to_its_end():
+    # /proc files report size 0 and have content.
+    data, info = runner.read_regular_file("/proc/self/status", 1 << 20)
+    assert info.st_size == 0 and data.startswith(b"Name:") and data.endswith(b"\n")
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_a_named_pipe_is_skipped_not_waited_on(tmp_path, capsys):
     os.mkfifo(tmp_path / "pipe.txt")

@@ -22,7 +22,7 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
-from itertools import islice, repeat
+from itertools import compress, islice, repeat
 from operator import neg
 from typing import Iterable
 
@@ -235,13 +235,14 @@ class DuplicateCheck(Check):
             # under this unit and gives back the first unit of one seen before. Unless an
             # earlier unit shares a 3-gram with this one (rare), the smallest is this unit.
             # (A third cheaper than testing for shared 3-grams, then adding the new ones.)
-            if min(map(first_with.setdefault, _grams(unit.words), repeat(i))) == i:
+            grams = list(_grams(unit.words))
+            firsts = list(map(first_with.setdefault, grams, repeat(i)))
+            if min(firsts) == i:
                 continue
             shared: list[int] = []  # earlier units, once per 3-gram they share with this one
-            for gram in set(_grams(unit.words)):
-                first = first_with[gram]
-                if first == i:
-                    continue
+            # The 3-grams filed under an earlier unit (picked out by what setdefault gave back:
+            # looking them up again in a long file's large index costs a cache miss each).
+            for gram, first in dict(compress(zip(grams, firsts), map(i.__ne__, firsts))).items():
                 later = later_with.get(gram)
                 if later is None:
                     shared.append(first)

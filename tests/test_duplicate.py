@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from unittest import mock
 
 from hypothesis import given, settings
@@ -79,3 +80,10 @@ def test_lcs_bound_never_drops_a_match(pair, threshold, swap):
     a, b = pair if not swap else pair[::-1]
     assert duplicate._similarity(a, b, threshold, True, 1) == similarity_without_bound(a, b, threshold, True, 1)
 
+
+
+@given(st.dictionaries(st.integers(0, 199), st.integers(1, 70), max_size=60))
+def test_candidates_are_the_most_shared_then_the_earliest(counts):
+    # The integer ranking gives the order of sorting (-count, unit) pairs.
+    expected = [unit for _, unit in sorted((-n, unit) for unit, n in counts.items())][: duplicate.MAX_CANDIDATES]
+    assert duplicate._candidates(Counter(counts), 200) == expected

@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 from itertools import compress, islice, repeat
-from operator import neg
+from operator import mul, sub
 from typing import Iterable
 
 from newslint.checks.base import Check
@@ -254,13 +254,11 @@ class DuplicateCheck(Check):
                 else:
                     exhaustive = False
                 later.append(i)
-            # Most shared 3-grams first, then the earliest unit: the same candidates every run.
             counts = Counter(shared)
             if len(counts) > MAX_CANDIDATES:
                 exhaustive = False
-            candidates = sorted(zip(map(neg, counts.values()), counts.keys()))[:MAX_CANDIDATES]
             best: tuple[int, float, bool] | None = None
-            for _, j in candidates:
+            for j in _candidates(counts, len(units)):
                 score = _similarity(unit.norm, units[j].norm, threshold, containment, min_length)
                 if score is not None and template_items and _template_items(unit, units[j]):
                     score = None
@@ -317,6 +315,15 @@ class DuplicateCheck(Check):
             fix_range=document.line_range(first.first_line, last.last_line),
             exact=all(matches[i][2] for i in run),
         )
+
+
+def _candidates(counts: Counter[int], units: int) -> list[int]:
+    """The MAX_CANDIDATES units (indices below `units`) that share the most 3-grams, by
+    `counts`, the earliest first among equals: the same candidates every run. Each is sorted
+    as one integer, unit - count * units, which orders them so and sorts in a third of the time
+    (count, unit) pairs take: a long file's paragraphs may each have dozens of candidates."""
+    keys = sorted(map(sub, counts.keys(), map(mul, counts.values(), repeat(units))))
+    return [key % units for key in keys[:MAX_CANDIDATES]]
 
 
 def _template_items(a: _Unit, b: _Unit) -> bool:

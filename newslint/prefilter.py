@@ -50,10 +50,6 @@ class Prefilter:
         return {name: sorted(literals) for name, literals in gated.items() if literals is not None}
 
     @cached_property
-    def _literal_count(self) -> int:
-        return sum(map(len, self._literals.values()))
-
-    @cached_property
     def _screens(self) -> dict[str, str]:
         """Each rule's screen (by rule name), for the rules that have one, in the set's order."""
         screens = {rule.name: rule.check.screen() for rule in self._rules}
@@ -68,16 +64,21 @@ class Prefilter:
 
     def select(self, document: Document, rules: Sequence[Rule]) -> Sequence[Rule]:
         """The rules of `rules` that may report something in `document`."""
-        length = len(document.scan_text)
-        if (
-            self._set is None
-            and self._searched < SEARCHED_DOCUMENTS
-            and length <= SEARCH_BUDGET  # before the literals are worked out for nothing
-            and length * self._literal_count <= SEARCH_BUDGET
-        ):
+        if self._set is None and self._searched < SEARCHED_DOCUMENTS and self._searchable(len(document.scan_text)):
             self._searched += 1
             return _kept(rules, self._literals, self._found_by_search(document.scan_text))
         return _kept(rules, self._screens, self._found(document.scan_bytes))
+
+    def _searchable(self, length: int) -> bool:
+        """Whether searching a text of `length` for every literal keeps within SEARCH_BUDGET.
+        The rules' literals are worked out only as far as it takes to tell: a long document is
+        over the budget after a rule or two (working them all out costs ~60 ms)."""
+        total = 0
+        for rule in self._rules:
+            total += len(rule.check.required_literals() or ())
+            if length * total > SEARCH_BUDGET:
+                return False
+        return length <= SEARCH_BUDGET
 
     def _found_by_search(self, text: str) -> set[str]:
         """The rules with a literal in `text`, found by searching for each in turn.

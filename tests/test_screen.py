@@ -145,6 +145,23 @@ def test_a_run_of_many_documents_builds_the_set_at_once_and_works_out_no_literal
     assert "_literals" not in prefilter.__dict__  # never worked out
 
 
+def test_a_long_document_alone_is_screened_by_the_set_without_working_out_every_literal():
+    from newslint.checks.matching import _UNKNOWN, LineMatchCheck
+    from newslint.rules import load_rules
+
+    rules = load_rules([])  # as a --no-cache run parses them: nothing worked out yet
+    prefilter = Prefilter(rules)
+    prefilter.expect(1)
+    long_text = "Advertisement\n" + "The council met on Tuesday to discuss the budget.\n" * 20_000
+    selected = {rule.name for rule in prefilter.select(document.from_text(long_text), rules)}
+    assert {"advertisement", "duplicate-paragraph"} <= selected
+    assert prefilter._set not in (None, False)  # over the search budget: the set
+    # Telling that it is over the budget took the literals of a rule or two, not all of them.
+    line_rules = [rule for rule in rules if isinstance(rule.check, LineMatchCheck)]
+    worked_out = [rule.name for rule in line_rules if rule.check._literals is not _UNKNOWN]
+    assert len(worked_out) <= 2, worked_out
+
+
 def test_rules_parsed_without_a_cache_derive_nothing_until_used():
     from newslint.checks.matching import _UNKNOWN
     from newslint.rules import load_rules

@@ -103,9 +103,9 @@ def _fold_ascii(text: str) -> str:
     return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
 
 
-def _grams(words: list[str]) -> Iterable[tuple[str, ...]]:
+def _grams(words: list[str]) -> list[tuple[str, ...]]:
     """The word 3-grams (GRAM) of a text's words (all of them as one, when fewer), in order."""
-    return zip(words, words[1:], words[2:]) if len(words) >= GRAM else (tuple(words),)
+    return list(zip(words, words[1:], words[2:])) or [tuple(words)]
 
 
 class _Unit:
@@ -235,7 +235,7 @@ class DuplicateCheck(Check):
             # under this unit and gives back the first unit of one seen before. Unless an
             # earlier unit shares a 3-gram with this one (rare), the smallest is this unit.
             # (A third cheaper than testing for shared 3-grams, then adding the new ones.)
-            grams = list(_grams(unit.words))
+            grams = _grams(unit.words)
             firsts = list(map(first_with.setdefault, grams, repeat(i)))
             if min(firsts) == i:
                 continue

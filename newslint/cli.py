@@ -23,7 +23,9 @@ from newslint.cache import DEFAULT_DIR, ENV_VAR, CacheError, ResultCache, defaul
 from newslint.config import Plan, load_config
 from newslint.discovery import discover
 from newslint.errors import NewslintError, UsageError
-from newslint.formats import FORMATTERS, STATISTICS_FORMATTERS, Report, Summary, diff_summary_line, printable
+from newslint.formats import (
+    FORMATTERS, STATISTICS_FORMATTERS, Report, Summary, diff_summary_line, json_text, log_safe_diff, printable,
+)
 from newslint.rules import SEVERITIES, load_rules
 from newslint.runner import FixMode, RunResult, check_files
 from newslint.violations import Violation
@@ -235,7 +237,14 @@ def run_check(args: argparse.Namespace) -> int:
     summary = Summary.of(violations, result.files_checked, file_errors, fixed_by_path, baselined)
     if args.diff:
         # stdout carries only the diff, so `newslint check --diff > fixes.patch` is a patch.
-        sys.stdout.write("".join(file_fix.diff for file_fix in result.fixes))
+        diff = "".join(file_fix.diff for file_fix in result.fixes)
+        if not _writes_to_file(sys.stdout):
+            # A terminal or a CI log: an article's control characters and CI commands are
+            # escaped there (a patch is exact only when written to a file).
+            diff, escaped = log_safe_diff(diff)
+            if escaped:
+                _error(f"newslint: {escaped} diff lines escaped for display; write the diff to a file for an exact patch")
+        sys.stdout.write(diff)
         print(diff_summary_line(summary), file=sys.stderr)
     else:
         formatter = STATISTICS_FORMATTERS[output_format] if args.statistics else FORMATTERS[output_format]
@@ -249,6 +258,16 @@ def run_check(args: argparse.Namespace) -> int:
     if result.fixes and (args.diff or args.exit_non_zero_on_fix):
         return EXIT_PROBLEMS
     return EXIT_CLEAN
+
+
+def _writes_to_file(stream) -> bool:
+    """Whether `stream` is a regular file (a redirect), not a terminal or a pipe a log reads."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):  # not a real file (pytest's capture, ...)
+        return False
 
 
 def _record_baseline(baseline: Baseline, result: RunResult) -> None:
@@ -276,8 +295,6 @@ def run_rules(args: argparse.Namespace) -> int:
     plan = _plan(args)
     rules = plan.rules if args.select or args.ignore else plan.all_rules
     if args.format == "json":
-        import json
-
         payload = [
             {
                 "name": r.name, "check": r.kind, "category": r.category, "severity": r.severity,
@@ -285,16 +302,17 @@ def run_rules(args: argparse.Namespace) -> int:
             }
             for r in rules
         ]
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        sys.stdout.write(json_text(payload, indent=2) + "\n")
         return EXIT_CLEAN
     for rule in rules:
         state = "" if rule.enabled else " (off unless selected)"
         fix = "" if rule.fix == "none" else f", fix: {rule.fix}"
         print(f"{rule.name}  [{rule.category}, {rule.severity}, {rule.kind}{fix}]{state}")
-        print(f"    {rule.doc['what']}")
-        print(f"    Why: {rule.doc['why']}")
+        # A rule file comes from whoever wrote it (a pull request): its doc is printed escaped.
+        print(f"    {printable(rule.doc['what'])}")
+        print(f"    Why: {printable(rule.doc['why'])}")
         if rule.doc.get("fix"):
-            print(f"    Fix: {rule.doc['fix']}")
+            print(f"    Fix: {printable(rule.doc['fix'])}")
     return EXIT_CLEAN
 
 

@@ -28,6 +28,7 @@ changes nothing and a check after --fix reports no problem --fix could fix. Unsa
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
@@ -216,11 +217,41 @@ def _collapse_blank_runs(kept: list[_KeptLine | None]) -> list[_KeptLine]:
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
-    """A unified diff from `before` to `after` of the file `path` (apply with `patch -p0`)."""
-    diff = difflib.unified_diff(_LINES.findall(before), _LINES.findall(after), path, path)
+    """A unified diff from `before` to `after` of the file `path` (apply with `patch -p0`).
+
+    The lines are the article's own, exact, as a patch must be; each starts with " ", "+" or
+    "-", so none can start a CI command. The file name is quoted where needed (diff_path)."""
+    name = diff_path(path)
+    diff = difflib.unified_diff(_LINES.findall(before), _LINES.findall(after), name, name)
     out = []
     for line in diff:
         out.append(line)
         if not line.endswith(("\n", "\r")):
             out.append("\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+# A file name a diff header may hold as it is: no whitespace (GNU patch ends an unquoted name
+# there), control character, quote, backslash, "#" or undecodable byte.
+_PLAIN_NAME = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\"\\\\#]*\Z")
+# What stays as it is inside the quotes: all but those characters, the space included.
+_QUOTED_AS_IS = re.compile(r"[^\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\"\\\\#]\Z")
+_C_ESCAPES = {0x07: "\\a", 0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0B: "\\v", 0x0C: "\\f", 0x0D: "\\r",
+              0x22: '\\"', 0x5C: "\\\\"}
+
+
+def diff_path(path: str) -> str:
+    """`path` as a diff header names it: as it is, or, if it holds a control character, a
+    quote, a backslash, a "#", whitespace or bytes that are not UTF-8, in double quotes with C escapes
+    (\\n, \\ooo for each other byte), as git writes such names and GNU patch reads them. A name
+    must never end a header line early or put a CI command ("::error::", "##[") in the log."""
+    if _PLAIN_NAME.match(path):
+        return path
+    out = []
+    for char in path:
+        if _QUOTED_AS_IS.match(char):
+            out.append(char)
+            continue
+        for byte in os.fsencode(char):
+            out.append(_C_ESCAPES.get(byte) or f"\\{byte:03o}")
+    return '"' + "".join(out) + '"'

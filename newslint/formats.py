@@ -19,17 +19,26 @@ JSON_VERSION = 1
 INFORMATION_URI = "https://github.com/newslint/newslint"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
-# What would break "one line per problem" or drive a terminal: C0 and C1 control characters,
-# DEL, the Unicode line and paragraph separators, and lone surrogates (Python's stand-ins for
-# the bytes of a file name that is not UTF-8).
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# What would break "one line per problem", drive a terminal or give a CI runner a command:
+# C0 and C1 control characters, DEL, the Unicode line and paragraph separators, lone
+# surrogates (Python's stand-ins for the bytes of a file name that is not UTF-8), the first ":"
+# of a "::" that starts a line (GitHub's workflow commands, "::error::", "::stop-commands::",
+# are read after leading spaces), and the first "#" of "##[" or "##vso[" anywhere (GitHub's
+# older commands and Azure Pipelines' logging commands are read wherever they stand).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]|#(?=#(?:vso)?\[)")
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def printable(text: str) -> str:
-    """`text` on one line and safe to print: control characters escaped (\\n, \\x1b, ...) and
-    the undecodable bytes of a file name written as \\xNN."""
-    return _UNPRINTABLE.sub(_escape, text)
+    """`text` on one line and safe to print to a terminal or a CI log: control characters
+    escaped (\\n, \\x1b, ...), the undecodable bytes of a file name written as \\xNN, and what
+    a CI runner would read as a command (a leading "::", "##[") broken by one escaped character."""
+    text = _UNPRINTABLE.sub(_escape, text)
+    command = text.lstrip()  # what is left of leading spaces: the others are escaped by now
+    if command.startswith("::"):
+        start = len(text) - len(command)
+        text = f"{text[:start]}\\x3a{text[start + 1:]}"
+    return text
 
 
 def _escape(match: re.Match) -> str:
@@ -126,6 +135,25 @@ def summary_line(summary: Summary) -> str:
     return line + (f" ({', '.join(extras)})." if extras else ".") + _skipped(summary)
 
 
+# A diff line (without its LF) a terminal or a CI log must not get as it is: a control character
+# other than a tab or the CR of a CRLF line, or a command that printable() escapes.
+_DIFF_HAZARD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029](?<!\r\Z)|##(?:vso)?\[")
+
+
+def log_safe_diff(diff: str) -> tuple[str, int]:
+    """`diff` with each line that holds a control character or a CI command escaped by
+    printable() (a CRLF line keeps its CR), and how many lines were. Its lines start with
+    " ", "+", "-", "@" or "\\", so none can start a "::" command."""
+    lines = diff.split("\n")
+    escaped = 0
+    for k, line in enumerate(lines):
+        if _DIFF_HAZARD.search(line):
+            body, cr = (line[:-1], "\r") if line.endswith("\r") else (line, "")
+            lines[k] = printable(body) + cr
+            escaped += 1
+    return "\n".join(lines), escaped
+
+
 def diff_summary_line(summary: Summary) -> str:
     """The summary of a --diff run, which fixed nothing but says what --fix would do."""
     if not summary.problems:
@@ -143,18 +171,25 @@ def format_text(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+def json_text(payload: object, indent: int | None = None) -> str:
+    """`payload` as JSON, safe in a CI log: json escapes control characters itself, and "##"
+    (of "##[" or "##vso[", which CI runners read as commands anywhere in a line) is written
+    "#\\u0023", which decodes to the same text."""
+    return json.dumps(payload, indent=indent, ensure_ascii=False).replace("##", "#\\u0023")
+
+
 def format_json(report: Report) -> str:
     payload = {
         "version": JSON_VERSION,
         "violations": [v.as_dict() for v in report.violations],
         "summary": report.summary.as_dict(),
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json_text(payload, indent=2) + "\n"
 
 
 def format_json_lines(report: Report) -> str:
     """One JSON object per violation per line (the objects of --format json), no summary."""
-    return "".join(json.dumps(v.as_dict(), ensure_ascii=False) + "\n" for v in report.violations)
+    return "".join(json_text(v.as_dict()) + "\n" for v in report.violations)
 
 
 # GitHub workflow commands: https://docs.github.com/actions/reference/workflow-commands-for-github-actions
@@ -162,7 +197,9 @@ GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _github_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Line breaks are encoded as GitHub decodes them; any other control character (ESC, BEL)
+    # must not reach the log raw either.
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _github_property(text: str) -> str:
@@ -194,12 +231,16 @@ GITHUB_PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "reco
 
 
 def _artifact_uri(path: str) -> dict:
+    import os
     import urllib.parse  # here: only SARIF needs it, and start-up counts
 
     pure = PurePath(path)
+    # Quoted from the name's bytes (os.fsencode): a name that is not UTF-8 has its bytes
+    # percent-encoded (%FF), as a URI of that file must.
+    quoted = urllib.parse.quote(os.fsencode(pure.as_posix()))
     if pure.is_absolute():
-        return {"uri": pure.as_uri()}
-    return {"uri": urllib.parse.quote(pure.as_posix()), "uriBaseId": "%SRCROOT%"}
+        return {"uri": "file://" + quoted}
+    return {"uri": quoted, "uriBaseId": "%SRCROOT%"}
 
 
 def _region(span: Span | Violation) -> dict:
@@ -278,7 +319,7 @@ def format_sarif(report: Report) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log, indent=2) + "\n"
 
 
 # Characters XML 1.0 cannot hold even escaped; an article's junk may contain them.
@@ -311,7 +352,9 @@ def format_junit(report: Report) -> str:
         suite = ET.SubElement(root, "testsuite", name="newslint", tests="1", failures="0")
         ET.SubElement(suite, "testcase", name=summary_line(report.summary), classname="newslint")
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    # "##" as "#&#35;" (the same text to an XML reader): see json_text.
+    xml = ET.tostring(root, encoding="unicode").replace("##", "#&#35;")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n"
 
 
 FORMATTERS = {
@@ -351,7 +394,7 @@ def format_statistics_text(report: Report) -> str:
 def format_statistics_json(report: Report) -> str:
     payload = {"version": JSON_VERSION, "statistics": rule_statistics(report.violations),
                "summary": report.summary.as_dict()}
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json_text(payload, indent=2) + "\n"
 
 
 STATISTICS_FORMATTERS = {"text": format_statistics_text, "json": format_statistics_json}

@@ -29,6 +29,11 @@ RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 # A rule file larger than this is refused unread: no honest rule needs it, and parsing one
 # could take minutes.
 MAX_RULE_FILE_BYTES = 2 << 20
+# The RE2 instructions all of a run's rules may compile to. Each program has a memory budget of
+# its own, but rule folders may come from a pull request: 200 small files of
+# `\pL{1,1000}\pN{1,1000}` (1.4 million instructions, 1.6 s to compile, each) took 3.5 minutes
+# and 2.5 GB. The built-in rules take about 200,000; a phrase list of 20,000 phrases 1.3 million.
+MAX_TOTAL_PROGRAM_SIZE = 4_000_000
 
 DOC_FIELDS = {
     "what": Option("str", "What the rule flags."),
@@ -134,7 +139,19 @@ def load_rules(folders: Iterable[Path], builtin: bool = True, cache_dir: Path | 
     if loaded is None:
         # What checks derive from their options is worked out here only to be cached; a run
         # without a cache works out what it uses, when it uses it.
-        parsed = [_parse(text, str(path), path.stem, derive=cache_dir is not None) for path, text in zip(paths, texts)]
+        parsed = []
+        total = 0
+        for path, text in zip(paths, texts):
+            rule, data = _parse(text, str(path), path.stem, derive=cache_dir is not None)
+            total += rule.check.program_size()
+            if total > MAX_TOTAL_PROGRAM_SIZE:
+                raise RuleError(
+                    f"the rules loaded so far compile to {total:,} RE2 instructions, over the limit of "
+                    f"{MAX_TOTAL_PROGRAM_SIZE:,} for all rules together (this rule's take "
+                    f"{rule.check.program_size():,}); make its patterns smaller",
+                    str(path),
+                )
+            parsed.append((rule, data))
         loaded = [rule for rule, _ in parsed]
         if cache_dir is not None:
             _store_cached(cache_dir, paths, texts, [data for _, data in parsed])

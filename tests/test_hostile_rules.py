@@ -183,3 +183,54 @@ def test_a_hostile_config_or_baseline_gets_one_line(tmp_path, capsys, monkeypatc
     err = capsys.readouterr().err.splitlines()
     assert code == 2
     assert len(err) == 1 and err[0].startswith("newslint: error: ") and err[0].endswith(message)
+
+
+def test_rules_together_are_held_to_a_total_program_size(tmp_path, capsys):
+    # Each of these compiles (1.4 million RE2 instructions) within its own budget; 200 of them
+    # took minutes and gigabytes. The third crosses the total and stops the run at once.
+    pack = tmp_path / "rules"
+    pack.mkdir()
+    for k in range(200):
+        (pack / f"huge-{k:03}.yaml").write_text(pattern_rule(r"\pL{1,1000}\pN{1,1000}"))
+    article = tmp_path / "a.txt"
+    article.write_text("Some text.\n")
+    assert main(["check", "--no-cache", "--rules", str(pack), str(article)]) == 2
+    err = capsys.readouterr().err
+    assert f"{pack / 'huge-002.yaml'}: the rules loaded so far compile to" in err
+    assert "over the limit of 4,000,000 for all rules together" in err
+
+
+@pytest.mark.parametrize(("value", "shown"), [(".nan", "nan"), (".inf", "inf"), ("-.inf", "-inf")])
+def test_a_number_option_must_be_finite(tmp_path, capsys, value, shown):
+    rule = textwrap.dedent(
+        f"""\
+        check: duplicate
+        category: duplicate
+        message: "{{repeat}}"
+        doc: {{what: Repeats., why: Twice.}}
+        events: {{min_share: {value}}}
+        examples: [{{text: "a\\n", expect: []}}]
+        """
+    )
+    code, _, err, rule_file = run_with_rule(tmp_path, capsys, rule)
+    assert code == 2
+    assert err == [f"newslint: error: {rule_file}:5:21: 'min_share' must be a finite number, not {shown}"]
+
+
+def test_a_config_glob_cannot_backtrack_on_a_long_name(tmp_path, capsys, monkeypatch):
+    # `*a*a*a*a*a*b` against a long name of a's ran for minutes on Python's backtracking re.
+    monkeypatch.chdir(tmp_path)
+    glob = "*a*a*a*a*a*a*a*a*a*a*b"
+    (tmp_path / ".newslint.yaml").write_text(f"exclude: ['{glob}']\nper-file-ignores:\n  '{glob}': [advertisement]\n")
+    (tmp_path / ("a" * 200 + ".txt")).write_text("Advertisement\n")
+    assert main(["check", "."]) == 1
+    assert "advertisement" in capsys.readouterr().out
+
+
+def test_globs_match_names_with_newlines_and_bytes_that_are_not_utf8(tmp_path):
+    from newslint.globs import GlobSet
+
+    assert GlobSet(["*.md"]).match("a\nb.md")
+    assert GlobSet(["drafts/*"]).match("drafts/x\udcff.md")
+    assert GlobSet(["x?.md"]).match("x\udcff.md") and not GlobSet(["x?.md"]).match("x\udcff\udcfe.md")
+    assert not GlobSet(["*.md"]).match("a\nb.txt")

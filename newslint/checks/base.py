@@ -33,6 +33,12 @@ class Check:
         built. The loader calls it on every rule file it parses, so a rule that would fail on
         first use fails at load instead."""
 
+    def program_size(self) -> int:
+        """The instructions of the RE2 programs `compile` built (0 for a check with none): the
+        loader holds a run's rules to a total, so no set of rule files can take unbounded
+        time and memory to compile."""
+        return 0
+
     def required_literals(self) -> frozenset[Literal] | None:
         """Literals one of which every finding's text contains, or None (the rule always runs):
         the prefilter skips the rule on documents that contain none of them."""

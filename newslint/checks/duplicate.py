@@ -165,6 +165,9 @@ class DuplicateCheck(Check):
         self.ignore = compile_re2(alternation(patterns), False) if patterns else None
         self.fuzzy = options["threshold"] < 100 or options["containment"]
 
+    def program_size(self) -> int:
+        return 0 if self.ignore is None else self.ignore.programsize
+
     def _units(self, document: Document) -> tuple[list[_Unit], list[str], int]:
         """The units compared; the texts of all short units (an event log's candidate events), and
         how many units there are in all, compared or not."""

@@ -221,6 +221,9 @@ class LineMatchCheck(Check):
         # no larger than this one.
         self.regex, self.unless, self.list_stop  # noqa: B018
 
+    def program_size(self) -> int:
+        return sum(program.programsize for program in (self.regex, self.unless, self.list_stop) if program is not None)
+
     def required_literals(self) -> frozenset[Literal] | None:
         if self._literals is _UNKNOWN:
             self._literals = required_literals(self.pattern, self.options["ignore_case"])

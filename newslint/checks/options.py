@@ -6,6 +6,7 @@ against them so a typo or a wrong type is an error naming the file, line and col
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from newslint.errors import RuleError
@@ -78,6 +79,9 @@ def _validate_value(option: Option, value: Any, doc: YamlDocument, path: tuple, 
             bad = next(i for i, x in enumerate(value) if not isinstance(x, str))
             raise doc.error(f"{name!r} must be {_TYPE_NAMES['str-list']}", path + (bad,), cls=error)
         raise doc.error(f"{name!r} must be {_TYPE_NAMES[option.kind]}, not {value!r}", path, cls=error)
+    if option.kind == "number" and not math.isfinite(value):
+        # YAML's .nan and .inf: NaN passes every minimum and maximum test, and fails later.
+        raise doc.error(f"{name!r} must be a finite number, not {value!r}", path, cls=error)
     if option.kind == "mapping" and option.fields is not None:
         return validate_options(option.fields, value, doc, path, error)
     if option.choices and value not in option.choices:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from newslint.globs import GlobSet, relative_to
 
@@ -52,38 +52,74 @@ def discover(paths: list[str], file_filter: FileFilter | None = None) -> tuple[l
     problems: list[MissingPath] = []
     seen: set[str] = set()
 
-    def first_time(path: str) -> bool:
-        key = os.path.normpath(path)
+    def first_time(key: str) -> bool:
         if key in seen:
             return False
         seen.add(key)
         return True
 
-    def add(path: str) -> None:
-        if first_time(path):
-            found.append(path)
-
     for given in paths:
         try:
-            is_dir = stat.S_ISDIR(os.stat(given).st_mode)
+            is_folder = stat.S_ISDIR(os.stat(given).st_mode)
         except OSError as exc:
-            if first_time(given):
+            if first_time(os.path.normpath(given)):
                 problems.append(MissingPath(given, _stat_problem(given, exc)))
             continue
         if selector.excluded(given):
             continue
-        if is_dir:
-            for root, dirs, files in os.walk(given, onerror=lambda e: problems.append(MissingPath(e.filename or given, e.strerror or str(e)))):
-                dirs[:] = sorted(
-                    d for d in dirs if not d.startswith(".") and not selector.excluded(os.path.join(root, d))
-                )
-                for name in sorted(files):
-                    file_path = os.path.join(root, name)
-                    if not name.startswith(".") and selector.included(file_path) and not selector.excluded(file_path):
-                        add(file_path)
-        else:
-            add(given)
+        files = _walk(given, selector, problems) if is_folder else [(given, os.path.normpath(given))]
+        found.extend(path for path, key in files if first_time(key))
     return found, problems
+
+
+def _walk(top: str, selector: FileFilter, problems: list[MissingPath]) -> Iterator[tuple[str, str]]:
+    """(path, key) of each file `selector` takes under the folder `top`, folder by folder in
+    sorted order, each folder's files before its subfolders'; folders that cannot be read are
+    added to `problems`.
+
+    The walk keeps its own stack of folders rather than recursing (os.walk does, and a tree
+    1,000 folders deep exhausted Python's stack). Paths are built as os.path.join builds them,
+    and the key that tells repeats apart is their os.path.normpath, both worked out once a
+    folder rather than once a file.
+    """
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            problems.append(MissingPath(exc.filename or folder, exc.strerror or str(exc)))
+            continue
+        prefix = os.path.join(folder, "")
+        normal = os.path.normpath(folder)
+        key_prefix = "" if normal == os.curdir else os.path.join(normal, "")
+        files: list[str] = []
+        folders: list[str] = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if not is_folder:
+                files.append(name)
+            elif not _is_link(entry) and not selector.excluded(prefix + name):
+                folders.append(name)
+        for name in sorted(files):
+            path = prefix + name
+            if selector.included(path) and not selector.excluded(path):
+                yield path, key_prefix + name
+        stack.extend(prefix + name for name in sorted(folders, reverse=True))
+
+
+def _is_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:  # cannot tell: do not follow it
+        return True
 
 
 def _stat_problem(path: str, exc: OSError) -> str:

@@ -1,7 +1,8 @@
 """Check files: read each one, build its Document, lint it, apply its suppression comments, and
 with --fix fix and write it.
 
-The only module that reads articles; it writes them only through atomic_write.
+The only module that reads articles; it writes them only through atomic_write. A file discover
+found (a VettedPath) is read and written where discover found it inside its tree.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from newslint import document as documents
 from newslint import suppressions
 from newslint.config import Plan
+from newslint.discovery import VettedPath
 from newslint.document import Document
 from newslint.errors import UsageError
 from newslint.linter import lint
@@ -123,10 +125,14 @@ def read_article(path: str, max_bytes: int) -> bytes:
 
 def read_regular_file(path: str, max_bytes: int) -> tuple[bytes, os.stat_result]:
     """The bytes of a regular file of at most `max_bytes`, and its stat from before they were
-    read; OSError or SkippedFile otherwise."""
+    read; OSError or SkippedFile otherwise. A VettedPath is read at its real path, and a link
+    found there now (swapped in since discover vetted it) is refused, not followed."""
     # O_NONBLOCK so that opening a named pipe (a FIFO called x.txt in a folder) cannot wait
     # forever for a writer; it changes nothing for regular files.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    if isinstance(path, VettedPath):
+        fd = os.open(path.real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    else:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -208,7 +214,8 @@ def fix_file(path: str, plan: Plan, mode: FixMode) -> tuple[list[Violation], Fil
         diff = unified_diff(path, doc.text, outcome.document.text)
         return outcome.remaining, FileFix(path, outcome.fixed, diff), None
     try:
-        write_atomic(path, outcome.data)
+        # A VettedPath is written where it was read; write_atomic resolves a plain path's links.
+        write_atomic(path.real if isinstance(path, VettedPath) else path, outcome.data)
     except OSError as exc:
         return find(doc), None, FileError(path, f"cannot write the fixes, left unchanged: {exc.strerror or exc}")
     return outcome.remaining, FileFix(path, outcome.fixed), None

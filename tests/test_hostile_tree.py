@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import errno
 import os
+from pathlib import Path
 
 import pytest
 
+from newslint import cli
 from newslint.cli import main
 
 AD = "Advertisement\n"  # one problem for the built-in `advertisement` rule
@@ -19,6 +21,159 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     code = main(["check", "--no-cache", "--jobs", "1", *args])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+STORY = f"A story from the pull request.\n{AD}"
+PRECIOUS = "precious line that must never be printed or lost\n"
+PASSWORD = "root:x:0:0:root:/root:/bin/bash\n"
+
+# A rule from the pull request: every line is a problem whose message is the line, and --fix
+# deletes it. Through a link out of the tree it would print, or empty, whatever file it reaches.
+EVERYTHING_RULE = """\
+check: pattern
+category: other
+severity: error
+message: "{match}"
+doc: {what: Every line., why: To print and delete whatever it reaches.}
+patterns: ['^.+$']
+fix: delete
+examples:
+  - text: "x\\n"
+    expect: [1]
+"""
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["check", "--no-cache", "--jobs", "1", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def attack(tmp_path) -> Path:
+    """tmp_path/repo, a pull request's checkout, and tmp_path/outside beside it. Returns the repo."""
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    (repo / "sub").mkdir(parents=True)
+    (repo / "pr-rules").mkdir()
+    outside.mkdir()
+    (outside / "precious.txt").write_text(PRECIOUS)
+    (outside / "passwd").write_text(PASSWORD)
+    (repo / "pr-rules" / "everything.yaml").write_text(EVERYTHING_RULE)
+    (repo / ".newslint.yaml").write_text("rules: [pr-rules]\n")
+    (repo / "story.md").write_text(STORY)
+    (repo / "innocent.md").symlink_to("../outside/precious.txt")  # a relative link
+    (repo / "users.txt").symlink_to(outside / "passwd")  # an absolute one
+    (repo / "sub" / "deeper.md").symlink_to("../../outside/precious.txt")
+    (repo / "outdir").symlink_to("../outside")  # a folder: its files are reached through it
+    (repo / "alias.md").symlink_to("story.md")  # inside the tree: checked and fixed as any file
+    return repo
+
+
+def assert_nothing_outside_leaked(out: str, err: str) -> None:
+    for secret in (PRECIOUS, PASSWORD):
+        assert secret.strip() not in out and secret.strip() not in err
+
+
+def outside_message(path: str, real: Path) -> str:
+    return (
+        f"newslint: {path}: skipped: symbolic link to outside the checked tree "
+        f"({real}; --follow-outside-links checks it)"
+    )
+
+
+def links(folder: Path) -> dict[str, str]:
+    return {str(path): os.readlink(path) for path in folder.rglob("*") if path.is_symlink()}
+
+
+@pytest.mark.parametrize("mode", ["check", "--diff", "--fix"])
+def test_links_out_of_the_tree_are_neither_read_nor_written(attack, tmp_path, monkeypatch, capsys, tree_snapshot, mode):
+    monkeypatch.chdir(attack)  # as in CI: the run's tree is the repository it runs in
+    before, links_before = tree_snapshot(tmp_path), links(tmp_path)
+    outside = (tmp_path / "outside").resolve()
+    given = [".", "users.txt", "outdir/precious.txt", "outdir"]
+
+    code, out, err = run(capsys, *([] if mode == "check" else [mode]), *given)
+
+    assert code == 2
+    messages = err.splitlines()
+    if mode == "--diff":  # its summary goes to stderr
+        assert messages.pop().endswith("5 files could not be checked.")
+    assert messages == [
+        outside_message("./innocent.md", outside / "precious.txt"),
+        outside_message("./users.txt", outside / "passwd"),
+        outside_message("./sub/deeper.md", outside / "precious.txt"),
+        outside_message("outdir/precious.txt", outside / "precious.txt"),
+        outside_message("outdir", outside),
+    ]
+    assert_nothing_outside_leaked(out, err)
+    after = tree_snapshot(tmp_path)
+    # Only the article inside the tree changed, and only with --fix (through its link too).
+    story = str(attack / "story.md")
+    assert sorted(after) == sorted(before)  # no file added (a temporary file left behind)
+    assert {path for path in before if after[path] != before[path]} == ({story} if mode == "--fix" else set())
+    if mode == "--fix":
+        assert after[story][0] == b""  # every line deleted by the pull request's rule
+    assert links(tmp_path) == links_before  # every link is still a link, to where it was
+
+
+def test_a_folder_given_from_elsewhere_is_the_tree(attack, tmp_path, monkeypatch, capsys, tree_snapshot):
+    # From another folder, `newslint check repo` checks the repository as its own tree: links
+    # inside it work, links out of it are skipped.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    before = tree_snapshot(tmp_path / "outside")
+    code, out, err = run(capsys, "--rules", str(attack / "pr-rules"), "--fix", str(attack))
+    assert code == 2
+    outside = (tmp_path / "outside").resolve()
+    assert err.splitlines() == [
+        outside_message(str(attack / "innocent.md"), outside / "precious.txt"),
+        outside_message(str(attack / "users.txt"), outside / "passwd"),
+        outside_message(str(attack / "sub" / "deeper.md"), outside / "precious.txt"),
+    ]
+    assert_nothing_outside_leaked(out, err)
+    assert tree_snapshot(tmp_path / "outside") == before
+    assert (attack / "story.md").read_text() == ""
+
+
+def test_a_file_given_from_elsewhere_has_its_folder_as_tree(attack, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path / "outside")
+    code, out, err = run(capsys, str(attack / "innocent.md"), str(attack / "alias.md"))
+    assert code == 2
+    assert err.splitlines() == [outside_message(str(attack / "innocent.md"), (tmp_path / "outside" / "precious.txt").resolve())]
+    assert f"{attack / 'alias.md'}:2:1: error advertisement" in out
+
+
+def test_follow_outside_links_reads_them_and_only_the_flag_turns_it_on(attack, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(attack)
+    code, out, err = run(capsys, "--follow-outside-links", "users.txt")
+    assert (code, err) == (1, "")
+    assert PASSWORD.strip() in out  # what the flag is for: the user asked for it
+    # The config comes from the pull request: it cannot ask for it.
+    (attack / ".newslint.yaml").write_text("rules: [pr-rules]\nfollow-outside-links: true\n")
+    code, out, err = run(capsys, "users.txt")
+    assert code == 2 and "follow-outside-links" in err
+    assert_nothing_outside_leaked(out, err)
+
+
+def test_a_link_swapped_in_after_the_walk_is_not_followed(attack, tmp_path, monkeypatch, capsys, tree_snapshot):
+    # discover vetted story.md, a plain file; by the time it is read it is a link out of the tree.
+    monkeypatch.chdir(attack)
+    real_discover = cli.discover
+
+    def discover_then_swap(*args):
+        found = real_discover(*args)
+        (attack / "story.md").unlink()
+        (attack / "story.md").symlink_to(tmp_path / "outside" / "precious.txt")
+        return found
+
+    monkeypatch.setattr(cli, "discover", discover_then_swap)
+    before = tree_snapshot(tmp_path / "outside")
+    code, out, err = run(capsys, "--fix", "story.md")
+    assert code == 2
+    assert err == f"newslint: story.md: cannot read: {os.strerror(errno.ELOOP)}\n"
+    assert_nothing_outside_leaked(out, err)
+    assert tree_snapshot(tmp_path / "outside") == before
 
 
 # A tree deeper than Python's stack.

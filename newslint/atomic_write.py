@@ -1,9 +1,11 @@
 """Replace a file's bytes so that a crash, a full disk or a kill mid-write leaves the old file.
 
 The only place newslint writes an article. The new bytes go to a temporary file in the same
-folder (so the final rename stays on one file system and is atomic), are flushed and fsynced,
-get the original's permission bits, and only then replace the original with os.replace. On any
-failure the temporary file is removed and the original is untouched.
+folder (so the final rename stays on one file system and is atomic), named
+`.newslint-XXXXXXXX.tmp` whatever the file's own name (a name of 255 bytes leaves no room to add
+to it), are flushed and fsynced, get the original's permission bits, and only then replace the
+original with os.replace. On any failure the temporary file is removed and the original is
+untouched.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import os
 import stat
 import tempfile
 
-TEMP_SUFFIX = ".newslint-tmp"
+TEMP_PREFIX = ".newslint-"
+TEMP_SUFFIX = ".tmp"
 
 
 def write_atomic(path: str, data: bytes, create: bool = False) -> None:
@@ -26,7 +29,7 @@ def write_atomic(path: str, data: bytes, create: bool = False) -> None:
     when the write cannot be completed, or when the file is read-only.
     """
     target = os.path.realpath(path)
-    folder, name = os.path.split(target)
+    folder = os.path.dirname(target)
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
     except FileNotFoundError:
@@ -38,7 +41,7 @@ def write_atomic(path: str, data: bytes, create: bool = False) -> None:
         # would fail, and so does this.
         if not os.access(target, os.W_OK):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
-    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=TEMP_SUFFIX, dir=folder)
+    fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -176,6 +176,20 @@ def test_a_link_swapped_in_after_the_walk_is_not_followed(attack, tmp_path, monk
     assert tree_snapshot(tmp_path / "outside") == before
 
 
+def test_a_file_name_of_255_bytes_is_fixed(tmp_path, capsys):
+    name = "a" * 252 + ".md"
+    assert len(os.fsencode(name)) == 255
+    article = tmp_path / name
+    try:
+        article.write_text(STORY)
+    except OSError as exc:
+        pytest.skip(f"this file system refuses a 255-byte name: {exc}")
+    code, out, err = run(capsys, "--fix", str(article))
+    assert (code, err) == (0, "")
+    assert article.read_text() == "A story from the pull request.\n"
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
 # A tree deeper than Python's stack.
 
 

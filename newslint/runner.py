@@ -76,19 +76,21 @@ class RunResult:
         return len(self.checked)
 
 
-def read_document(path: str, max_bytes: int | None = None) -> tuple[Document | None, FileError | None]:
-    """The file's Document, or why it cannot be checked. Files over `max_bytes`
-    (default: max_file_bytes()) are skipped unread."""
+def read_document(
+    path: str, max_bytes: int | None = None
+) -> tuple[Document | None, os.stat_result | None, FileError | None]:
+    """The file's Document and its stat from before its bytes were read, or why it cannot be
+    checked. Files over `max_bytes` (default: max_file_bytes()) are skipped unread."""
     try:
-        data = read_article(path, max_file_bytes() if max_bytes is None else max_bytes)
+        data, info = read_article(path, max_file_bytes() if max_bytes is None else max_bytes)
     except OSError as exc:
-        return None, FileError(path, f"cannot read: {exc.strerror or exc}")
+        return None, None, FileError(path, f"cannot read: {exc.strerror or exc}")
     except SkippedFile as exc:
-        return None, FileError(path, f"skipped: {exc}")
+        return None, None, FileError(path, f"skipped: {exc}")
     try:
-        return documents.from_bytes(data, path), None
+        return documents.from_bytes(data, path), info, None
     except documents.DecodeError as exc:
-        return None, FileError(path, f"skipped: {exc}")
+        return None, None, FileError(path, f"skipped: {exc}")
 
 
 class SkippedFile(Exception):
@@ -109,10 +111,10 @@ def max_file_bytes() -> int:
     return int(megabytes * MEGABYTE)
 
 
-def read_article(path: str, max_bytes: int) -> bytes:
-    """The bytes of a regular file of at most `max_bytes` and max_bytes / 32 lines; OSError or
-    SkippedFile otherwise."""
-    data, _ = read_regular_file(path, max_bytes)
+def read_article(path: str, max_bytes: int) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file of at most `max_bytes` and max_bytes / 32 lines, and its stat
+    from before they were read; OSError or SkippedFile otherwise."""
+    data, info = read_regular_file(path, max_bytes)
     lines = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")  # as the Document counts them
     max_lines = max_bytes // BYTES_PER_LINE_ALLOWED
     if lines > max_lines:
@@ -120,7 +122,7 @@ def read_article(path: str, max_bytes: int) -> bytes:
             f"too many lines ({lines:,}; the limit is {max_lines:,} for files up to {max_bytes / MEGABYTE:g} MB, "
             f"set {MAX_FILE_MB_VARIABLE} to change it)"
         )
-    return data
+    return data, info
 
 
 def read_regular_file(path: str, max_bytes: int) -> tuple[bytes, os.stat_result]:
@@ -187,7 +189,7 @@ def find_problems(plan: Plan) -> FindProblems:
 
 
 def check_file(path: str, plan: Plan, max_bytes: int | None = None) -> tuple[list[Violation], FileError | None]:
-    doc, error = read_document(path, max_bytes)
+    doc, _, error = read_document(path, max_bytes)
     if doc is None:
         return [], error
     return find_problems(plan)(doc), None
@@ -196,14 +198,15 @@ def check_file(path: str, plan: Plan, max_bytes: int | None = None) -> tuple[lis
 def fix_file(path: str, plan: Plan, mode: FixMode) -> tuple[list[Violation], FileFix | None, FileError | None]:
     """The file's remaining problems, what fixing it did, and a write error if there was one.
 
-    The file is written only when its bytes change; if the write fails it is left as it was and
-    its problems are reported as found.
+    The file is written only when its bytes change, and only if it is still the file that was
+    read (see atomic_write); if it is not written it is left as it was and its problems are
+    reported as found.
     """
     # Imported here: a run without --fix or --diff is spared difflib, tempfile and shutil.
-    from newslint.atomic_write import write_atomic
+    from newslint.atomic_write import FileChanged, write_atomic
     from newslint.fix import fix_document, unified_diff
 
-    doc, error = read_document(path)
+    doc, info, error = read_document(path)
     if doc is None:
         return [], None, error
     find = find_problems(plan)
@@ -215,7 +218,9 @@ def fix_file(path: str, plan: Plan, mode: FixMode) -> tuple[list[Violation], Fil
         return outcome.remaining, FileFix(path, outcome.fixed, diff), None
     try:
         # A VettedPath is written where it was read; write_atomic resolves a plain path's links.
-        write_atomic(path.real if isinstance(path, VettedPath) else path, outcome.data)
+        write_atomic(path.real if isinstance(path, VettedPath) else path, outcome.data, read_as=info)
+    except FileChanged:
+        return find(doc), None, FileError(path, "changed while being fixed, left unchanged")
     except OSError as exc:
         return find(doc), None, FileError(path, f"cannot write the fixes, left unchanged: {exc.strerror or exc}")
     return outcome.remaining, FileFix(path, outcome.fixed), None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from newslint import cli
+from newslint import atomic_write, cli, fix
 from newslint.cli import main
 
 AD = "Advertisement\n"  # one problem for the built-in `advertisement` rule
@@ -174,6 +174,65 @@ def test_a_link_swapped_in_after_the_walk_is_not_followed(attack, tmp_path, monk
     assert err == f"newslint: story.md: cannot read: {os.strerror(errno.ELOOP)}\n"
     assert_nothing_outside_leaked(out, err)
     assert tree_snapshot(tmp_path / "outside") == before
+
+
+# --fix and an edit made meanwhile: the edit is kept, the fix is not written.
+
+
+def edit_in_place(path: Path) -> None:
+    with path.open("a") as handle:
+        handle.write("A paragraph the editor added.\n")
+
+
+def save_by_rename(path: Path) -> None:
+    """What many editors do: write a new file and rename it over the old one."""
+    new = path.with_name(path.name + ".swp")
+    new.write_text(path.read_text() + "A paragraph the editor added.\n")
+    new.replace(path)
+
+
+@pytest.mark.parametrize("edit", [edit_in_place, save_by_rename])
+@pytest.mark.parametrize("when", ["while fixing", "while writing"])
+def test_an_edit_made_while_fixing_is_kept(tmp_path, monkeypatch, capsys, edit, when):
+    article = tmp_path / "a.md"
+    article.write_text(STORY)
+    if when == "while fixing":  # between the read and the write
+        real = fix.fix_document
+
+        def fix_document(*args, **kwargs):
+            edit(article)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(fix, "fix_document", fix_document)
+    else:  # the fixed bytes are in the temporary file; the original is replaced next
+        real_fsync = os.fsync
+
+        def fsync(fd):
+            edit(article)
+            real_fsync(fd)
+
+        monkeypatch.setattr(atomic_write.os, "fsync", fsync)
+    code, out, err = run(capsys, "--fix", str(article))
+    assert code == 2
+    assert err == f"newslint: {article}: changed while being fixed, left unchanged\n"
+    assert article.read_text() == STORY + "A paragraph the editor added.\n"
+    assert out.endswith("Found 1 problem in 1 file (1 fixable with --fix). 1 file could not be checked.\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]  # no temporary file left
+
+
+def test_a_file_removed_while_fixing_stays_removed(tmp_path, monkeypatch, capsys):
+    article = tmp_path / "a.md"
+    article.write_text(STORY)
+    real = fix.fix_document
+
+    def fix_document(*args, **kwargs):
+        article.unlink()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fix, "fix_document", fix_document)
+    code, out, err = run(capsys, "--fix", str(article))
+    assert (code, err) == (2, f"newslint: {article}: changed while being fixed, left unchanged\n")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_file_name_of_255_bytes_is_fixed(tmp_path, capsys):

@@ -203,7 +203,7 @@ def fix_file(path: str, plan: Plan, mode: FixMode) -> tuple[list[Violation], Fil
     reported as found.
     """
     # Imported here: a run without --fix or --diff is spared difflib, tempfile and shutil.
-    from newslint.atomic_write import FileChanged, write_atomic
+    from newslint.atomic_write import FileChanged, HardLinked, write_atomic
     from newslint.fix import fix_document, unified_diff
 
     doc, info, error = read_document(path)
@@ -221,6 +221,9 @@ def fix_file(path: str, plan: Plan, mode: FixMode) -> tuple[list[Violation], Fil
         write_atomic(path.real if isinstance(path, VettedPath) else path, outcome.data, read_as=info)
     except FileChanged:
         return find(doc), None, FileError(path, "changed while being fixed, left unchanged")
+    except HardLinked as exc:
+        message = f"has {exc.links} hard links: fixing would split them; left unchanged (--diff shows the fixes)"
+        return find(doc), None, FileError(path, message)
     except OSError as exc:
         return find(doc), None, FileError(path, f"cannot write the fixes, left unchanged: {exc.strerror or exc}")
     return outcome.remaining, FileFix(path, outcome.fixed), None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -41,12 +42,6 @@ examples:
   - text: "x\\n"
     expect: [1]
 """
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(["check", "--no-cache", "--jobs", "1", *args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture
@@ -233,6 +228,94 @@ def test_a_file_removed_while_fixing_stays_removed(tmp_path, monkeypatch, capsys
     code, out, err = run(capsys, "--fix", str(article))
     assert (code, err) == (2, f"newslint: {article}: changed while being fixed, left unchanged\n")
     assert list(tmp_path.iterdir()) == []
+
+
+# What a rename would lose: owner, group, mode, extended attributes, hard links.
+
+
+def test_owner_group_and_mode_are_kept(tmp_path, capsys):
+    article = tmp_path / "a.md"
+    article.write_text(STORY)
+    if os.geteuid() == 0:
+        owner, group = 4321, 8765  # root may give a file to anyone
+    else:
+        other_groups = [g for g in os.getgroups() if g != os.getegid()]
+        if not other_groups:
+            pytest.skip("needs root, or a user in a second group")
+        owner, group = os.geteuid(), other_groups[0]
+    os.chown(article, owner, group)
+    article.chmod(0o640)
+    assert run(capsys, "--fix", str(article))[0] == 0
+    info = article.stat()
+    assert article.read_text() == "A story from the pull request.\n"  # fixed
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (owner, group, 0o640)
+
+
+def set_attribute(path: Path, name: str, value: bytes) -> None:
+    try:
+        os.setxattr(path, name, value)
+    except (AttributeError, OSError) as exc:
+        pytest.skip(f"cannot set the extended attribute {name} here: {exc}")
+
+
+def test_extended_attributes_are_kept(tmp_path, capsys):
+    article = tmp_path / "a.md"
+    article.write_text(STORY)
+    set_attribute(article, "user.newslint.origin", b"wire copy")
+    set_attribute(article, "user.empty", b"")
+    assert run(capsys, "--fix", str(article))[0] == 0
+    assert article.read_text() == "A story from the pull request.\n"
+    assert os.getxattr(article, "user.newslint.origin") == b"wire copy"
+    assert os.getxattr(article, "user.empty") == b""
+
+
+def test_an_attribute_the_system_refuses_to_copy_does_not_stop_the_fix(tmp_path, monkeypatch, capsys):
+    # trusted.* and most of security.* may be set by root only.
+    article = tmp_path / "a.md"
+    article.write_text(STORY)
+    set_attribute(article, "user.kept", b"1")
+    set_attribute(article, "user.refused", b"2")
+    real_setxattr = os.setxattr
+
+    def setxattr(target, name, value, *args, **kwargs):
+        if name == "user.refused":
+            raise PermissionError(errno.EPERM, os.strerror(errno.EPERM))
+        return real_setxattr(target, name, value, *args, **kwargs)
+
+    monkeypatch.setattr(atomic_write.os, "setxattr", setxattr)
+    assert run(capsys, "--fix", str(article))[0] == 0
+    assert article.read_text() == "A story from the pull request.\n"
+    assert os.getxattr(article, "user.kept") == b"1"
+
+
+def test_an_attribute_that_cannot_be_copied_for_another_reason_leaves_the_file(tmp_path, monkeypatch, capsys):
+    article = tmp_path / "a.md"
+    article.write_text(STORY)
+    set_attribute(article, "user.big", b"1")
+
+    def setxattr(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(atomic_write.os, "setxattr", setxattr)
+    code, out, err = run(capsys, "--fix", str(article))
+    assert code == 2
+    assert err == f"newslint: {article}: cannot write the fixes, left unchanged: No space left on device\n"
+    assert article.read_text() == STORY
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]
+
+
+def test_a_file_with_hard_links_is_not_split(tmp_path, capsys):
+    article, other = tmp_path / "a.md", tmp_path / "copy-in-another-desk.md"
+    article.write_text(STORY)
+    os.link(article, other)
+    code, out, err = run(capsys, "--fix", str(article))
+    assert code == 2
+    assert err == (
+        f"newslint: {article}: has 2 hard links: fixing would split them; left unchanged (--diff shows the fixes)\n"
+    )
+    assert article.read_text() == other.read_text() == STORY
+    assert article.stat().st_ino == other.stat().st_ino
+    assert out.endswith("Found 1 problem in 1 file (1 fixable with --fix). 1 file could not be checked.\n")
 
 
 def test_a_file_name_of_255_bytes_is_fixed(tmp_path, capsys):

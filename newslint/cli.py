@@ -132,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"keep results of unchanged files here (default: ${ENV_VAR} or ./{DEFAULT_DIR})",
     )
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    # A flag only, never a config key: in CI the config comes from the pull request it checks.
+    check.add_argument(
+        "--follow-outside-links", action="store_true",
+        help="check (and fix) files whose symbolic links lead outside the folder checked (default: skip them)",
+    )
     fixing = check.add_mutually_exclusive_group()
     fixing.add_argument("--fix", action="store_true", help="delete the junk that rules can fix, in place")
     fixing.add_argument("--diff", action="store_true", help="print a diff of what --fix would change; change nothing")
@@ -215,7 +220,7 @@ def run_check(args: argparse.Namespace) -> int:
 
         baseline = load_or_empty(baseline_path) if args.update_baseline else Baseline.load(baseline_path)
 
-    files, missing = discover(args.paths or ["."], plan.config.file_filter())
+    files, missing = discover(args.paths or ["."], plan.config.file_filter(), args.follow_outside_links)
     for problem in missing:
         _error(f"newslint: {problem.path}: {problem.reason}")
     cache = None if cache_dir is None else ResultCache(cache_dir, _fingerprint(plan))

@@ -1,15 +1,25 @@
-"""Which files a run checks: the paths given, and the article files inside folders given."""
+"""Which files a run checks: the paths given, and the article files inside folders given; and
+the tree each belongs to, outside which a run reads and writes nothing.
+
+A run's tree is the current folder (in CI and pre-commit, the repository). A path given on the
+command line outside the current folder, as written, is its own tree: a folder, that folder; a
+file, its folder. A file whose real path (every symbolic link in every component resolved) is
+outside the real path of its tree is not checked: in a pull request, `users.txt ->
+/etc/passwd` would otherwise print the password file into the CI log, and `--fix` would write
+through `notes.md -> ../../outside.txt`. Links inside the tree work as any file does.
+"""
 
 from __future__ import annotations
 
 import errno
 import os
 import stat
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from newslint.globs import GlobSet, relative_to
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
+OUTSIDE_THE_TREE = "skipped: symbolic link to outside the checked tree ({real}; --follow-outside-links checks it)"
 
 
 class FileFilter(NamedTuple):
@@ -33,57 +43,164 @@ class FileFilter(NamedTuple):
         return self.include.match(relative_to(path, self.root))
 
 
-class MissingPath(NamedTuple):
+class PathProblem(NamedTuple):
+    """A path given or found that is not checked, and why (shown as `path: reason`)."""
+
     path: str
     reason: str
 
 
-def discover(paths: list[str], file_filter: FileFilter | None = None) -> tuple[list[str], list[MissingPath]]:
-    """Files to check, in a stable order and without repeats, and the paths that could not be used.
+class VettedPath(str):
+    """A file's path as given or found (what a run shows and reports), with `real`, its real
+    path, found inside its tree. Readers open `real` without following a link at its end
+    (runner.read_regular_file), so a link swapped in after the check cannot redirect them."""
+
+    __slots__ = ("real",)
+
+    def __new__(cls, path: str, real: str) -> VettedPath:
+        self = str.__new__(cls, path)
+        self.real = real
+        return self
+
+    def __reduce__(self):  # pickled for worker processes: the path and its real path
+        return VettedPath, (str(self), self.real)
+
+
+def tree_of(path: str, is_folder: bool, here: str | None = None) -> str:
+    """The folder that is the tree of `path`, given on the command line: the current folder
+    (`here`, default os.getcwd()) if `path` as written is inside it; else the folder given, or
+    the folder of the file given. As written: `link/x.txt` belongs to the current folder's tree
+    even when `link` leads elsewhere, so a link cannot widen the tree. Files are checked
+    against the tree's real path."""
+    here = os.getcwd() if here is None else here
+    absolute = os.path.abspath(path)
+    if _inside(absolute, here):
+        return here
+    return absolute if is_folder else os.path.dirname(absolute)
+
+
+def _inside(real: str, root: str) -> bool:
+    return real == root or real.startswith(root if root.endswith(os.sep) else root + os.sep)
+
+
+def discover(
+    paths: list[str], file_filter: FileFilter | None = None, follow_outside_links: bool = False
+) -> tuple[list[str], list[PathProblem]]:
+    """Files to check, in a stable order and without repeats, and the paths that are not checked.
 
     A file named on the command line is checked whatever its suffix (pre-commit hands over
     exactly the files it wants checked); in folders only the files `file_filter` includes
     (by default those with an article suffix) are taken. Excluded paths are skipped everywhere.
     Hidden files and folders (.git, .venv) are skipped, and symlinked folders are not followed,
-    so a symlink loop cannot trap the walk.
+    so a symlink loop cannot trap the walk. A file, or a folder given, whose real path is
+    outside its tree is reported rather than taken; the files taken are VettedPaths. With
+    `follow_outside_links` nothing is vetted and the files are plain paths, as given or found.
     """
     selector = file_filter or FileFilter()
     found: list[str] = []
-    problems: list[MissingPath] = []
+    problems: list[PathProblem] = []
     seen: set[str] = set()
+    here = os.getcwd()
+    real_trees: dict[str, str] = {}  # tree folder -> its real path, resolved once
 
-    def first_time(path: str) -> bool:
-        key = os.path.normpath(path)
+    def first_time(key: str) -> bool:
         if key in seen:
             return False
         seen.add(key)
         return True
 
-    def add(path: str) -> None:
-        if first_time(path):
-            found.append(path)
-
     for given in paths:
         try:
-            is_dir = stat.S_ISDIR(os.stat(given).st_mode)
+            is_folder = stat.S_ISDIR(os.stat(given).st_mode)
         except OSError as exc:
-            if first_time(given):
-                problems.append(MissingPath(given, _stat_problem(given, exc)))
+            if first_time(os.path.normpath(given)):
+                problems.append(PathProblem(given, _stat_problem(given, exc)))
             continue
         if selector.excluded(given):
             continue
-        if is_dir:
-            for root, dirs, files in os.walk(given, onerror=lambda e: problems.append(MissingPath(e.filename or given, e.strerror or str(e)))):
-                dirs[:] = sorted(
-                    d for d in dirs if not d.startswith(".") and not selector.excluded(os.path.join(root, d))
-                )
-                for name in sorted(files):
-                    file_path = os.path.join(root, name)
-                    if not name.startswith(".") and selector.included(file_path) and not selector.excluded(file_path):
-                        add(file_path)
+        if is_folder:
+            real_folder = os.path.realpath(given)
+            files = _walk(given, real_folder, selector, problems)
         else:
-            add(given)
+            real_folder = None
+            files = [(given, os.path.normpath(given), None)]
+        if follow_outside_links:
+            found.extend(path for path, key, _ in files if first_time(key))
+            continue
+        folder = tree_of(given, is_folder, here)
+        tree = real_trees.get(folder) or real_trees.setdefault(folder, os.path.realpath(folder))
+        if real_folder is not None and not _inside(real_folder, tree):
+            if first_time(os.path.normpath(given)):
+                problems.append(PathProblem(given, OUTSIDE_THE_TREE.format(real=real_folder)))
+            continue
+        for path, key, real in files:
+            if not first_time(key):
+                continue
+            if real is None:
+                real = os.path.realpath(path)
+                if not _inside(real, tree):
+                    problems.append(PathProblem(path, OUTSIDE_THE_TREE.format(real=real)))
+                    continue
+            found.append(VettedPath(path, real))
     return found, problems
+
+
+def _walk(
+    top: str, real_top: str, selector: FileFilter, problems: list[PathProblem]
+) -> Iterator[tuple[str, str, str | None]]:
+    """(path, key, real path) of each file `selector` takes under the folder `top` (real path
+    `real_top`), folder by folder in sorted order, each folder's files before its subfolders';
+    folders that cannot be read are added to `problems`.
+
+    The walk keeps its own stack of folders rather than recursing (os.walk does, and a tree
+    1,000 folders deep exhausted Python's stack). It follows no symbolic link to a folder, so
+    a file that is not a link has the real path of its folder plus its name; a link's real path
+    is left to be resolved (None). Paths are built as os.path.join builds them, and the key
+    that tells repeats apart is their os.path.normpath, both worked out once a folder.
+    """
+    stack = [(top, real_top)]
+    while stack:
+        folder, real_folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            problems.append(PathProblem(exc.filename or folder, exc.strerror or str(exc)))
+            continue
+        prefix = os.path.join(folder, "")
+        real_prefix = os.path.join(real_folder, "")
+        normal = os.path.normpath(folder)
+        key_prefix = "" if normal == os.curdir else os.path.join(normal, "")
+        files: list[str] = []
+        links: set[str] = set()
+        folders: list[str] = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if not _is_link(entry) and not selector.excluded(prefix + name):
+                    folders.append(name)
+                continue
+            files.append(name)
+            if _is_link(entry):
+                links.add(name)
+        for name in sorted(files):
+            path = prefix + name
+            if selector.included(path) and not selector.excluded(path):
+                yield path, key_prefix + name, None if name in links else real_prefix + name
+        stack.extend((prefix + name, real_prefix + name) for name in sorted(folders, reverse=True))
+
+
+def _is_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:  # cannot tell: treat it as a link, which is checked, not trusted
+        return True
 
 
 def _stat_problem(path: str, exc: OSError) -> str:

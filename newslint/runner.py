@@ -1,7 +1,8 @@
 """Check files: read each one, build its Document, lint it, apply its suppression comments, and
 with --fix fix and write it.
 
-The only module that reads articles; it writes them only through atomic_write.
+The only module that reads articles; it writes them only through atomic_write. A file discover
+found (a VettedPath) is read and written where discover found it inside its tree.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from newslint import document as documents
 from newslint import suppressions
 from newslint.config import Plan
+from newslint.discovery import VettedPath
 from newslint.document import Document
 from newslint.errors import UsageError
 from newslint.linter import lint
@@ -74,19 +76,21 @@ class RunResult:
         return len(self.checked)
 
 
-def read_document(path: str, max_bytes: int | None = None) -> tuple[Document | None, FileError | None]:
-    """The file's Document, or why it cannot be checked. Files over `max_bytes`
-    (default: max_file_bytes()) are skipped unread."""
+def read_document(
+    path: str, max_bytes: int | None = None
+) -> tuple[Document | None, os.stat_result | None, FileError | None]:
+    """The file's Document and its stat from before its bytes were read, or why it cannot be
+    checked. Files over `max_bytes` (default: max_file_bytes()) are skipped unread."""
     try:
-        data = read_article(path, max_file_bytes() if max_bytes is None else max_bytes)
+        data, info = read_article(path, max_file_bytes() if max_bytes is None else max_bytes)
     except OSError as exc:
-        return None, FileError(path, f"cannot read: {exc.strerror or exc}")
+        return None, None, FileError(path, f"cannot read: {exc.strerror or exc}")
     except SkippedFile as exc:
-        return None, FileError(path, f"skipped: {exc}")
+        return None, None, FileError(path, f"skipped: {exc}")
     try:
-        return documents.from_bytes(data, path), None
+        return documents.from_bytes(data, path), info, None
     except documents.DecodeError as exc:
-        return None, FileError(path, f"skipped: {exc}")
+        return None, None, FileError(path, f"skipped: {exc}")
 
 
 class SkippedFile(Exception):
@@ -107,10 +111,10 @@ def max_file_bytes() -> int:
     return int(megabytes * MEGABYTE)
 
 
-def read_article(path: str, max_bytes: int) -> bytes:
-    """The bytes of a regular file of at most `max_bytes` and max_bytes / 32 lines; OSError or
-    SkippedFile otherwise."""
-    data, _ = read_regular_file(path, max_bytes)
+def read_article(path: str, max_bytes: int) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file of at most `max_bytes` and max_bytes / 32 lines, and its stat
+    from before they were read; OSError or SkippedFile otherwise."""
+    data, info = read_regular_file(path, max_bytes)
     lines = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")  # as the Document counts them
     max_lines = max_bytes // BYTES_PER_LINE_ALLOWED
     if lines > max_lines:
@@ -118,15 +122,19 @@ def read_article(path: str, max_bytes: int) -> bytes:
             f"too many lines ({lines:,}; the limit is {max_lines:,} for files up to {max_bytes / MEGABYTE:g} MB, "
             f"set {MAX_FILE_MB_VARIABLE} to change it)"
         )
-    return data
+    return data, info
 
 
 def read_regular_file(path: str, max_bytes: int) -> tuple[bytes, os.stat_result]:
     """The bytes of a regular file of at most `max_bytes`, and its stat from before they were
-    read; OSError or SkippedFile otherwise."""
+    read; OSError or SkippedFile otherwise. A VettedPath is read at its real path, and a link
+    found there now (swapped in since discover vetted it) is refused, not followed."""
     # O_NONBLOCK so that opening a named pipe (a FIFO called x.txt in a folder) cannot wait
     # forever for a writer; it changes nothing for regular files.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    if isinstance(path, VettedPath):
+        fd = os.open(path.real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    else:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -181,7 +189,7 @@ def find_problems(plan: Plan) -> FindProblems:
 
 
 def check_file(path: str, plan: Plan, max_bytes: int | None = None) -> tuple[list[Violation], FileError | None]:
-    doc, error = read_document(path, max_bytes)
+    doc, _, error = read_document(path, max_bytes)
     if doc is None:
         return [], error
     return find_problems(plan)(doc), None
@@ -190,14 +198,15 @@ def check_file(path: str, plan: Plan, max_bytes: int | None = None) -> tuple[lis
 def fix_file(path: str, plan: Plan, mode: FixMode) -> tuple[list[Violation], FileFix | None, FileError | None]:
     """The file's remaining problems, what fixing it did, and a write error if there was one.
 
-    The file is written only when its bytes change; if the write fails it is left as it was and
-    its problems are reported as found.
+    The file is written only when its bytes change, and only if it is still the file that was
+    read (see atomic_write); if it is not written it is left as it was and its problems are
+    reported as found.
     """
     # Imported here: a run without --fix or --diff is spared difflib, tempfile and shutil.
-    from newslint.atomic_write import write_atomic
+    from newslint.atomic_write import FileChanged, HardLinked, write_atomic
     from newslint.fix import fix_document, unified_diff
 
-    doc, error = read_document(path)
+    doc, info, error = read_document(path)
     if doc is None:
         return [], None, error
     find = find_problems(plan)
@@ -208,7 +217,13 @@ def fix_file(path: str, plan: Plan, mode: FixMode) -> tuple[list[Violation], Fil
         diff = unified_diff(path, doc.text, outcome.document.text)
         return outcome.remaining, FileFix(path, outcome.fixed, diff), None
     try:
-        write_atomic(path, outcome.data)
+        # A VettedPath is written where it was read; write_atomic resolves a plain path's links.
+        write_atomic(path.real if isinstance(path, VettedPath) else path, outcome.data, read_as=info)
+    except FileChanged:
+        return find(doc), None, FileError(path, "changed while being fixed, left unchanged")
+    except HardLinked as exc:
+        message = f"has {exc.links} hard links: fixing would split them; left unchanged (--diff shows the fixes)"
+        return find(doc), None, FileError(path, message)
     except OSError as exc:
         return find(doc), None, FileError(path, f"cannot write the fixes, left unchanged: {exc.strerror or exc}")
     return outcome.remaining, FileFix(path, outcome.fixed), None

@@ -16,10 +16,19 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from newslint import __version__
-from newslint.cache import DEFAULT_DIR, ENV_VAR, CacheError, ResultCache, default_cache_dir, fingerprint
+from newslint.cache import (
+    DEFAULT_DIR,
+    ENV_VAR,
+    CacheError,
+    CacheFolder,
+    ResultCache,
+    default_cache_dir,
+    fingerprint,
+    open_cache,
+)
 from newslint.config import Plan, load_config
 from newslint.discovery import discover
 from newslint.errors import NewslintError, UsageError
@@ -156,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _plan(args: argparse.Namespace, cache_dir: Path | None = None) -> Plan:
+def _plan(args: argparse.Namespace, cache: CacheFolder | None = None) -> Plan:
     config = load_config(args.config).with_flags(
         select=_names(args.select),
         ignore=_names(args.ignore),
@@ -164,7 +173,7 @@ def _plan(args: argparse.Namespace, cache_dir: Path | None = None) -> Plan:
         fail_on=getattr(args, "fail_on", None),
         baseline=getattr(args, "baseline", None),
     )
-    return config.plan(load_rules(config.rule_folders, cache_dir=cache_dir))
+    return config.plan(load_rules(config.rule_folders, cache=cache))
 
 
 def _fingerprint(plan: Plan) -> str:
@@ -175,6 +184,25 @@ def _fingerprint(plan: Plan) -> str:
 
     settings = json.dumps([plan.config.summary(), sorted(plan.known_rules)], sort_keys=True)
     return fingerprint(plan.rules, settings)
+
+
+def _reportable(plan: Plan) -> Callable[[Violation], bool]:
+    """Whether a violation read from the result cache is one this run could report: found by
+    a rule it runs, with the category and severity that rule reports with."""
+    reported = {info.name: (info.category, info.severity) for info in plan.rule_infos()}
+    return lambda violation: reported.get(violation.rule) == (violation.category, violation.severity)
+
+
+def _open_cache(args: argparse.Namespace) -> CacheFolder | None:
+    """The run's cache, or None with --no-cache or when it cannot be used safely (said once,
+    as a warning: the run goes on without it)."""
+    if args.no_cache:
+        return None
+    try:
+        return open_cache(args.cache_dir or default_cache_dir())
+    except CacheError as exc:
+        _error(f"newslint: warning: {exc}")
+        return None
 
 
 def _positive_int(text: str) -> int:
@@ -208,8 +236,8 @@ def run_check(args: argparse.Namespace) -> int:
     output_format = _output_format(args)
     if args.statistics and output_format not in STATISTICS_FORMATTERS:
         raise UsageError(f"--statistics prints only as {' or '.join(STATISTICS_FORMATTERS)}, not {output_format}")
-    cache_dir = None if args.no_cache else args.cache_dir or default_cache_dir()
-    plan = _plan(args, cache_dir)
+    cache_folder = _open_cache(args)
+    plan = _plan(args, cache_folder)
     baseline_path = plan.config.baseline
     if args.update_baseline and baseline_path is None:
         raise UsageError("--update-baseline needs a baseline file: give --baseline FILE or set `baseline` in the config")
@@ -223,8 +251,12 @@ def run_check(args: argparse.Namespace) -> int:
     files, missing = discover(args.paths or ["."], plan.config.file_filter(), args.follow_outside_links)
     for problem in missing:
         _error(f"newslint: {problem.path}: {problem.reason}")
-    cache = None if cache_dir is None else ResultCache(cache_dir, _fingerprint(plan))
-    result = check_files(files, plan, fix_mode, jobs=args.jobs or available_cores(), cache=cache)
+    cache = None if cache_folder is None else ResultCache(cache_folder, _fingerprint(plan), _reportable(plan))
+    try:
+        result = check_files(files, plan, fix_mode, jobs=args.jobs or available_cores(), cache=cache)
+    finally:
+        if cache is not None:
+            cache.close()
     for error in result.errors:
         _error(f"newslint: {error.path}: {error.message}")
     if cache is not None:

@@ -20,6 +20,7 @@ from newslint.errors import RuleError
 from newslint.violations import Finding, RuleInfo
 
 if TYPE_CHECKING:
+    from newslint.cache import CacheFolder
     from newslint.yamlsource import YamlDocument
 
 CATEGORIES = ("duplicate", "footer", "caption", "dateline", "other")
@@ -116,14 +117,14 @@ def rule_files(folder: Path) -> list[Path]:
     )
 
 
-def load_rules(folders: Iterable[Path], builtin: bool = True, cache_dir: Path | None = None) -> list[Rule]:
+def load_rules(folders: Iterable[Path], builtin: bool = True, cache: CacheFolder | None = None) -> list[Rule]:
     """Load the built-in rules and those in `folders`; a later folder's rule replaces a
     same-named earlier one (so a team can override a built-in rule), but one folder may not
     define a name twice.
 
-    With `cache_dir`, a set of rule files this newslint has parsed and validated before (same
-    paths, same bytes) is not parsed again: the validated rules are read back from the cache,
-    which spares a run the YAML parser (see cache.py).
+    With `cache` (see cache.open_cache), a set of rule files this newslint has parsed and
+    validated before (same paths, same bytes) is not parsed again: the validated rules are read
+    back from the cache, which spares a run the YAML parser (see cache.py).
     """
     sources = ([builtin_rules_dir()] if builtin else []) + [Path(f) for f in folders]
     paths: list[Path] = []
@@ -135,14 +136,14 @@ def load_rules(folders: Iterable[Path], builtin: bool = True, cache_dir: Path | 
             seen[path.stem] = path
             paths.append(path)
     texts = [read_rule_file(path) for path in paths]
-    loaded = _load_cached(cache_dir, paths, texts) if cache_dir is not None else None
+    loaded = _load_cached(cache, paths, texts) if cache is not None else None
     if loaded is None:
         # What checks derive from their options is worked out here only to be cached; a run
         # without a cache works out what it uses, when it uses it.
         parsed = []
         total = 0
         for path, text in zip(paths, texts):
-            rule, data = _parse(text, str(path), path.stem, derive=cache_dir is not None)
+            rule, data = _parse(text, str(path), path.stem, derive=cache is not None)
             total += rule.check.program_size()
             if total > MAX_TOTAL_PROGRAM_SIZE:
                 raise RuleError(
@@ -153,16 +154,18 @@ def load_rules(folders: Iterable[Path], builtin: bool = True, cache_dir: Path | 
                 )
             parsed.append((rule, data))
         loaded = [rule for rule, _ in parsed]
-        if cache_dir is not None:
-            _store_cached(cache_dir, paths, texts, [data for _, data in parsed])
+        if cache is not None:
+            _store_cached(cache, paths, texts, [data for _, data in parsed])
     rules = {rule.name: rule for rule in loaded}  # a later folder's rule replaces an earlier one
     return sorted(rules.values(), key=lambda r: r.name)
 
 
-def _load_cached(cache_dir: Path, paths: list[Path], texts: list[str]) -> list[Rule] | None:
+def _load_cached(cache: CacheFolder, paths: list[Path], texts: list[str]) -> list[Rule] | None:
     from newslint.cache import load_rule_data, rule_set_key
 
-    data = load_rule_data(cache_dir, rule_set_key(zip(map(str, paths), texts)))
+    # The entry is authenticated (only this user's newslint wrote it), so its data is used as
+    # validated; a damaged one still only means parsing afresh.
+    data = load_rule_data(cache, rule_set_key(zip(map(str, paths), texts)))
     if not isinstance(data, list) or len(data) != len(paths):
         return None
     try:
@@ -171,11 +174,11 @@ def _load_cached(cache_dir: Path, paths: list[Path], texts: list[str]) -> list[R
         return None
 
 
-def _store_cached(cache_dir: Path, paths: list[Path], texts: list[str], data: list[dict]) -> None:
+def _store_cached(cache: CacheFolder, paths: list[Path], texts: list[str], data: list[dict]) -> None:
     from newslint.cache import CacheError, rule_set_key, store_rule_data
 
     try:
-        store_rule_data(cache_dir, rule_set_key(zip(map(str, paths), texts)), data)
+        store_rule_data(cache, rule_set_key(zip(map(str, paths), texts)), data)
     except CacheError:
         pass  # an unwritable cache folder is reported when the run's results are saved
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
 
+from newslint.cache import FORMAT, open_cache
 from newslint.rules import load_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -20,13 +22,24 @@ settings.register_profile("deep", max_examples=2000, deadline=None, suppress_hea
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_key_in_tmp(tmp_path_factory) -> Iterator[Path]:
+    """newslint's cache key (kept in $XDG_CACHE_HOME/newslint) in a folder of the session's,
+    never in the user's home: one key for the whole session, so that the rules parsed once below
+    are authentic in every test's cache folder. Subprocesses inherit it."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
-def parsed_builtin_rules(tmp_path_factory) -> Path:
+def parsed_builtin_rules(tmp_path_factory, cache_key_in_tmp) -> Path:
     """The rule cache's entry for the built-in rules, made once: parsing and validating them
     (YAML, one RE2 compile per pattern) would otherwise cost every test that runs newslint."""
     folder = tmp_path_factory.mktemp("rule-cache")
-    load_rules([], cache_dir=folder)
-    return folder / "v1" / "rules"
+    load_rules([], cache=open_cache(folder))
+    return folder / FORMAT / "rules"
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +48,7 @@ def cache_in_tmp(tmp_path_factory, monkeypatch, parsed_builtin_rules) -> Path:
     in (nor in the test's tmp_path, whose contents tests check), which starts with the built-in
     rules already parsed."""
     folder = tmp_path_factory.mktemp("cache") / "newslint-cache"
-    shutil.copytree(parsed_builtin_rules, folder / "v1" / "rules")
+    shutil.copytree(parsed_builtin_rules, folder / FORMAT / "rules")
     monkeypatch.setenv("NEWSLINT_CACHE_DIR", str(folder))
     return folder
 

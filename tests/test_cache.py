@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 
 import pytest
@@ -94,13 +95,13 @@ def test_settings_change_the_fingerprint(builtin_rules):
 
 def test_damaged_cache_files_count_as_misses(articles, capsys, cache_in_tmp):
     first = run(capsys, articles)
-    shards = list((cache_in_tmp / "v1" / "results").rglob("*.json"))
+    shards = list((cache_in_tmp / caches.FORMAT / "results").rglob("*.json"))
     assert shards
     shards[0].write_text('{"truncated": ')
     for shard in shards[1:]:
-        entries = json.loads(shard.read_text())
+        entries = json.loads(shard.read_bytes().split(b"\n", 1)[1])  # after the line of the entry's MAC
         shard.write_text(json.dumps({path: [digest, [{"line": "?"}]] for path, (digest, _) in entries.items()}))
-    for rule_set in (cache_in_tmp / "v1" / "rules").glob("*.json"):
+    for rule_set in (cache_in_tmp / caches.FORMAT / "rules").glob("*.json"):
         rule_set.write_bytes(b"\x00garbage")
     assert run(capsys, articles) == first
     assert run(capsys, articles) == first  # and the cache works again
@@ -114,18 +115,29 @@ def test_no_cache_writes_nothing(articles, capsys, cache_in_tmp):
 
 def test_cache_dir_option_and_environment(articles, capsys, tmp_path, cache_in_tmp):
     run(capsys, articles)
-    assert (cache_in_tmp / "v1" / "results").is_dir()
+    assert (cache_in_tmp / caches.FORMAT / "results").is_dir()
     run(capsys, "--cache-dir", tmp_path / "elsewhere", articles)
-    assert (tmp_path / "elsewhere" / "v1" / "results").is_dir()
+    assert (tmp_path / "elsewhere" / caches.FORMAT / "results").is_dir()
 
 
-def test_an_unwritable_cache_is_a_warning_not_a_failure(articles, capsys, tmp_path):
+def test_a_cache_folder_that_is_a_file_is_a_warning_not_a_failure(articles, capsys, tmp_path):
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     code = main(["check", "--cache-dir", str(blocked), str(articles / "clean.md")])
     captured = capsys.readouterr()
     assert code == 0
-    assert captured.err.startswith(f"newslint: warning: cannot write the cache in {blocked}")
+    assert captured.err == f"newslint: warning: not using the cache: {blocked} is not a folder\n"
+    assert blocked.read_text() == "not a folder"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write in read-only folders")
+def test_an_unwritable_cache_is_a_warning_not_a_failure(articles, capsys, tmp_path):
+    blocked = tmp_path / "read-only"
+    blocked.mkdir(mode=0o500)
+    code = main(["check", "--cache-dir", str(blocked), str(articles / "clean.md")])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert captured.err == f"newslint: warning: cannot write the cache in {blocked}: Permission denied\n"
 
 
 def test_files_that_cannot_be_checked_are_not_cached(tmp_path, capsys):
@@ -139,39 +151,41 @@ def test_files_that_cannot_be_checked_are_not_cached(tmp_path, capsys):
 def test_old_generations_are_removed(tmp_path, builtin_rules, monkeypatch):
     monkeypatch.setattr(caches, "MAX_GENERATIONS", 2)
     for settings in ("a", "b", "c"):
-        cache = caches.ResultCache(tmp_path, caches.fingerprint(builtin_rules, settings))
+        cache = caches.ResultCache(caches.open_cache(tmp_path), caches.fingerprint(builtin_rules, settings), bool)
         cache.store("x.txt", "hash", [])
         cache.save()
-    assert len(list((tmp_path / "v1" / "results").iterdir())) == 2
+    assert len(list((tmp_path / caches.FORMAT / "results").iterdir())) == 2
 
 
 def test_cached_rules_skip_parsing_and_equal_parsed_ones(tmp_path, monkeypatch):
-    parsed = rule_loading.load_rules([], cache_dir=tmp_path)
+    parsed = rule_loading.load_rules([], cache=caches.open_cache(tmp_path))
 
     def fail(*args):
         raise AssertionError("a cached rule file was parsed again")
 
     monkeypatch.setattr(rule_loading, "_parse", fail)
-    cached = rule_loading.load_rules([], cache_dir=tmp_path)
+    cached = rule_loading.load_rules([], cache=caches.open_cache(tmp_path))
     assert [(r.name, r.kind, r.check.options, r.message, r.examples) for r in cached] == [
         (r.name, r.kind, r.check.options, r.message, r.examples) for r in parsed
     ]
     # What checks work out from their options comes back from the cache, not worked out again.
     monkeypatch.setattr("newslint.checks.matching.required_literals", fail)
     monkeypatch.setattr("newslint.checks.matching.narrow", fail)
-    cached = rule_loading.load_rules([], cache_dir=tmp_path)
+    cached = rule_loading.load_rules([], cache=caches.open_cache(tmp_path))
     assert [r.check.derived() for r in cached] == [r.check.derived() for r in parsed]
 
 
 def test_damaged_derived_data_is_worked_out_again(tmp_path):
-    parsed = rule_loading.load_rules([], cache_dir=tmp_path)
+    cache = caches.open_cache(tmp_path)
+    parsed = rule_loading.load_rules([], cache=cache)
     [entry] = tmp_path.glob("*/rules/*.json")
-    data = json.loads(entry.read_text(encoding="utf-8"))
+    data = caches.load_rule_data(cache, entry.stem)
     for item in data:
         if item["derived"]:
             item["derived"]["literals"] = [[1, "x"]]
-    entry.write_text(json.dumps(data), encoding="utf-8")
-    again = rule_loading.load_rules([], cache_dir=tmp_path)
+    # Stored as newslint stores entries (authentic), as a bug of an earlier version might have.
+    caches.store_rule_data(cache, entry.stem, data)
+    again = rule_loading.load_rules([], cache=caches.open_cache(tmp_path))
     assert [r.check.derived() for r in again] == [r.check.derived() for r in parsed]
 
 

@@ -22,6 +22,8 @@ from newslint.globs import relative_to
 from newslint.violations import Violation
 
 BASELINE_VERSION = 1
+# A baseline of a million problems takes about 150 MB; anything larger (or /dev/zero) is not read.
+MAX_BASELINE_BYTES = 512 << 20
 FINGERPRINT_LENGTH = 16  # hex digits of SHA-256: collisions within one file and rule are not a concern
 
 Key = tuple[str, str, str]  # (path relative to the baseline's folder, rule, fingerprint)
@@ -62,13 +64,16 @@ class Baseline:
 
     @classmethod
     def load(cls, path: str) -> "Baseline":
+        from newslint.reading import SkippedFile, read_small_file
+
         try:
-            with open(path, "rb") as handle:
-                data = json.loads(handle.read().decode("utf-8"))
+            data = json.loads(read_small_file(path, MAX_BASELINE_BYTES).decode("utf-8"))
         except FileNotFoundError:
             raise BaselineError("baseline file not found (create it with --update-baseline)", path) from None
         except OSError as exc:
             raise BaselineError(f"cannot read baseline file: {exc.strerror or exc}", path) from None
+        except SkippedFile as exc:
+            raise BaselineError(f"cannot use baseline file: {exc}", path) from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise BaselineError(f"not a newslint baseline: invalid JSON ({exc})", path) from None
         except RecursionError:  # json's decoder recurses once per nesting level

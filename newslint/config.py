@@ -35,6 +35,8 @@ CONFIG_FILE = ".newslint.yaml"
 PYPROJECT = "pyproject.toml"
 DEFAULT_FAIL_ON = "warning"  # info-level problems are shown but do not fail a run by default
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+# A config (or pyproject.toml) larger than this is refused unread: no honest one comes close.
+MAX_CONFIG_BYTES = 4 << 20
 
 KEYS = {
     "select": Option("str-list", "Run only these rules (also turns on rules that are off by default).", default=None),
@@ -260,7 +262,7 @@ def load_config(path: str | None = None, start: str = ".") -> Config:
         path = find_config(start)
         if path is None:
             return Config(root=os.path.abspath(start))
-    elif not os.path.isfile(path):
+    elif not os.path.lexists(path):
         raise ConfigError("config file not found", path)
     if path.endswith(".toml"):
         table = _newslint_table(path)
@@ -279,11 +281,14 @@ def load_config(path: str | None = None, start: str = ".") -> Config:
 
 
 def _read(path: str) -> str:
+    from newslint.reading import SkippedFile, read_small_file
+
     try:
-        with open(path, "rb") as handle:
-            return handle.read().decode("utf-8-sig")
+        return read_small_file(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
     except OSError as exc:
         raise ConfigError(f"cannot read config file: {exc.strerror or exc}", path) from None
+    except SkippedFile as exc:
+        raise ConfigError(f"cannot use config file: {exc}", path) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"config file is not valid UTF-8 (byte {exc.start})", path) from None
 
@@ -328,6 +333,21 @@ def _parse(document: Any, path: str) -> Config:
                 f"'per-file-ignores': {glob!r} must map to a non-empty list of rule names", where, cls=ConfigError
             )
         per_file.append((glob, tuple(names)))
+    # A config may come from the pull request a CI run checks: the folders and files it names
+    # must lie inside its own folder, so it can make newslint read (or, with --update-baseline,
+    # write) nothing elsewhere. The command line's --rules and --baseline may name any path.
+    real_root = os.path.realpath(root)
+    for key, names in (("rules", values["rules"]), ("baseline", [] if values["baseline"] is None else [values["baseline"]])):
+        for i, name in enumerate(names):
+            real = os.path.realpath(os.path.join(root, name))
+            if not (real == real_root or real.startswith(os.path.join(real_root, ""))):
+                where = (key, i) if key == "rules" else (key,)
+                raise document.error(
+                    f"{key!r}: {name!r} is outside the folder of this config ({real}); a config may name only "
+                    f"paths inside its folder (give --{key} on the command line for others)",
+                    where,
+                    cls=ConfigError,
+                )
     severity = []
     for name, level in values["severity"].items():
         if level not in SEVERITIES:

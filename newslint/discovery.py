@@ -53,7 +53,7 @@ class PathProblem(NamedTuple):
 class VettedPath(str):
     """A file's path as given or found (what a run shows and reports), with `real`, its real
     path, found inside its tree. Readers open `real` without following a link at its end
-    (runner.read_regular_file), so a link swapped in after the check cannot redirect them."""
+    (reading.read_regular_file), so a link swapped in after the check cannot redirect them."""
 
     __slots__ = ("real",)
 

@@ -7,6 +7,7 @@ an error naming the file, line and column, never a rule that silently matches no
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from pathlib import Path
@@ -108,13 +109,33 @@ def builtin_rules_dir() -> Path:
 
 
 def rule_files(folder: Path) -> list[Path]:
-    """Every *.yaml / *.yml file under `folder`, in a stable order. Broken or looping symbolic
-    links are kept, so that loading names them instead of silently dropping a rule."""
+    """Every *.yaml / *.yml entry under `folder` but folders, in a stable order. Broken or
+    looping symbolic links, pipes and the like are kept, so that loading names them instead of
+    silently dropping a rule. The walk keeps its own stack (no depth exhausts Python's), follows
+    no link to a folder, and passes over a folder removed while it runs."""
     if not folder.is_dir():
         raise RuleError("rule folder does not exist or is not a folder", str(folder))
-    return sorted(
-        p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and (p.is_file() or p.is_symlink() and not p.exists())
-    )
+    found: list[Path] = []
+    stack = [str(folder)]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except FileNotFoundError:  # removed since it was listed
+            continue
+        except OSError as exc:
+            raise RuleError(f"cannot read rule folder: {exc.strerror or exc}", current) from None
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                stack.append(entry.path)
+            elif os.path.splitext(entry.name)[1] in (".yaml", ".yml"):
+                found.append(Path(entry.path))
+    return sorted(found)
 
 
 def load_rules(folders: Iterable[Path], builtin: bool = True, cache: CacheFolder | None = None) -> list[Rule]:
@@ -184,13 +205,14 @@ def _store_cached(cache: CacheFolder, paths: list[Path], texts: list[str], data:
 
 
 def read_rule_file(path: Path) -> str:
+    from newslint.reading import SkippedFile, read_small_file
+
     try:
-        size = path.stat().st_size
-        if size > MAX_RULE_FILE_BYTES:
-            raise RuleError(f"rule file is too large ({size} bytes; the limit is {MAX_RULE_FILE_BYTES})", str(path))
-        data = path.read_bytes()
+        data = read_small_file(str(path), MAX_RULE_FILE_BYTES)
     except OSError as exc:
         raise RuleError(f"cannot read rule file: {exc.strerror or exc}", str(path)) from None
+    except SkippedFile as exc:
+        raise RuleError(f"cannot use rule file: {exc}", str(path)) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -8,7 +8,6 @@ found (a VettedPath) is read and written where discover found it inside its tree
 from __future__ import annotations
 
 import os
-import stat
 from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -19,6 +18,7 @@ from newslint.discovery import VettedPath
 from newslint.document import Document
 from newslint.errors import UsageError
 from newslint.linter import lint
+from newslint.reading import MEGABYTE, SkippedFile, read_regular_file
 from newslint.violations import Violation
 from newslint.workers import map_in_order
 
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 # in the file's size, a single 20 MB line included.
 DEFAULT_MAX_FILE_MB = 32
 MAX_FILE_MB_VARIABLE = "NEWSLINT_MAX_FILE_MB"
-MEGABYTE = 1 << 20
 # Each line costs a few hundred bytes of memory and a few microseconds whatever its length, so
 # a file of empty lines within the size limit could still take gigabytes: the limit also caps
 # the lines, at one per 32 bytes of it (a million lines for 32 MB).
@@ -93,10 +92,6 @@ def read_document(
         return None, None, FileError(path, f"skipped: {exc}")
 
 
-class SkippedFile(Exception):
-    """A file newslint will not check: too large, too many lines, or not a regular file."""
-
-
 def max_file_bytes() -> int:
     """The size limit for articles: NEWSLINT_MAX_FILE_MB megabytes, or DEFAULT_MAX_FILE_MB."""
     value = os.environ.get(MAX_FILE_MB_VARIABLE, "").strip()
@@ -114,7 +109,7 @@ def max_file_bytes() -> int:
 def read_article(path: str, max_bytes: int) -> tuple[bytes, os.stat_result]:
     """The bytes of a regular file of at most `max_bytes` and max_bytes / 32 lines, and its stat
     from before they were read; OSError or SkippedFile otherwise."""
-    data, info = read_regular_file(path, max_bytes)
+    data, info = read_regular_file(path, max_bytes, f", set {MAX_FILE_MB_VARIABLE} to change it")
     lines = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")  # as the Document counts them
     max_lines = max_bytes // BYTES_PER_LINE_ALLOWED
     if lines > max_lines:
@@ -123,56 +118,6 @@ def read_article(path: str, max_bytes: int) -> tuple[bytes, os.stat_result]:
             f"set {MAX_FILE_MB_VARIABLE} to change it)"
         )
     return data, info
-
-
-def read_regular_file(path: str, max_bytes: int) -> tuple[bytes, os.stat_result]:
-    """The bytes of a regular file of at most `max_bytes`, and its stat from before they were
-    read; OSError or SkippedFile otherwise. A VettedPath is read at its real path, and a link
-    found there now (swapped in since discover vetted it) is refused, not followed."""
-    # O_NONBLOCK so that opening a named pipe (a FIFO called x.txt in a folder) cannot wait
-    # forever for a writer; it changes nothing for regular files.
-    if isinstance(path, VettedPath):
-        fd = os.open(path.real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-    else:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise SkippedFile("not a regular file")
-        if info.st_size > max_bytes:
-            raise SkippedFile(_too_large(info.st_size, max_bytes))
-        # As much as fstat says, + 1 to see whether the file has grown since (reading up to the
-        # 32 MB limit at once would allocate it all for every file: 4 times the cost of reading
-        # a 3 KB article). Plain os.read, without a buffered file object: a third cheaper again.
-        # One read that returns exactly the size fstat gave has reached the end: asking again
-        # to be told so would be a fifth of the system calls of reading an article.
-        data = os.read(fd, info.st_size + 1)
-        if len(data) != info.st_size:  # it grew, shrank, or its size is not known (/proc): read on
-            data += _read_up_to(fd, max_bytes + 1 - len(data))
-    finally:
-        os.close(fd)
-    if len(data) > max_bytes:
-        raise SkippedFile(_too_large(len(data), max_bytes))
-    return data, info
-
-
-def _read_up_to(fd: int, limit: int) -> bytes:
-    """Up to `limit` bytes from `fd`, fewer only at the end of the file."""
-    chunks, total = [], 0
-    while total < limit:
-        chunk = os.read(fd, limit - total)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        total += len(chunk)
-    return b"".join(chunks)
-
-
-def _too_large(size: int, max_bytes: int) -> str:
-    return (
-        f"file too large ({size / MEGABYTE:.1f} MB; the limit is {max_bytes / MEGABYTE:g} MB, "
-        f"set {MAX_FILE_MB_VARIABLE} to change it)"
-    )
 
 
 def find_problems(plan: Plan) -> FindProblems:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from newslint import cli, document, runner
+from newslint import cli, document, reading, runner
 from newslint.linter import lint
 from newslint.cli import main
 from newslint.config import Config
@@ -181,20 +181,20 @@ def test_a_file_whose_size_changed_since_fstat_is_read_whole(tmp_path, monkeypat
         info = real_fstat(fd)
         return os.stat_result((*info[:6], reported, *info[7:]))
 
-    monkeypatch.setattr(runner.os, "fstat", fstat)
-    assert runner.read_regular_file(str(article), 1 << 20)[0] == article.read_bytes()
+    monkeypatch.setattr(reading.os, "fstat", fstat)
+    assert reading.read_regular_file(str(article), 1 << 20)[0] == article.read_bytes()
 
 
 def test_an_empty_file_reads_as_no_bytes(tmp_path):
     empty = tmp_path / "empty.md"
     empty.write_bytes(b"")
-    assert runner.read_regular_file(str(empty), 1 << 20)[0] == b""
+    assert reading.read_regular_file(str(empty), 1 << 20)[0] == b""
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
 def test_a_file_of_unknown_size_is_read_to_its_end():
     # /proc files report size 0 and have content.
-    data, info = runner.read_regular_file("/proc/self/status", 1 << 20)
+    data, info = reading.read_regular_file("/proc/self/status", 1 << 20)
     assert info.st_size == 0 and data.startswith(b"Name:") and data.endswith(b"\n")
 
 

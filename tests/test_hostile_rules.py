@@ -3,6 +3,7 @@ the file, line and column; no rule can hang a run, whatever its YAML or its regu
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -110,7 +111,7 @@ def test_a_50_mb_rule_file_is_refused_unread(tmp_path, capsys):
     code = main(["check", "--rules", str(pack), str(huge)])
     assert code == 2
     assert capsys.readouterr().err.splitlines() == [
-        f"newslint: error: {huge}: rule file is too large (52428800 bytes; the limit is {rules.MAX_RULE_FILE_BYTES})"
+        f"newslint: error: {huge}: cannot use rule file: file too large (50.0 MB; the limit is 2 MB)"
     ]
 
 
@@ -234,3 +235,97 @@ def test_globs_match_names_with_newlines_and_bytes_that_are_not_utf8(tmp_path):
     assert GlobSet(["drafts/*"]).match("drafts/x\udcff.md")
     assert GlobSet(["x?.md"]).match("x\udcff.md") and not GlobSet(["x?.md"]).match("x\udcff\udcfe.md")
     assert not GlobSet(["*.md"]).match("a\nb.txt")
+
+
+def _special_files(tmp_path: Path) -> dict[str, str]:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    return {"a named pipe": str(fifo), "/dev/zero": "/dev/zero"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero"), reason="needs POSIX FIFOs")
+@pytest.mark.parametrize("kind", ["a named pipe", "/dev/zero"])
+@pytest.mark.parametrize("role", ["baseline", "config", "rule"])
+def test_a_pipe_or_device_is_refused_without_waiting_or_reading_on(tmp_path, kind, role):
+    # Run in a child with a timeout: the old code blocked forever on a FIFO and read /dev/zero
+    # until memory ran out.
+    special = _special_files(tmp_path)[kind]
+    article = tmp_path / "a.txt"
+    article.write_text("Some text.\n")
+    if role == "baseline":
+        args = ["--baseline", special]
+    elif role == "config":
+        args = ["--config", special]
+    else:
+        pack = tmp_path / "rules"
+        pack.mkdir()
+        os.symlink(special, pack / "odd.yaml")
+        args = ["--rules", str(pack)]
+    result = subprocess.run(
+        [sys.executable, "-m", "newslint", "check", "--no-cache", *args, str(article)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "not a regular file" in result.stderr, result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_rule_folder_nested_deeply_loads(tmp_path, capsys):
+    pack = tmp_path / "rules"
+    pack.mkdir()
+    deep = pack
+    for _ in range(1_200):  # Path.rglob recursed once per level
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "deep-rule.yaml").write_text(pattern_rule("^Deep$"))
+    article = tmp_path / "a.txt"
+    article.write_text("Deep\n")
+    try:
+        assert main(["check", "--no-cache", "--rules", str(pack), "--select", "deep-rule", str(article)]) == 1
+        assert "deep-rule" in capsys.readouterr().out
+    finally:  # removed bottom up here: pytest's own clean-up recurses once per level
+        (deep / "deep-rule.yaml").unlink()
+        while deep != pack:
+            deep.rmdir()
+            deep = deep.parent
+
+
+def test_a_rule_folder_removed_during_the_walk_is_passed_over(tmp_path, monkeypatch):
+    pack = tmp_path / "rules"
+    (pack / "kept").mkdir(parents=True)
+    (pack / "gone").mkdir()
+    (pack / "kept" / "kept-rule.yaml").write_text(pattern_rule("^x$"))
+    (pack / "gone" / "gone-rule.yaml").write_text(pattern_rule("^y$"))
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if os.path.basename(path) == "gone":  # another process removes it just before it is listed
+            (pack / "gone" / "gone-rule.yaml").unlink()
+            (pack / "gone").rmdir()
+        return real_scandir(path)
+
+    monkeypatch.setattr(rules.os, "scandir", scandir)
+    assert rules.rule_files(pack) == [pack / "kept" / "kept-rule.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("config", "where"),
+    [
+        ("rules: [../outside-rules]\n", ":1:9:"),
+        ("rules: [fine, /etc]\n", ":1:15:"),
+        ("rules: [linked]\n", ":1:9:"),
+        ("baseline: ../outside/known.json\n", ":1:11:"),
+    ],
+)
+def test_a_config_names_no_path_outside_its_folder(tmp_path, capsys, monkeypatch, config, where):
+    repo = tmp_path / "repo"
+    (repo / "fine").mkdir(parents=True)
+    (tmp_path / "outside-rules").mkdir()
+    os.symlink(tmp_path / "outside-rules", repo / "linked")
+    (repo / ".newslint.yaml").write_text(config)
+    (repo / "a.txt").write_text("Some text.\n")
+    monkeypatch.chdir(repo)
+    assert main(["check", "--update-baseline", "a.txt"]) == 2
+    err = capsys.readouterr().err
+    assert f".newslint.yaml{where}" in err and "a config may name only paths inside its folder" in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["outside-rules", "repo"]

@@ -19,6 +19,8 @@ from newslint.cli import main
 from newslint import runner
 from newslint.violations import Fix, Violation
 
+from helpers import changes, tree
+
 CACHE = ".newslint_cache"
 BAD = "The story.\nAdvertisement\n"
 REPORTED = "bad.md:2:1: error advertisement"
@@ -51,26 +53,6 @@ def seed_rules(repo: Path, parsed_builtin_rules: Path) -> None:
     """The built-in rules already parsed in the repository's cache, as after an earlier run (and
     to spare each test parsing them)."""
     shutil.copytree(parsed_builtin_rules, repo / CACHE / caches.FORMAT / "rules")
-
-
-def tree(root: Path) -> dict[str, tuple]:
-    """Every file (bytes, mode, modification time), folder (mode) and link (target) under `root`."""
-    state: dict[str, tuple] = {}
-    for folder, folders, files in os.walk(root):  # links to folders are listed, not entered
-        for name in folders + files:
-            path = os.path.join(folder, name)
-            info = os.lstat(path)
-            if stat.S_ISLNK(info.st_mode):
-                state[path] = ("link", os.readlink(path))
-            elif stat.S_ISREG(info.st_mode):
-                state[path] = ("file", Path(path).read_bytes(), info.st_mode, info.st_mtime_ns)
-            else:
-                state[path] = ("other", info.st_mode)
-    return state
-
-
-def changes(before: dict[str, tuple], after: dict[str, tuple]) -> list[str]:
-    return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

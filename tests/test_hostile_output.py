@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,26 +16,13 @@ import pytest
 
 from newslint.cli import main
 
+from helpers import log_problems
+
 # What an attacker would put in names and text: a newline or CR then a workflow command,
 # terminal escapes, and the commands read anywhere in a line.
 COMMAND = "::error file=evil.txt::injected"
 HOSTILE_TEXT = f"\x1b[2J\x07 ##[set-env name=X;]1 ##vso[task.setvariable variable=Y]2 {COMMAND}"
 FORMATS = ["text", "json", "json-lines", "github", "sarif", "junit"]
-
-
-def log_problems(output: str, own_commands: bool = False) -> list[str]:
-    """The lines of `output` a CI runner or a terminal would act on. With `own_commands`, the
-    annotations newslint itself prints (--format github) are allowed, but only as such."""
-    problems = []
-    for line in output.split("\n"):
-        if re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", line):
-            problems.append(f"control character in {line!r}")
-        if "##[" in line or "##vso[" in line:
-            problems.append(f"'##[' command in {line!r}")
-        stripped = line.lstrip()
-        if stripped.startswith("::") and not (own_commands and re.match(r"::(error|warning|notice) file=[^:]*::", stripped)):
-            problems.append(f"workflow command {line!r}")
-    return problems
 
 
 @pytest.fixture

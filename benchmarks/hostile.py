@@ -252,6 +252,7 @@ CASES = [
             lambda rng: "Advertisement\nA man walks by a shop in Athens, Monday, Jan. 5, 2015. (AP Photo/John Doe)\n" * 100_000,
         ),
     ),
+    Case("1 MB of 'Photo' lines, each one flagged (reporting-bound)", file_case("photo-lines.txt", lambda rng: "Photo\n" * (MB // 6))),
     Case("4 MB of non-Latin lines, each ending 'Credit: X'", file_case("credits.txt", lambda rng: lines_of(4 * MB, credit_line, rng))),
     Case("2 MB of lines of many 'Credit: X'", file_case("credit-tokens.txt", lambda rng: lines_of(2 * MB, credit_tokens_line, rng))),
     Case("2 MB of short lines a screen picks, no rule flags", file_case("screened.txt", lambda rng: lines_of(2 * MB, screened_line, rng))),

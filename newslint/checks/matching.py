@@ -20,6 +20,7 @@ import re2
 from newslint.checks.base import Check
 from newslint.checks.literals import Literal, required_literals
 from newslint.checks.options import Option
+from newslint.checks.re2syntax import starts_at_line_start
 from newslint.checks.repertoire import narrow
 from newslint.checks.screen import screen
 from newslint.document import Document, Line, is_common
@@ -88,7 +89,8 @@ _MAX_MEM_LARGE = 64 << 20
 SPLIT_SIZE = 9_000
 GROUP_SIZE = 5_000
 # A rule searches at most this many lines its screen matches one by one, then scans the rest of
-# the document whole (see LineMatchCheck._screened_spans).
+# the document whole; a rule with anchored patterns searches every such line one by one (see
+# LineMatchCheck._screened_spans).
 SCREENED_LINES = 32
 
 
@@ -158,6 +160,8 @@ class LineMatchCheck(Check):
     _common_programs: Any = None  # narrowed, for COMMON text
     _full_by_group: Any = None  # group index -> its full program, compiled so far
     _groups: Any = _UNKNOWN  # how many consecutive alternatives each program holds; None: one program
+    _anchored: Any = None  # whether each alternative (the pattern, without any) is anchored
+    _alternative_screens: Any = _UNKNOWN  # each alternative's screen; None for a rule of one pattern
     _narrowed: Any = None  # the narrowed pattern of each program
     _literals: Any = _UNKNOWN
     _screen: Any = _UNKNOWN
@@ -184,7 +188,8 @@ class LineMatchCheck(Check):
     def programs(self, common: bool) -> list[Any]:
         """The programs that together find the rule's matches: narrowed ones (see
         repertoire.py) for a text of COMMON characters only, the full ones for any text.
-        Each is compiled when first asked for."""
+        Each is compiled when first asked for. (A line the screen picks out is searched by
+        the alternatives it may hold, each alone: _line_spans.)"""
         if common:
             if self._common_programs is None:
                 full = self._group_patterns()
@@ -297,6 +302,70 @@ class LineMatchCheck(Check):
         return patterns
 
     @property
+    def anchored_alternatives(self) -> list[bool]:
+        """Whether each alternative (the pattern, for a rule without them) is anchored: every
+        match of it starts at a line's start, as it opens with `^` (re2syntax.starts_at_line_start).
+        A line is matched from its start by such an alternative rather than searched (see _spans)."""
+        if self._anchored is None:
+            self._anchored = [starts_at_line_start(p) for p in self.alternatives or [self.pattern]]
+        return self._anchored
+
+    @property
+    def alternative_screens(self) -> list[str] | None:
+        """The screen of each alternative, with its case folding written in (None for a rule of
+        one pattern): which alternatives may match a line (see _line_spans)."""
+        if self._alternative_screens is _UNKNOWN:
+            alternatives = self.alternatives
+            self._alternative_screens = (
+                [self._cased(screen(f"(?m){pattern}")) for pattern in alternatives]
+                if alternatives and len(alternatives) > 1
+                else None
+            )
+        return self._alternative_screens
+
+    @cached_property
+    def _alternative_set(self) -> Any:
+        """One RE2 set of the alternatives' screens and, last, a pattern that matches any text
+        (so a search that failed, its automaton out of memory, tells itself apart by lacking
+        it); None if the set cannot be built."""
+        options = re2.Options()
+        options.log_errors = False
+        options.never_nl = True
+        options.max_mem = _MAX_MEM
+        try:
+            screens = re2.Set.SearchSet(options)
+            for pattern in self.alternative_screens + [""]:
+                screens.Add(pattern)
+            screens.Compile()
+        except re2.error:
+            return None
+        return screens
+
+    def __getstate__(self) -> dict:
+        # The compiled set does not pickle (workers started by spawn); each process builds its own.
+        state = self.__dict__.copy()
+        state.pop("_alternative_set", None)
+        return state
+
+    def _alternative_program(self, index: int, common: bool) -> Any:
+        """Alternative `index` alone, narrowed for a line of COMMON characters; compiled once."""
+        programs = self._alternative_programs.setdefault(common, {})
+        program = programs.get(index)
+        if program is None:
+            full = f"(?m){self.alternatives[index]}"
+            pattern = narrow(full) if common else full
+            if common and pattern == full:
+                program = self._alternative_program(index, False)
+            else:
+                program = compile_re2(pattern, self.options["ignore_case"])
+            programs[index] = program
+        return program
+
+    @cached_property
+    def _alternative_programs(self) -> dict[bool, dict[int, Any]]:
+        return {}
+
+    @property
     def narrowed_patterns(self) -> list[str]:
         if self._narrowed is None:
             self._narrowed = [narrow(pattern) for pattern in self._group_patterns()]
@@ -307,12 +376,15 @@ class LineMatchCheck(Check):
         return {
             "literals": None if literals is None else sorted([text, caseless] for text, caseless in literals),
             "groups": self.groups,
+            "anchored": self.anchored_alternatives,
+            "alternative_screens": self.alternative_screens,
             "narrowed": self.narrowed_patterns,
             "screen": self.line_screen,
         }
 
     def restore(self, derived: dict[str, Any]) -> None:
         literals, groups, narrowed, screened = derived["literals"], derived["groups"], derived["narrowed"], derived["screen"]
+        anchored, alternative_screens = derived["anchored"], derived["alternative_screens"]
         if not (literals is None or isinstance(literals, list)):
             raise TypeError("damaged derived data")
         if groups is not None and (
@@ -321,6 +393,18 @@ class LineMatchCheck(Check):
             or sum(groups) != len(self.alternatives)
         ):
             raise ValueError("damaged derived data")
+        if (
+            not isinstance(anchored, list)
+            or len(anchored) != len(self.alternatives or [self.pattern])
+            or not all(isinstance(flag, bool) for flag in anchored)
+        ):
+            raise TypeError("damaged derived data")
+        if alternative_screens is not None and (
+            not isinstance(alternative_screens, list)
+            or len(alternative_screens) != len(self.alternatives or [])
+            or not all(isinstance(p, str) for p in alternative_screens)
+        ):
+            raise TypeError("damaged derived data")
         if not isinstance(narrowed, list) or len(narrowed) != len(groups or [1]) or not all(isinstance(p, str) for p in narrowed):
             raise TypeError("damaged derived data")
         if not isinstance(screened, str):
@@ -328,6 +412,8 @@ class LineMatchCheck(Check):
         self._literals = None if literals is None else frozenset(map(_literal, literals))
         self._screen = screened
         self._groups = groups
+        self._anchored = anchored
+        self._alternative_screens = alternative_screens
         self._narrowed = narrowed
 
     def run(self, document: Document) -> Iterable[Finding]:
@@ -405,30 +491,91 @@ class LineMatchCheck(Check):
         it, as `^`, `$` and `\\b` do in the whole text. On most flagged documents one or two
         lines are searched, so the rule's own programs, the dearer ones, see little text; and
         a line of COMMON characters is searched by the narrowed programs even in a document
-        that has others (they read the line and the newlines around it, nothing more)."""
+        that has others (they read the line and the newlines around it, nothing more).
+
+        A rule with anchored alternatives (each built-in one) is searched line by line to the
+        end, as such an alternative is matched from the start of each line (see _spans): a line
+        the screen picks out costs a screen search, a set search and a match of the alternatives
+        that may hold it (_line_spans), in time linear in its length whatever its text."""
         data = document.scan_bytes
         common = document.common_characters
         screen = self._screen_program
         if screen is None:
             yield from _spans(self.programs(common), data)
             return
+        anchored = self.anchored_alternatives
+        by_line = any(anchored)
+        # A rule of one program (of one pattern, or of anchored patterns only) runs it on each
+        # line; the others run the patterns each line may hold (see _line_spans).
+        whole = len(anchored) == 1 or (self.groups is None and all(anchored))
         position = 0
-        for _ in range(SCREENED_LINES):
-            match = screen.search(data, position)
+        searched = 0
+        # One iterator over the screen's matches, each line taken at its first.
+        matches = screen.finditer(data)
+        while by_line or searched < SCREENED_LINES:
+            match = next(matches, None)
             if match is None:
                 return
-            line_start = data.rfind(b"\n", 0, match.start()) + 1
-            line_end = data.find(b"\n", match.start())
+            start = match.start()
+            if start < position:
+                continue  # the line is searched already
+            line_start = data.rfind(b"\n", 0, start) + 1
+            line_end = data.find(b"\n", start)
             if line_end == -1:
                 line_end = len(data)
             line_common = common or is_common(data[line_start:line_end].decode("utf-8"))
-            yield from _spans(self.programs(line_common), data, line_start, line_end)
+            if not whole:
+                yield from self._line_spans(data, line_start, line_end, line_common)
+            elif anchored[0]:
+                found = self.programs(line_common)[0].match(data, line_start, line_end)
+                if found is not None:
+                    yield line_start, found.end()
+            else:
+                yield from _spans(self.programs(line_common), data, line_start, line_end)
+            searched += 1
             position = line_end + 1
             if position > len(data):
                 return
         # The screen matches line after line (a file of junk): one scan of the rest costs less
         # than a search per line, and finds the same (from a line's start, as above).
         yield from _spans(self.programs(common), data, position)
+
+    def _line_spans(self, data: bytes, line_start: int, line_end: int, common: bool) -> Iterator[tuple[int, int]]:
+        """The spans `_spans` gives on one line of `data` (its text around still seen) for a
+        rule split into several programs for size (groups), or with patterns both anchored and
+        not: the patterns whose screen matches the line, each alone (one set search says
+        which), by their narrowed programs if the line is `common`.
+
+        One program of many patterns tracks them all at once, and where one builds a new
+        automaton state at every character (lines of many "Credit: X" for photo-caption's
+        `\\bCredit:\\s*\\S[^.]{1,80}\\W*$`, each credit starting another count), all the
+        others are carried into each new state: 2.9 s a megabyte as two programs of a dozen
+        patterns, 1.3 s for that pattern alone. The screens share no such states (they have no
+        counted repetitions), and a line a rule's screen picks out most often holds one or two
+        patterns' words."""
+        chosen = self._screened_alternatives(data[line_start:line_end])
+        programs = [self._alternative_program(k, common) for k in chosen]
+        anchored = [self.anchored_alternatives[k] for k in chosen]
+        if all(anchored):
+            # Each can only match at the line's start: the first that does gives the one span.
+            for program in programs:
+                match = program.match(data, line_start, line_end)
+                if match is not None:
+                    yield match.span()
+                    return
+            return
+        yield from _spans(programs, data, line_start, line_end, anchored)
+
+    def _screened_alternatives(self, line: bytes) -> list[int]:
+        """The indices of the alternatives whose screen matches `line`, in order (all of them if
+        the set could not tell). The line is searched alone: `^`, `$` and `\\b` hold at its ends
+        as beside its newlines, and `\\A` and `\\z` only match more."""
+        count = len(self.anchored_alternatives)
+        screens = self._alternative_set
+        found = screens.Match(line) if screens is not None else None
+        if not found or count not in found:
+            return list(range(count))
+        return sorted(k for k in found if k != count)
 
     def _eligible(self, document: Document, facts: "_LineFacts") -> bool:
         """Whether the rule's length, position and `unless` constraints let it flag this line."""
@@ -462,7 +609,9 @@ class LineMatchCheck(Check):
         return last if items >= listing["min_items"] else heading
 
 
-def _spans(programs: list[Any], text: str | bytes, pos: int = 0, endpos: int | None = None) -> Iterator[tuple[int, int]]:
+def _spans(
+    programs: list[Any], text: str | bytes, pos: int = 0, endpos: int | None = None, anchored: list[bool] | None = None
+) -> Iterator[tuple[int, int]]:
     """The spans `finditer` gives for the alternation of the programs' patterns, in order
     (between pos and endpos, as finditer takes them: the text around is still seen).
 
@@ -470,10 +619,22 @@ def _spans(programs: list[Any], text: str | bytes, pos: int = 0, endpos: int | N
     program's on a tie (leftmost-first: an earlier alternative wins at the same start); it
     ends where that program's match ends. Each program searches on from the end of the last
     match, as finditer does (one character on after an empty match).
+
+    With `anchored` (a flag per program), pos..endpos is one line and pos its start. A program
+    whose matches all start at a line's start can only match at pos, and is matched there
+    (RE2's anchored match) rather than searched for. A search finds where a match ends in a
+    pass forwards, then where it starts in a pass backwards from there, which runs the whole
+    program, every alternative at once: backwards, bounded repetitions of large classes
+    (`.{0,200}$`, `[^.]{1,80}`, `\\p{Lu}[\\pL.]*`) build a new automaton state at nearly every
+    character, and one match cost milliseconds (photo-caption on lines of Cyrillic ending
+    "Credit: ...", about 4 ms a line: 22 s a megabyte). An anchored match knows where it starts
+    and makes the pass forwards only (0.02 ms a line there).
     """
     if endpos is None:
         endpos = len(text)
-    if len(programs) == 1:
+    if anchored is None:
+        anchored = [False] * len(programs)
+    if len(programs) == 1 and not anchored[0]:
         for match in programs[0].finditer(text, pos, endpos):
             yield match.span()
         return
@@ -487,7 +648,10 @@ def _spans(programs: list[Any], text: str | bytes, pos: int = 0, endpos: int | N
                 continue
             span = pending[k]
             if span is None or span[0] < position:
-                match = program.search(text, position, endpos)
+                if anchored[k]:
+                    match = program.match(text, position, endpos) if position == pos else None
+                else:
+                    match = program.search(text, position, endpos)
                 if match is None:
                     done[k] = True
                     continue

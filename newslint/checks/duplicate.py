@@ -62,10 +62,13 @@ OPENING_WORDS = 4
 
 EVENT_FIELDS = {
     "min_count": Option("int", "Event-like units a document needs to be read as an event log.", default=10, minimum=2),
-    "max_length": Option("int", "Units up to this many normalised characters are events.", default=150, minimum=1),
+    "max_length": Option(
+        "int", "Units of at most this many normalised characters may be events, and may repeat in an event log.",
+        default=150, minimum=1,
+    ),
     "min_share": Option(
-        "number", "...and at least this share (0-1) of all its units, so a long text with a few "
-        "templated lines is not read as a log.", default=0.2, minimum=0, maximum=1,
+        "number", "The share (0-1) of all a document's units that must be event-like as well, so a long "
+        "text with a few templated lines is not read as a log.", default=0.2, minimum=0, maximum=1,
     ),
 }
 
@@ -123,20 +126,36 @@ class _Unit:
 
 
 class DuplicateCheck(Check):
+    """Flags a paragraph (or line) that repeats an earlier one, exactly or nearly. Units are
+    compared with case, spacing and punctuation folded away ("normalised"); near repeats are scored
+    with rapidfuzz. A run of repeated units whose originals are consecutive too (a whole body
+    printed twice) is one problem naming both ranges. The later copy is flagged and its fix deletes
+    it; the first copy always stays. A near repeat or a containment is an unsafe fix (it runs only
+    with `--unsafe-fixes`): the words that differ may be the story's. Units longer than 20,000
+    normalised characters are compared for exact repeats only: fuzzy scoring costs the product of
+    the two lengths. Message fields: `{repeat}`, the ranges ("Lines 15-25 repeat lines 4-14"), and
+    `{similarity}`, the similarity in percent (100 for an exact repeat)."""
+
     OPTIONS = {
-        "unit": Option("str", "Compare paragraphs or single lines.", default="paragraph", choices=("paragraph", "line")),
+        "unit": Option(
+            "str", "What is compared: paragraphs, or single lines (each non-blank line on its own).",
+            default="paragraph", choices=("paragraph", "line"),
+        ),
         "min_length": Option(
-            "int", "Units shorter than this (normalised characters) are never compared.", default=60, minimum=1
+            "int", "Units shorter than this many normalised characters are never compared, so short credits "
+            "and list items may repeat.", default=60, minimum=1
         ),
         "threshold": Option(
-            "number", "Similarity (0-100) at which two units count as repeats; 100: exact repeats only.",
+            "number", "Similarity (0-100) at which a unit counts as a near repeat of an earlier one; 100: exact "
+            "repeats only.",
             default=90, minimum=50, maximum=100,
         ),
         "containment": Option(
-            "bool", "Also flag a unit that contains an earlier one, or is contained in it.", default=True
+            "bool", "Also flag a unit that holds an earlier one (a truncated caption followed by the full one, a "
+            "lede printed again with a dateline before it) or is held by it.", default=True
         ),
         "ignore_patterns": Option(
-            "str-list", "RE2 patterns: units matching any are never compared (legitimate repeats).",
+            "str-list", "RE2 patterns: units matching any of them are never compared (legitimate repeats).",
             default=None, check=regex_problem,
         ),
         "template_items": Option(
@@ -152,7 +171,8 @@ class DuplicateCheck(Check):
             "Event logs (live commentary, results): when at least `min_count` short units of a document, "
             "and `min_share` of all its units, are event-like, its units of at most `max_length` "
             "normalised characters may repeat. A unit is event-like when it shares a run of three "
-            "lower-case words (the template, names aside) with two or more other different short units.",
+            "lower-case words (the template, names aside) with two or more other different short units, "
+            "as live commentary's \"X (Team) wins a free kick in the defensive half.\" does.",
             default=None,
             fields=EVENT_FIELDS,
         ),

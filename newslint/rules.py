@@ -33,8 +33,9 @@ RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MAX_RULE_FILE_BYTES = 2 << 20
 # The RE2 instructions all of a run's rules may compile to. Each program has a memory budget of
 # its own, but rule folders may come from a pull request: 200 small files of
-# `\pL{1,1000}\pN{1,1000}` (1.4 million instructions, 1.6 s to compile, each) took 3.5 minutes
-# and 2.5 GB. The built-in rules take about 200,000; a phrase list of 20,000 phrases 1.3 million.
+# `\pL{1,1000}\pN{1,1000}`, each within its budget, took minutes and gigabytes together. The
+# limit leaves room for long phrase lists (benchmarks/rule_size.py prints what the built-in
+# rules and lists of many phrases take).
 MAX_TOTAL_PROGRAM_SIZE = 4_000_000
 # The flagged text a message's {match} shows is cut to about this many characters.
 MATCH_PREVIEW = 40

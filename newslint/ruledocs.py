@@ -62,8 +62,9 @@ class _Markdown:
         return f"[{text}]({target})"
 
     def block(self, text: str, language: str = "text") -> str:
-        fence = "`" * max(3, _longest_run(text, "`") + 1)
-        return f"{fence}{language}\n{text.rstrip(chr(10))}\n{fence}"
+        body = text.rstrip("\n")
+        fence = "`" * max(3, _longest_run(body, "`") + 1)
+        return f"{fence}{language}\n{body}\n{fence}"
 
     def items(self, entries: Iterable[str | tuple[str, list]], depth: int = 0) -> str:
         lines = []
@@ -79,8 +80,8 @@ class _Markdown:
 
 
 class _Text(_Markdown):
-    """Plain text for a terminal: no markup but `code` (as the option docs write it), and every
-    line escaped (formats.printable)."""
+    """Plain text for a terminal: the same structure without markup but `code` (as the option
+    docs write it), and every line escaped (formats.printable)."""
 
     def heading(self, level: int, text: str) -> str:
         return text if level > 2 else f"{text}\n{('=' if level == 1 else '-') * len(text)}"
@@ -95,7 +96,7 @@ class _Text(_Markdown):
         return text
 
     def block(self, text: str, language: str = "text") -> str:
-        return "\n".join(f"    {line}" for line in text.rstrip("\n").split("\n"))
+        return "\n".join(f"    {line}" if line else "" for line in text.rstrip("\n").split("\n"))
 
     def finish(self, blocks: Iterable[str]) -> str:
         text = "\n\n".join(blocks)
@@ -109,10 +110,10 @@ def _longest_run(text: str, char: str) -> int:
 # Rules.
 
 
-def rule_markdown(rule: Rule) -> str:
-    """A rule's documentation as Markdown: what it flags, why, its fix, and its examples with what
-    `newslint check` reports on each."""
-    return _Markdown().finish(_rule_blocks(_Markdown(), rule, level=3))
+def rule_markdown(rule: Rule, level: int = 3) -> str:
+    """A rule's documentation as Markdown, under a heading of `level`: what it flags, why, its
+    fix, and its examples with what `newslint check` reports on each."""
+    return _Markdown().finish(_rule_blocks(_Markdown(), rule, level))
 
 
 def rule_text(rule: Rule) -> str:

@@ -22,7 +22,7 @@ from newslint.globs import relative_to
 from newslint.violations import Violation
 
 BASELINE_VERSION = 1
-# A baseline of a million problems takes about 150 MB; anything larger (or /dev/zero) is not read.
+# Far more than a baseline of a million problems takes; anything larger (or /dev/zero) is not read.
 MAX_BASELINE_BYTES = 512 << 20
 FINGERPRINT_LENGTH = 16  # hex digits of SHA-256: collisions within one file and rule are not a concern
 

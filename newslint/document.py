@@ -227,7 +227,7 @@ def _split_lines(text: str) -> tuple[list[Line], tuple[int, ...]]:
     if "\r" in text:
         parts = _LINE_SPLIT.split(text)  # text, ending, text, ending, ..., text
         bodies, endings = parts[0::2], parts[1::2] + [""]
-    else:  # LF only, as most files are: str.split is several times faster than the regex
+    else:  # LF only, as most files are: str.split is much faster than the regex
         bodies = text.split("\n")
         endings = ["\n"] * (len(bodies) - 1) + [""]
     if not bodies[-1]:  # the text ended with a line ending (or is empty): no line after it

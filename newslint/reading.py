@@ -37,10 +37,10 @@ def read_regular_file(path: str, max_bytes: int, limit_hint: str = "") -> tuple[
         if info.st_size > max_bytes:
             raise SkippedFile(too_large(info.st_size, max_bytes, limit_hint))
         # As much as fstat says, + 1 to see whether the file has grown since (reading up to the
-        # 32 MB limit at once would allocate it all for every file: 4 times the cost of reading
-        # a 3 KB article). Plain os.read, without a buffered file object: a third cheaper again.
+        # 32 MB limit at once would allocate it all for every file, which costs more than reading
+        # a short article). Plain os.read, without a buffered file object, is cheaper again.
         # One read that returns exactly the size fstat gave has reached the end: asking again
-        # to be told so would be a fifth of the system calls of reading an article.
+        # to be told so would be one more system call for every article.
         data = os.read(fd, info.st_size + 1)
         if len(data) != info.st_size:  # it grew, shrank, or its size is not known (/proc): read on
             data += _read_up_to(fd, max_bytes + 1 - len(data))

@@ -33,28 +33,55 @@ RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MAX_RULE_FILE_BYTES = 2 << 20
 # The RE2 instructions all of a run's rules may compile to. Each program has a memory budget of
 # its own, but rule folders may come from a pull request: 200 small files of
-# `\pL{1,1000}\pN{1,1000}` (1.4 million instructions, 1.6 s to compile, each) took 3.5 minutes
-# and 2.5 GB. The built-in rules take about 200,000; a phrase list of 20,000 phrases 1.3 million.
+# `\pL{1,1000}\pN{1,1000}`, each within its budget, took minutes and gigabytes together. The
+# limit leaves room for long phrase lists (benchmarks/rule_size.py prints what the built-in
+# rules and lists of many phrases take).
 MAX_TOTAL_PROGRAM_SIZE = 4_000_000
+# The flagged text a message's {match} shows is cut to about this many characters.
+MATCH_PREVIEW = 40
 
 DOC_FIELDS = {
-    "what": Option("str", "What the rule flags."),
-    "why": Option("str", "Why it is a problem."),
+    "what": Option("str", "What the rule flags: the shapes of text it looks for, with an example or two."),
+    "why": Option("str", "Why it is a problem: what it costs readers or a dataset."),
     "fix": Option("str", "What its fix does, where it has one.", default=None),
 }
 
 COMMON_OPTIONS = {
-    "check": Option("str", "The kind of check: " + ", ".join(sorted(CHECKS))),
-    "category": Option("str", "What kind of junk it flags.", choices=CATEGORIES),
-    "severity": Option("str", "How serious a problem is.", default="error", choices=SEVERITIES),
-    "message": Option("str", "The message; {match} is the flagged text, quoted."),
-    "doc": Option("mapping", "Documentation: what it flags and why.", fields=DOC_FIELDS),
-    "fix": Option("str", "What --fix may do.", default="none", choices=FIXES),
-    "enabled": Option("bool", "Whether the rule runs unless selected by name.", default=True),
+    "check": Option("str", "The kind of check, which decides the rule's other keys: " + ", ".join(sorted(CHECKS)) + "."),
+    "category": Option(
+        "str", "What kind of junk it flags: reports carry it (`category` in json), so tools can group problems.",
+        choices=CATEGORIES,
+    ),
+    "severity": Option(
+        "str", "How serious a problem is; a config's `severity` may change it, and `fail-on` decides which "
+        "severities fail a run.", default="error", choices=SEVERITIES,
+    ),
+    "message": Option(
+        "str", "The problem's message. `{match}` is the flagged text, quoted, with its spacing folded and cut "
+        f"to about {MATCH_PREVIEW} characters; a kind may offer more fields (see each kind). A field takes no "
+        "format spec or conversion; write `{{` and `}}` for literal braces.",
+    ),
+    "doc": Option(
+        "mapping", "Documentation, shown by `newslint rules`, in docs/rules.md and in SARIF output.", fields=DOC_FIELDS
+    ),
+    "fix": Option(
+        "str", "What `--fix` may do: `none`, nothing; `delete`, delete what the rule flags (the line, or only "
+        "the flagged part of a line that also holds story text), except what the check marks inexact (a "
+        "near-duplicate with words changed), which needs `--unsafe-fixes`; `delete-unsafe`, the same, "
+        "but only with `--unsafe-fixes`, for a rule that might flag story text.",
+        default="none", choices=FIXES,
+    ),
+    "enabled": Option(
+        "bool", "Whether the rule runs by default; a rule with `enabled: false` runs only when `select` or "
+        "`--select` names it.", default=True,
+    ),
 }
-# `examples` (a list of {text, expect}) is validated by _examples.
-
-MATCH_PREVIEW = 40
+# `examples` (a list of {text, expect}) is validated by _examples; this is its documentation.
+EXAMPLES_DOC = (
+    "A non-empty list of examples, each `{text: ..., expect: [...]}`: a text, and the lines of it where "
+    "the rule reports a problem (an empty list: none). newslint's test suite runs the examples of its "
+    "built-in rules, each of which needs at least one example it flags and one it leaves alone."
+)
 
 
 class Example(NamedTuple):

@@ -1,7 +1,8 @@
 """What checks find and what newslint reports: plain data, no behaviour beyond ordering.
 
 Records are NamedTuples rather than dataclasses: every run imports them, and the dataclasses
-module and the code it generates per class were a fifth of a one-file run's start-up.
+module and the code it generates per class were a large part of a one-file run's start-up
+(benchmarks/speed.py measures start-up).
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ rules already compiled; elsewhere it is pickled once per worker (rules pickle: a
 options, and google-re2's compiled patterns pickle as their pattern and options). Results come
 back in the order the files were given, so the output is the same as with --jobs 1.
 
-Starting workers costs a few milliseconds, so a run with few files (a pre-commit run, a re-run
-where the cache holds almost everything) does its work in-process.
+Starting workers costs more than checking a few files, so a run with few files (a pre-commit
+run, a re-run where the cache holds almost everything) does its work in-process.
 """
 
 from __future__ import annotations

@@ -131,14 +131,6 @@ class Config(NamedTuple):
             "baseline": self.baseline,
         }
 
-    def fingerprint(self) -> str:
-        """A stable hash of summary(): equal for configs that make a run report the same, so a
-        result cache can put it in its key. (The rule files' contents are not in it.)"""
-        encoded = json.dumps(self.summary(), sort_keys=True, ensure_ascii=False).encode("utf-8")
-        import hashlib  # here: importing it loads OpenSSL, a few ms of every run's start-up
-
-        return hashlib.sha256(encoded).hexdigest()
-
     def file_filter(self) -> FileFilter:
         return FileFilter(
             root=self.root,

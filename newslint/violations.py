@@ -75,7 +75,7 @@ class Violation(NamedTuple):
     message: str
     related: tuple[Span, ...] = ()
     fix: Fix | None = None
-    text: str = ""  # the flagged text (for fingerprints, not shown)
+    text: str = ""  # the flagged text (for the baseline's text hash, not shown)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Violation) and self[:6] == other[:6]

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from newslint import cache as caches
+from newslint.cache_key import KEY_BYTES
 from newslint.cli import main
 from newslint import runner
 from newslint.violations import Fix, Violation
@@ -325,7 +326,7 @@ def own_key_folder(tmp_path, monkeypatch) -> Path:
 def test_the_key_is_made_once_private_and_reused(repo, capsys, own_key_folder):
     assert run(capsys, "bad.md")[0] == 1
     key = own_key_folder / "newslint" / "key"
-    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_bytes()) == caches.KEY_BYTES
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_bytes()) == KEY_BYTES
     assert stat.S_IMODE(key.parent.stat().st_mode) == 0o700
     made = key.read_bytes()
     assert run(capsys, "bad.md")[0] == 1
@@ -354,7 +355,7 @@ def _key_link(folder: Path, tmp_path: Path) -> None:
 
 def _key_readable_by_others(folder: Path, tmp_path: Path) -> None:
     (folder / "newslint").mkdir(parents=True)
-    (folder / "newslint" / "key").write_bytes(b"k" * caches.KEY_BYTES)
+    (folder / "newslint" / "key").write_bytes(b"k" * KEY_BYTES)
     (folder / "newslint" / "key").chmod(0o644)
 
 

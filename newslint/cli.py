@@ -16,26 +16,17 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from newslint import __version__
-from newslint.cache import (
-    DEFAULT_DIR,
-    ENV_VAR,
-    CacheError,
-    CacheFolder,
-    ResultCache,
-    default_cache_dir,
-    fingerprint,
-    open_cache,
-)
+from newslint.cache import DEFAULT_DIR, ENV_VAR, Cache, CacheError, default_cache_dir, open_cache
 from newslint.config import Plan, load_config
 from newslint.discovery import discover
 from newslint.errors import NewslintError, UsageError
 from newslint.formats import (
     FORMATTERS, STATISTICS_FORMATTERS, Report, Summary, diff_summary_line, json_text, log_safe_diff, printable,
 )
-from newslint.rules import SEVERITIES, load_rules
+from newslint.rules import SEVERITIES, load_rules, rule_set_identity
 from newslint.runner import FixMode, RunResult, check_files
 from newslint.violations import Violation
 from newslint.workers import available_cores
@@ -49,6 +40,9 @@ EXIT_ERROR = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 128 + signal.SIGTERM
+# The cache's namespaces a run uses: each file's results (a table), and parsed rule files (values).
+RESULTS = "results"
+PARSED_RULES = "rules"
 
 
 class Terminated(BaseException):
@@ -165,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _plan(args: argparse.Namespace, cache: CacheFolder | None = None) -> Plan:
+def _plan(args: argparse.Namespace, cache: Cache | None = None) -> Plan:
     config = load_config(args.config).with_flags(
         select=_names(args.select),
         ignore=_names(args.ignore),
@@ -173,33 +167,48 @@ def _plan(args: argparse.Namespace, cache: CacheFolder | None = None) -> Plan:
         fail_on=getattr(args, "fail_on", None),
         baseline=getattr(args, "baseline", None),
     )
-    return config.plan(load_rules(config.rule_folders, cache=cache))
+    store = None if cache is None else cache.values(PARSED_RULES)
+    return config.plan(load_rules(config.rule_folders, store=store))
 
 
-def _fingerprint(plan: Plan) -> str:
-    """The result cache's key for everything but a file's bytes: the rules that run (with their
-    severity overrides) and the config (per-file ignores, ...), and every rule name a
-    suppression comment may name (it decides which comments are reported as unknown)."""
+def result_key(plan: Plan) -> Any:
+    """Everything besides a file's bytes that its result depends on, as plain data: the rules
+    that run (with their severity overrides), the config (per-file ignores, ...), and every
+    rule name a suppression comment may name (it decides which are reported as unknown)."""
     import json
 
     settings = json.dumps([plan.config.summary(), sorted(plan.known_rules)], sort_keys=True)
-    return fingerprint(plan.rules, settings)
+    return [rule_set_identity(plan.rules), settings]
 
 
-def _reportable(plan: Plan) -> Callable[[Violation], bool]:
-    """Whether a violation read from the result cache is one this run could report: found by
-    a rule it runs, with the category and severity that rule reports with."""
+def _decoder(plan: Plan) -> Callable[[str, Any], list[Violation] | None]:
+    """How the result cache's data for a file is read back: as violations this run could
+    report (found by a rule it runs, with the category and severity that rule reports with),
+    else as a miss."""
     reported = {info.name: (info.category, info.severity) for info in plan.rule_infos()}
-    return lambda violation: reported.get(violation.rule) == (violation.category, violation.severity)
+
+    def decode(path: str, data: Any) -> list[Violation] | None:
+        if not isinstance(data, list):
+            return None
+        try:
+            violations = [Violation.from_data(item, path) for item in data]
+        except (TypeError, ValueError, IndexError):
+            return None
+        for violation in violations:
+            if reported.get(violation.rule) != (violation.category, violation.severity):
+                return None
+        return violations
+
+    return decode
 
 
-def _open_cache(args: argparse.Namespace) -> CacheFolder | None:
+def _open_cache(args: argparse.Namespace) -> Cache | None:
     """The run's cache, or None with --no-cache or when it cannot be used safely (said once,
     as a warning: the run goes on without it)."""
     if args.no_cache:
         return None
     try:
-        return open_cache(args.cache_dir or default_cache_dir())
+        return open_cache(args.cache_dir or default_cache_dir(), (RESULTS, PARSED_RULES))
     except CacheError as exc:
         _error(f"newslint: warning: {exc}")
         return None
@@ -251,7 +260,7 @@ def run_check(args: argparse.Namespace) -> int:
     files, missing = discover(args.paths or ["."], plan.config.file_filter(), args.follow_outside_links)
     for problem in missing:
         _error(f"newslint: {problem.path}: {problem.reason}")
-    cache = None if cache_folder is None else ResultCache(cache_folder, _fingerprint(plan), _reportable(plan))
+    cache = None if cache_folder is None else cache_folder.table(RESULTS, result_key(plan), _decoder(plan))
     try:
         result = check_files(files, plan, fix_mode, jobs=args.jobs or available_cores(), cache=cache)
     finally:

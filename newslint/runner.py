@@ -23,7 +23,7 @@ from newslint.violations import Violation
 from newslint.workers import map_in_order
 
 if TYPE_CHECKING:
-    from newslint.cache import ResultCache
+    from newslint.cache import Table
     from newslint.fix import FindProblems
 
 
@@ -175,7 +175,7 @@ def fix_file(path: str, plan: Plan, mode: FixMode) -> tuple[list[Violation], Fil
 
 
 def check_files(
-    paths: list[str], plan: Plan, fix: FixMode | None = None, jobs: int = 1, cache: "ResultCache | None" = None
+    paths: list[str], plan: Plan, fix: FixMode | None = None, jobs: int = 1, cache: "Table[list[Violation]] | None" = None
 ) -> RunResult:
     """Check `paths` (with `fix`, fix them) in up to `jobs` processes; the results are in the
     order given whatever `jobs` is. Checking skips the files `cache` answers for."""
@@ -200,7 +200,7 @@ def check_files(
 
 
 def _check_all(
-    paths: list[str], plan: Plan, jobs: int, cache: "ResultCache | None"
+    paths: list[str], plan: Plan, jobs: int, cache: "Table[list[Violation]] | None"
 ) -> list[tuple[list[Violation], FileError | None]]:
     """check_file for each path, in order: from `cache` where it holds the file's bytes, else
     in up to `jobs` processes. Files that could not be checked are never cached (the reason may
@@ -216,9 +216,9 @@ def _check_all(
             if cache is not None:
                 identity = _identity(path, max_bytes)
                 if identity is not None:
-                    cached = cache.lookup(path, identity[0])
-                    if cached is not None:
-                        outcomes[index] = (cached, None)
+                    cached = cache.get(path)
+                    if cached is not None and cached[0] == identity[0]:
+                        outcomes[index] = (cached[1], None)
                         continue
                     identities[index] = identity
             unchecked.append(index)
@@ -229,7 +229,7 @@ def _check_all(
         outcomes[index] = outcome
         identity = identities.get(index)
         if identity is not None and outcome[1] is None and _stat_key(paths[index]) == identity[1]:
-            cache.store(paths[index], identity[0], outcome[0])
+            cache.put(paths[index], identity[0], [v.to_data() for v in outcome[0]])
     return outcomes
 
 

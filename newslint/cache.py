@@ -1,6 +1,6 @@
 """A store of signed JSON entries, addressed by the plain data they were worked out from, in a
 folder the user can delete or move at any time. It knows nothing of what it stores: its callers
-(see cli.py and runner.py) say what an entry's key is and what its data means.
+(see pipeline.py) say what an entry's key is and what its data means.
 
 Two kinds of entry, each kind in namespaces of its own that the caller names:
 

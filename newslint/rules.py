@@ -98,7 +98,7 @@ class Rule(NamedTuple):
 def rule_set_identity(rules: Iterable[Rule]) -> list[tuple]:
     """What a set of rules reports depends on, as plain data: each rule's identity, in order.
     Rule sets with equal identities report the same on any document, so a cache of results
-    keys them by it (see cli.py)."""
+    keys them by it (see pipeline.py)."""
     return [rule.identity for rule in rules]
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from newslint.cache import FORMAT, open_cache
-from newslint.cli import PARSED_RULES
+from newslint.pipeline import PARSED_RULES
 from newslint.rules import load_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -9,12 +9,14 @@ import textwrap
 import pytest
 
 from newslint import cache as caches
+from newslint import pipeline
 from newslint import rules as rule_loading
-from newslint import runner
-from newslint.cli import PARSED_RULES, RESULTS, main, result_key
+from newslint.cli import main
 from newslint.config import Config
 from newslint.document import from_bytes
+from newslint.filters import Plan
 from newslint.linter import lint
+from newslint.pipeline import PARSED_RULES, RESULTS, result_key
 from newslint.violations import Violation
 
 RULE = textwrap.dedent(
@@ -48,10 +50,10 @@ def run(capsys, *args) -> tuple[int, str]:
 
 
 def forbid_checking(monkeypatch):
-    def fail(path, plan):
-        raise AssertionError(f"{path} was checked again")
+    def fail(item, plan):
+        raise AssertionError(f"{item[0]} was checked again")
 
-    monkeypatch.setattr(runner, "check_file", fail)
+    monkeypatch.setattr(pipeline, "check_bytes", fail)
 
 
 def rule_store(folder):
@@ -106,7 +108,7 @@ def test_a_changed_rule_or_selection_is_never_answered_from_the_cache(articles, 
 
 def test_the_result_key_follows_the_rules_and_the_settings(builtin_rules, tmp_path):
     def address(rules=builtin_rules, **config):
-        return caches.address(result_key(Config(root=str(tmp_path), **config).plan(rules)))
+        return caches.address(result_key(Plan.of(Config(root=str(tmp_path), **config), rules)))
 
     assert address() == address()
     assert address(rules=builtin_rules[1:]) != address()

@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 
 from newslint import cache as caches
-from newslint import runner
+from newslint import pipeline
 from newslint.cache_key import KEY_BYTES
-from newslint.cli import PARSED_RULES, RESULTS, main, result_key
-from newslint.config import load_config
-from newslint.rules import load_rules
+from newslint.cli import main
+from newslint.pipeline import PARSED_RULES, RESULTS, Settings, load_plan, result_key
 from newslint.violations import Fix, Violation
 
 from helpers import changes, tree
@@ -248,7 +247,7 @@ def test_an_entry_that_does_not_describe_what_the_run_reports_is_ignored(repo, c
     forged = Violation(
         "bad.md", 2, 1, 2, 14, "advertisement", "footer", "error", "FORGED", fix=None, text="Advertisement"
     )._replace(**fields)
-    key = result_key(load_config().plan(load_rules([])))
+    key = result_key(load_plan(Settings()))
     assert caches.address(key) == shard_holding(repo, "bad.md").parent.name  # the run's own table
     results = caches.open_cache(Path(CACHE), [RESULTS]).table(RESULTS, key, lambda path, data: data)
     results.put("bad.md", digest, [forged.to_data()])
@@ -338,8 +337,8 @@ def test_the_key_is_made_once_private_and_reused(repo, capsys, own_key_folder):
 
 def test_a_new_key_makes_every_entry_a_miss(repo, capsys, own_key_folder, monkeypatch):
     checked = []
-    check_file = runner.check_file
-    monkeypatch.setattr(runner, "check_file", lambda path, plan: checked.append(path) or check_file(path, plan))
+    check_bytes = pipeline.check_bytes
+    monkeypatch.setattr(pipeline, "check_bytes", lambda item, plan: checked.append(item[0]) or check_bytes(item, plan))
     first = run(capsys, "bad.md")
     assert run(capsys, "bad.md") == first and checked == ["bad.md"]  # from the cache
     (own_key_folder / "newslint" / "key").unlink()  # as on a fresh CI runner

@@ -273,9 +273,9 @@ def _sarif_rule(info: RuleInfo) -> dict:
 def format_sarif(report: Report) -> str:
     """SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/), as GitHub code scanning
     takes it: rule metadata in tool.driver.rules, results pointing at them by ruleIndex, a
-    duplicate's first copy as a related location, and our baseline fingerprint so results keep
+    duplicate's first copy as a related location, and the baseline's text hash so results keep
     their identity across edits."""
-    from newslint.baseline import fingerprint  # here: only SARIF needs it (and with it, hashlib)
+    from newslint.baseline import text_hash  # here: only SARIF needs it (and with it, hashlib)
 
     index = {info.name: i for i, info in enumerate(report.rules)}
     results = []
@@ -288,7 +288,7 @@ def format_sarif(report: Report) -> str:
             level=SARIF_LEVELS[v.severity],
             message={"text": v.message},
             locations=[{"physicalLocation": {"artifactLocation": artifact, "region": _region(v)}}],
-            partialFingerprints={"newslintTextHash/v1": fingerprint(v)},
+            partialFingerprints={"newslintTextHash/v1": text_hash(v)},
         )
         if v.related:
             result["relatedLocations"] = [

@@ -11,7 +11,7 @@ import os
 import re
 import string
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Protocol
 
 from newslint.checks import CHECKS
 from newslint.checks.base import Check
@@ -21,7 +21,6 @@ from newslint.errors import RuleError
 from newslint.violations import Finding, RuleInfo
 
 if TYPE_CHECKING:
-    from newslint.cache import CacheFolder
     from newslint.yamlsource import YamlDocument
 
 CATEGORIES = ("duplicate", "footer", "caption", "dateline", "other")
@@ -115,6 +114,30 @@ class Rule(NamedTuple):
     def format_message(self, finding: Finding) -> str:
         return self.message.format(match=_preview(finding.text), **finding.values)
 
+    @property
+    def identity(self) -> tuple:
+        """Everything about the rule that what it reports depends on, as plain data: its name,
+        kind, category, severity, message, fix and its kind's options (not its file's path, doc
+        or examples)."""
+        return (self.name, self.kind, self.category, self.severity, self.message, self.fix, self.check.options)
+
+
+def rule_set_identity(rules: Iterable[Rule]) -> list[tuple]:
+    """What a set of rules reports depends on, as plain data: each rule's identity, in order.
+    Rule sets with equal identities report the same on any document, so a cache of results
+    keys them by it (see pipeline.py)."""
+    return [rule.identity for rule in rules]
+
+
+class ParsedRuleStore(Protocol):
+    """Where load_rules keeps the validated data of rule files it parsed, for the next run to
+    read back instead of parsing them again (the cache's values: see cache.Values). `get` gives
+    what `put` was given under an equal key, or None; `put` may fail (it says so, never raises)."""
+
+    def get(self, key: Any) -> Any: ...
+
+    def put(self, key: Any, value: Any) -> bool: ...
+
 
 def _preview(text: str) -> str:
     text = " ".join(text.split())
@@ -165,14 +188,14 @@ def rule_files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def load_rules(folders: Iterable[Path], builtin: bool = True, cache: CacheFolder | None = None) -> list[Rule]:
+def load_rules(folders: Iterable[Path], builtin: bool = True, store: ParsedRuleStore | None = None) -> list[Rule]:
     """Load the built-in rules and those in `folders`; a later folder's rule replaces a
     same-named earlier one (so a team can override a built-in rule), but one folder may not
     define a name twice.
 
-    With `cache` (see cache.open_cache), a set of rule files this newslint has parsed and
-    validated before (same paths, same bytes) is not parsed again: the validated rules are read
-    back from the cache, which spares a run the YAML parser (see cache.py).
+    With `store`, a set of rule files this newslint has parsed and validated before (same
+    paths, same bytes) is not parsed again: the validated rules are read back from the store,
+    which spares a run the YAML parser.
     """
     sources = ([builtin_rules_dir()] if builtin else []) + [Path(f) for f in folders]
     paths: list[Path] = []
@@ -184,14 +207,16 @@ def load_rules(folders: Iterable[Path], builtin: bool = True, cache: CacheFolder
             seen[path.stem] = path
             paths.append(path)
     texts = [read_rule_file(path) for path in paths]
-    loaded = _load_cached(cache, paths, texts) if cache is not None else None
+    # The key is the rule files themselves: the store adds the code that parses them.
+    key = list(zip(map(str, paths), texts))
+    loaded = _load_stored(store, key) if store is not None else None
     if loaded is None:
         # What checks derive from their options is worked out here only to be cached; a run
         # without a cache works out what it uses, when it uses it.
         parsed = []
         total = 0
         for path, text in zip(paths, texts):
-            rule, data = _parse(text, str(path), path.stem, derive=cache is not None)
+            rule, data = _parse(text, str(path), path.stem, derive=store is not None)
             total += rule.check.program_size()
             if total > MAX_TOTAL_PROGRAM_SIZE:
                 raise RuleError(
@@ -202,33 +227,23 @@ def load_rules(folders: Iterable[Path], builtin: bool = True, cache: CacheFolder
                 )
             parsed.append((rule, data))
         loaded = [rule for rule, _ in parsed]
-        if cache is not None:
-            _store_cached(cache, paths, texts, [data for _, data in parsed])
+        if store is not None:
+            # A store that cannot be written is reported where the run writes its results.
+            store.put(key, [data for _, data in parsed])
     rules = {rule.name: rule for rule in loaded}  # a later folder's rule replaces an earlier one
     return sorted(rules.values(), key=lambda r: r.name)
 
 
-def _load_cached(cache: CacheFolder, paths: list[Path], texts: list[str]) -> list[Rule] | None:
-    from newslint.cache import load_rule_data, rule_set_key
-
-    # The entry is authenticated (only this user's newslint wrote it), so its data is used as
+def _load_stored(store: ParsedRuleStore, key: list[tuple[str, str]]) -> list[Rule] | None:
+    # A stored entry is authentic (only this user's newslint wrote it), so its data is used as
     # validated; a damaged one still only means parsing afresh.
-    data = load_rule_data(cache, rule_set_key(zip(map(str, paths), texts)))
-    if not isinstance(data, list) or len(data) != len(paths):
+    data = store.get(key)
+    if not isinstance(data, list) or len(data) != len(key):
         return None
     try:
         return [rule_from_data(item) for item in data]
     except (KeyError, TypeError, ValueError, AttributeError):  # a damaged entry: parse afresh
         return None
-
-
-def _store_cached(cache: CacheFolder, paths: list[Path], texts: list[str], data: list[dict]) -> None:
-    from newslint.cache import CacheError, rule_set_key, store_rule_data
-
-    try:
-        store_rule_data(cache, rule_set_key(zip(map(str, paths), texts)), data)
-    except CacheError:
-        pass  # an unwritable cache folder is reported when the run's results are saved
 
 
 def read_rule_file(path: Path) -> str:

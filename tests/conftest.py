@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from newslint.cache import FORMAT, open_cache
+from newslint.pipeline import PARSED_RULES
 from newslint.rules import load_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -38,8 +39,8 @@ def parsed_builtin_rules(tmp_path_factory, cache_key_in_tmp) -> Path:
     """The rule cache's entry for the built-in rules, made once: parsing and validating them
     (YAML, one RE2 compile per pattern) would otherwise cost every test that runs newslint."""
     folder = tmp_path_factory.mktemp("rule-cache")
-    load_rules([], cache=open_cache(folder))
-    return folder / FORMAT / "rules"
+    load_rules([], store=open_cache(folder, [PARSED_RULES]).values(PARSED_RULES))
+    return folder / FORMAT / PARSED_RULES
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +49,7 @@ def cache_in_tmp(tmp_path_factory, monkeypatch, parsed_builtin_rules) -> Path:
     in (nor in the test's tmp_path, whose contents tests check), which starts with the built-in
     rules already parsed."""
     folder = tmp_path_factory.mktemp("cache") / "newslint-cache"
-    shutil.copytree(parsed_builtin_rules, folder / FORMAT / "rules")
+    shutil.copytree(parsed_builtin_rules, folder / FORMAT / PARSED_RULES)
     monkeypatch.setenv("NEWSLINT_CACHE_DIR", str(folder))
     return folder
 

@@ -16,7 +16,7 @@ from newslint.cli import main
 from newslint.config import Config
 from newslint.fix import apply_fixes, fix_document
 from newslint.rules import load_rules
-from newslint.runner import find_problems
+from newslint.filters import Plan, find_problems
 
 FOOTER = "Track Latest News Live on NDTV.com and get news updates from India and around the world"
 PARA_A = "The council voted on Tuesday to build six miles of protected cycle lanes through the centre."
@@ -28,7 +28,7 @@ NEAR_A = "The council voted on Monday to build six miles of protected cycle lane
 @pytest.fixture(scope="module")
 def find():
     """The problems a plain `newslint check` reports."""
-    return find_problems(Config(root=".").plan(load_rules([])))
+    return find_problems(Plan.of(Config(root="."), load_rules([])))
 
 
 def fixed(text: str, find, unsafe: bool = False) -> str:

@@ -151,7 +151,9 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
             table.save()
         except CacheError as exc:
             notify(f"warning: {exc}")
-    violations, baselined = _baseline_stage(baseline, request.update_baseline, violations, checked, notify)
+    baselined = 0
+    if baseline is not None:
+        violations, baselined = baseline.apply(violations, checked, request.update_baseline, notify)
     return Outcome(plan, violations, len(checked), len(errors) + len(missing), fixes, baselined)
 
 
@@ -198,25 +200,6 @@ def _read_baseline(plan: Plan, update: bool) -> Baseline | None:
     from newslint.baseline import Baseline, load_or_empty  # here: most runs have no baseline
 
     return load_or_empty(path) if update else Baseline.load(path)
-
-
-def _baseline_stage(
-    baseline: Baseline | None, update: bool, violations: list[Violation], checked: list[str], notify: Callable[[str], None]
-) -> tuple[list[Violation], int]:
-    """Stage 6: the problems to report and how many the baseline records; with `update`, the
-    problems found are recorded instead (and all are given back)."""
-    if baseline is None:
-        return violations, 0
-    if update:
-        updated = baseline.updated(violations, checked)
-        updated.write()
-        notify(f"recorded {len(violations)} problems in {baseline.path} ({sum(updated.counts.values())} in all)")
-        return violations, 0
-    match = baseline.filter(violations, checked)
-    if match.stale:
-        entries = "entry matches" if match.stale == 1 else "entries match"
-        notify(f"{match.stale} baseline {entries} no problem any more (fixed? --update-baseline drops them from {baseline.path})")
-    return match.new, match.known
 
 
 def _decoder(plan: Plan) -> Callable[[str, Any], list[Violation] | None]:

@@ -19,6 +19,7 @@ class Summary(NamedTuple):
     file_errors: int
     fixed: int = 0  # by --fix (or, with --diff, that would be); `problems` counts them too
     baselined: int = 0  # problems left out because the baseline records them
+    outside_change: int | None = None  # with --diff-base: problems left out on lines it did not touch
 
     @classmethod
     def of(
@@ -28,6 +29,7 @@ class Summary(NamedTuple):
         file_errors: int,
         fixed_by_path: dict[str, int] | None = None,
         baselined: int = 0,
+        outside_change: int | None = None,
     ) -> "Summary":
         """`violations` are the problems left; `fixed_by_path` counts those --fix fixed per file."""
         fixed_by_path = fixed_by_path or {}
@@ -40,10 +42,11 @@ class Summary(NamedTuple):
             file_errors=file_errors,
             fixed=sum(fixed_by_path.values()),
             baselined=baselined,
+            outside_change=outside_change,
         )
 
     def as_dict(self) -> dict:
-        return {
+        data = {
             "files_checked": self.files_checked,
             "files_with_problems": self.files_with_problems,
             "problems": self.problems,
@@ -53,6 +56,9 @@ class Summary(NamedTuple):
             "fixed": self.fixed,
             "baselined": self.baselined,
         }
+        if self.outside_change is not None:  # only a --diff-base run has it
+            data["outside_change"] = self.outside_change
+        return data
 
 
 class Report(NamedTuple):
@@ -75,11 +81,16 @@ def _skipped(summary: Summary) -> str:
     return f" {_plural(summary.file_errors, 'file')} could not be checked." if summary.file_errors else ""
 
 
+def _outside_change(summary: Summary) -> str:
+    return f"{summary.outside_change} more on lines the change did not touch" if summary.outside_change else ""
+
+
 def summary_line(summary: Summary) -> str:
     baselined = f"{summary.baselined} more in the baseline" if summary.baselined else ""
+    left_out = ", ".join(note for note in (baselined, _outside_change(summary)) if note)
     if not summary.problems:
         line = f"No problems found in {_plural(summary.files_checked, 'file')}"
-        return line + (f" ({baselined})." if baselined else ".") + _skipped(summary)
+        return line + (f" ({left_out})." if left_out else ".") + _skipped(summary)
     line = f"Found {_plural(summary.problems, 'problem')} in {_plural(summary.files_with_problems, 'file')}"
     extras = []
     if summary.fixed:
@@ -89,19 +100,22 @@ def summary_line(summary: Summary) -> str:
     if summary.unsafe_fixable:
         more = "fixable" if summary.fixed else "more"
         extras.append(f"{summary.unsafe_fixable} {more} with --unsafe-fixes")
-    if baselined:
-        extras.append(baselined)
+    if left_out:
+        extras.append(left_out)
     return line + (f" ({', '.join(extras)})." if extras else ".") + _skipped(summary)
 
 
 def diff_summary_line(summary: Summary) -> str:
     """The summary of a --diff run, which fixed nothing but says what --fix would do."""
+    outside = _outside_change(summary)
     if not summary.problems:
-        return f"No problems found in {_plural(summary.files_checked, 'file')}.{_skipped(summary)}"
+        line = f"No problems found in {_plural(summary.files_checked, 'file')}"
+        return line + (f" ({outside})." if outside else ".") + _skipped(summary)
     remaining = summary.problems - summary.fixed
     return (
         f"Would fix {_plural(summary.fixed, 'problem')}; {remaining} would remain "
-        f"(found {_plural(summary.problems, 'problem')} in {_plural(summary.files_with_problems, 'file')})."
+        f"(found {_plural(summary.problems, 'problem')} in {_plural(summary.files_with_problems, 'file')}"
+        + (f", {outside})." if outside else ").")
     ) + _skipped(summary)
 
 

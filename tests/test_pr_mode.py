@@ -235,11 +235,12 @@ def test_the_result_cache_gives_the_same_report(repo, capsys, tmp_path):
     assert check_json(capsys, "--cache-dir", cache)[1]["summary"]["problems"] == 5  # the cache kept all
 
 
-@pytest.mark.parametrize("output_format", ["text", "json", "json-lines", "github", "sarif", "junit"])
+@pytest.mark.parametrize("output_format", ["text", "json", "json-lines", "github", "sarif", "junit", "markdown"])
 def test_every_format_reports_only_the_change(repo, capsys, output_format):
     assert main(["check", "--no-cache", "--diff-base", "main", "--format", output_format]) == 1
     out = capsys.readouterr().out
-    assert "new.md" in out and "old.md" in out
+    dot = "\\." if output_format == "markdown" else "."  # Markdown escapes punctuation
+    assert f"new{dot}md" in out and f"old{dot}md" in out
     if output_format == "sarif":  # which lists the rules' docs, examples of junk included
         assert len(json.loads(out)["runs"][0]["results"]) == 3
     else:

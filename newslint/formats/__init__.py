@@ -11,6 +11,7 @@ from newslint.formats.escaping import json_text, log_safe_diff, printable
 from newslint.formats.github import format_github
 from newslint.formats.json_formats import JSON_VERSION, format_json, format_json_lines, format_statistics_json
 from newslint.formats.junit import format_junit
+from newslint.formats.markdown import format_markdown
 from newslint.formats.report import Report, Summary, diff_summary_line, rule_statistics, summary_line, text_line
 from newslint.formats.sarif import format_sarif
 from newslint.formats.text import format_statistics_text, format_text
@@ -22,13 +23,14 @@ FORMATTERS = {
     "github": format_github,
     "sarif": format_sarif,
     "junit": format_junit,
+    "markdown": format_markdown,
 }
 
 STATISTICS_FORMATTERS = {"text": format_statistics_text, "json": format_statistics_json}
 
 __all__ = [
     "FORMATTERS", "JSON_VERSION", "STATISTICS_FORMATTERS", "Report", "Summary", "diff_summary_line", "format_github",
-    "format_json", "format_json_lines", "format_junit", "format_sarif", "format_statistics_json",
+    "format_json", "format_json_lines", "format_junit", "format_markdown", "format_sarif", "format_statistics_json",
     "format_statistics_text", "format_text", "json_text", "log_safe_diff", "printable", "rule_statistics",
     "summary_line", "text_line",
 ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 from newslint.errors import UsageError
 from newslint.lineranges import LineRanges, touches
@@ -61,12 +61,22 @@ def changed_files(base: str, paths: list[str] | None = None) -> list[ChangedFile
     return changed
 
 
-def changed_lines(base: str, files: list[str]) -> dict[str, LineRanges]:
-    """Of `files` (as discovery found them), those changed since the merge base of `base` and
-    HEAD, each with the lines added or modified. Files are matched by where they are, so
-    `./a.md`, `a.md` and its absolute path are the file git names `a.md`."""
-    added = {os.path.abspath(change.path): change.added for change in changed_files(base)}
-    return {path: added[os.path.abspath(path)] for path in files if os.path.abspath(path) in added}
+class Change:
+    """What changed since the merge base of `base` and HEAD, found by where the files are, so
+    `./a.md`, `a.md` and its absolute path are all the file git names `a.md`."""
+
+    def __init__(self, base: str):
+        self._added = {os.path.abspath(change.path): change.added for change in changed_files(base)}
+
+    def lines_of(self, files: list[str]) -> dict[str, LineRanges]:
+        """Of `files` (as discovery found them), those the change touched, with its lines."""
+        return {path: self._added[os.path.abspath(path)] for path in files if os.path.abspath(path) in self._added}
+
+    def concerns(self, path: str, given: Sequence[str]) -> bool:
+        """Whether a problem with `path` (a file or folder discovery could not take) is one a run
+        over the change reports: a path given on the command line, a folder (whose files git may
+        list as changed) or a changed file; not a file the change left alone."""
+        return path in given or os.path.abspath(path) in self._added or os.path.isdir(path)
 
 
 def _hunks_per_file(patch: bytes) -> list[list[tuple[int, int]]]:

@@ -12,7 +12,7 @@ check(request, notify) runs these stages, in this order:
    at once.
 3. Discover (discovery.discover): the files under the paths given, in a stable order; a path
    that does not exist or leads out of its tree is reported, and the run goes on. With
-   --diff-base, only the files the change touched are kept, with its lines (gitdiff.changed_lines).
+   --diff-base, only the files the change touched are kept, with its lines (gitdiff.Change).
 4. Each file (workers.map_in_order: in worker processes when there are many; the results come
    in the order of discovery whatever --jobs is):
    - its bytes are read once (reading.read_article: a regular file within the size and line
@@ -143,10 +143,12 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
     paths, missing = discover(list(request.paths), plan.config.file_filter(), request.follow_outside_links)
     changed = None
     if request.diff_base is not None:
-        from newslint.gitdiff import changed_lines  # here: only --diff-base runs git
+        from newslint.gitdiff import Change  # here: only --diff-base runs git
 
-        changed = changed_lines(request.diff_base, paths)
-        paths = [path for path in paths if path in changed]
+        change = Change(request.diff_base)
+        changed = change.lines_of(paths)
+        paths = list(changed)
+        missing = [problem for problem in missing if change.concerns(problem.path, request.paths)]
     for problem in missing:
         notify(f"{problem.path}: {problem.reason}")
     # --fix and --diff never use the cache: a cached result says what is wrong with a file,

@@ -288,3 +288,37 @@ def test_fix_follows_the_changed_lines_through_its_passes(repo, capsys):
     assert capsys.readouterr().out.splitlines()[-1] == (
         "Found 2 problems in 1 file (2 fixed, 0 remaining, 2 more on lines the change did not touch)."
     )
+
+
+# What the change does not concern is not its problem; what it brings is escaped like any output.
+
+
+def test_a_file_the_change_left_alone_is_not_reported_as_skipped(repo, tmp_path, capsys):
+    (tmp_path / "secret.txt").write_text("Advertisement\n")
+    git(repo, "checkout", "-q", "main")
+    (repo / "link.md").symlink_to(tmp_path / "secret.txt")  # in the archive, out of the tree
+    commit(repo, "a link out")
+    git(repo, "checkout", "-q", "pr")
+    git(repo, "merge", "-q", "main")
+    capsys.readouterr()
+    code, payload = check_json(capsys, "--no-cache", "--diff-base", "main")
+    assert code == 1 and "link.md" not in capsys.readouterr().err
+    (repo / "link2.md").symlink_to(tmp_path / "secret.txt")  # brought by the change
+    assert main(["check", "--no-cache", "--diff-base", "main"]) == 2
+    err = capsys.readouterr().err
+    assert "link2.md: skipped: symbolic link to outside the checked tree" in err and "link.md:" not in err
+
+
+def test_hostile_file_names_in_the_change_are_checked_and_escaped(repo, capsys):
+    from helpers import log_problems
+
+    command = "::error file=evil.txt::injected"
+    for name in [f"a\n{command}.md", f"{command}.md", "b ##[x].md"]:
+        (repo / name).write_text("Share this article\n")  # (not gone.md's text: that would be a rename)
+    commit(repo, "hostile names")
+    for output_format in ["text", "github", "markdown"]:
+        assert main(["check", "--no-cache", "--diff-base", "main", "--format", output_format]) == 1
+        out, err = capsys.readouterr()
+        assert log_problems(out, own_commands=output_format == "github") == [] and log_problems(err) == []
+    _, payload = check_json(capsys, "--no-cache", "--diff-base", "main")
+    assert {v["path"] for v in payload["violations"]} >= {f"./a\n{command}.md", f"./{command}.md", "./b ##[x].md"}

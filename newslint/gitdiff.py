@@ -55,7 +55,7 @@ def changed_files(base: str, paths: list[str] | None = None) -> list[ChangedFile
     hunks = _hunks_per_file(patch)
     if len(hunks) != len(names):  # cannot happen: both list the same files in the same order
         raise GitError("git's list of changed files and its diff disagree")
-    changed = [ChangedFile(os.fsdecode(name), _as_newslint_counts(os.fsdecode(name), ranges)) for name, ranges in zip(names, hunks)]
+    changed = [ChangedFile(path, _as_newslint_counts(path, ranges)) for path, ranges in zip(map(os.fsdecode, names), hunks)]
     untracked = _git("ls-files", "-z", "--others", "--exclude-standard", *pathspec).split(b"\0")[:-1]
     changed.extend(ChangedFile(os.fsdecode(name), ((1, _line_count(os.fsdecode(name))),)) for name in untracked)
     return changed
@@ -97,8 +97,8 @@ def _hunks_per_file(patch: bytes) -> list[list[tuple[int, int]]]:
 def _as_newslint_counts(path: str, ranges: list[tuple[int, int]]) -> LineRanges:
     """`ranges` of git's lines of `path` as newslint's lines: the same unless the file ends a line
     with a lone CR somewhere, which git does not count as a line ending."""
-    data = _read(path)
-    if not ranges or data is None or b"\r" not in data.replace(b"\r\n", b""):
+    data = _read(path) if ranges else None
+    if data is None or data.count(b"\r") == data.count(b"\r\n"):
         return tuple(ranges)
     # first[k]: newslint's number of the line git numbers k + 1; a git line holding n lone CRs
     # is n + 1 of newslint's lines.

@@ -18,7 +18,7 @@ import os
 import re
 import sys
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from newslint.checks.options import Option, validate_options
 from newslint.discovery import FileFilter
@@ -27,9 +27,6 @@ from newslint.globs import GlobSet, glob_problem, relative_to
 from newslint.rules import SEVERITIES, Rule
 from newslint.suppressions import UNUSED_SUPPRESSION
 from newslint.violations import RuleInfo, Violation
-
-if TYPE_CHECKING:
-    from newslint.prefilter import Prefilter
 
 CONFIG_FILE = ".newslint.yaml"
 PYPROJECT = "pyproject.toml"
@@ -207,13 +204,6 @@ class Plan:
             return frozenset()
         relative = relative_to(path, self.config.root)
         return frozenset().union(*(names for globs, names in self._per_file if globs.match(relative)))
-
-    @cached_property
-    def prefilter(self) -> Prefilter:
-        """Skips, per document, the selected rules that cannot match it (see prefilter.py)."""
-        from newslint.prefilter import Prefilter
-
-        return Prefilter(self.rules)
 
     @cached_property
     def rule_names(self) -> frozenset[str]:

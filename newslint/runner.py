@@ -12,7 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from newslint import document as documents
-from newslint import suppressions
+from newslint import engine, suppressions
 from newslint.config import Plan
 from newslint.discovery import VettedPath
 from newslint.document import Document
@@ -24,6 +24,7 @@ from newslint.workers import map_in_order
 
 if TYPE_CHECKING:
     from newslint.cache import ResultCache
+    from newslint.engine import Gate
     from newslint.fix import FindProblems
 
 
@@ -120,27 +121,32 @@ def read_article(path: str, max_bytes: int) -> tuple[bytes, os.stat_result]:
     return data, info
 
 
-def find_problems(plan: Plan) -> FindProblems:
+def find_problems(plan: Plan, gate: Gate | None = None) -> FindProblems:
     """What a check reports for a document: the rules the plan runs on its path, less what its
     suppression comments suppress, plus the comments that suppress nothing. --fix fixes exactly
-    these, so it never touches suppressed text."""
+    these, so it never touches suppressed text. `gate` (the engine's, for the plan's rules) spares
+    the rules that cannot match a document."""
 
     def find(doc: Document) -> list[Violation]:
         rules = plan.rules_for(doc.path)
         ran = plan.rule_names if rules is plan.rules else frozenset(rule.name for rule in rules)
-        return suppressions.apply(doc, lint(doc, rules, plan.prefilter), ran, plan.known_rules, plan.unused_suppression_for(doc.path))
+        return suppressions.apply(doc, lint(doc, rules, gate), ran, plan.known_rules, plan.unused_suppression_for(doc.path))
 
     return find
 
 
-def check_file(path: str, plan: Plan, max_bytes: int | None = None) -> tuple[list[Violation], FileError | None]:
+def check_file(
+    path: str, plan: Plan, max_bytes: int | None = None, gate: Gate | None = None
+) -> tuple[list[Violation], FileError | None]:
     doc, _, error = read_document(path, max_bytes)
     if doc is None:
         return [], error
-    return find_problems(plan)(doc), None
+    return find_problems(plan, gate)(doc), None
 
 
-def fix_file(path: str, plan: Plan, mode: FixMode) -> tuple[list[Violation], FileFix | None, FileError | None]:
+def fix_file(
+    path: str, plan: Plan, mode: FixMode, gate: Gate | None = None
+) -> tuple[list[Violation], FileFix | None, FileError | None]:
     """The file's remaining problems, what fixing it did, and a write error if there was one.
 
     The file is written only when its bytes change, and only if it is still the file that was
@@ -154,7 +160,7 @@ def fix_file(path: str, plan: Plan, mode: FixMode) -> tuple[list[Violation], Fil
     doc, info, error = read_document(path)
     if doc is None:
         return [], None, error
-    find = find_problems(plan)
+    find = find_problems(plan, gate)
     outcome = fix_document(doc, find, unsafe=mode.unsafe)
     if not outcome.fixed:
         return outcome.remaining, None, None
@@ -179,13 +185,14 @@ def check_files(
 ) -> RunResult:
     """Check `paths` (with `fix`, fix them) in up to `jobs` processes; the results are in the
     order given whatever `jobs` is. Checking skips the files `cache` answers for."""
-    plan.prefilter.expect(len(paths))
+    gate = engine.gate_for(plan.rules)
+    gate.expect(len(paths))
     if fix is not None:
         # --fix and --diff never use the cache: a cached result says what is wrong with a file,
         # not what fixing it would write.
-        outcomes = map_in_order(partial(fix_file, plan=plan, mode=fix), paths, jobs)
+        outcomes = map_in_order(partial(fix_file, plan=plan, mode=fix, gate=gate), paths, jobs)
     else:
-        outcomes = ((violations, None, error) for violations, error in _check_all(paths, plan, jobs, cache))
+        outcomes = ((violations, None, error) for violations, error in _check_all(paths, plan, jobs, cache, gate))
     result = RunResult()
     for path, (violations, file_fix, error) in zip(paths, outcomes):
         if error is not None:
@@ -200,7 +207,7 @@ def check_files(
 
 
 def _check_all(
-    paths: list[str], plan: Plan, jobs: int, cache: "ResultCache | None"
+    paths: list[str], plan: Plan, jobs: int, cache: "ResultCache | None", gate: Gate
 ) -> list[tuple[list[Violation], FileError | None]]:
     """check_file for each path, in order: from `cache` where it holds the file's bytes, else
     in up to `jobs` processes. Files that could not be checked are never cached (the reason may
@@ -224,7 +231,7 @@ def _check_all(
             unchecked.append(index)
             yield path
 
-    for position, outcome in enumerate(map_in_order(partial(check_file, plan=plan), to_check(), jobs)):
+    for position, outcome in enumerate(map_in_order(partial(check_file, plan=plan, gate=gate), to_check(), jobs)):
         index = unchecked[position]
         outcomes[index] = outcome
         identity = identities.get(index)

@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from newslint import cache as caches
+from newslint import engine
 from newslint import rules as rule_loading
 from newslint import runner
 from newslint.cli import main
@@ -47,7 +48,7 @@ def run(capsys, *args) -> tuple[int, str]:
 
 
 def forbid_checking(monkeypatch):
-    def fail(path, plan):
+    def fail(path, plan, gate=None):
         raise AssertionError(f"{path} was checked again")
 
     monkeypatch.setattr(runner, "check_file", fail)
@@ -169,10 +170,10 @@ def test_cached_rules_skip_parsing_and_equal_parsed_ones(tmp_path, monkeypatch):
         (r.name, r.kind, r.check.options, r.message, r.examples) for r in parsed
     ]
     # What checks work out from their options comes back from the cache, not worked out again.
-    monkeypatch.setattr("newslint.checks.matching.required_literals", fail)
-    monkeypatch.setattr("newslint.checks.matching.narrow", fail)
+    monkeypatch.setattr("newslint.engine.literals.required_literals", fail)
+    monkeypatch.setattr("newslint.engine.strategy.narrow", fail)
     cached = rule_loading.load_rules([], cache=caches.open_cache(tmp_path))
-    assert [r.check.derived() for r in cached] == [r.check.derived() for r in parsed]
+    assert [engine.derived(r.check) for r in cached] == [engine.derived(r.check) for r in parsed]
 
 
 def test_damaged_derived_data_is_worked_out_again(tmp_path):
@@ -186,7 +187,7 @@ def test_damaged_derived_data_is_worked_out_again(tmp_path):
     # Stored as newslint stores entries (authentic), as a bug of an earlier version might have.
     caches.store_rule_data(cache, entry.stem, data)
     again = rule_loading.load_rules([], cache=caches.open_cache(tmp_path))
-    assert [r.check.derived() for r in again] == [r.check.derived() for r in parsed]
+    assert [engine.derived(r.check) for r in again] == [engine.derived(r.check) for r in parsed]
 
 
 def test_a_changed_config_is_never_answered_from_the_cache(articles, capsys, monkeypatch):

@@ -55,7 +55,7 @@ def test_results_found_by_workers_are_cached(archive, capsys, monkeypatch):
     first = capsys.readouterr()
     checked = []
 
-    def record(path, plan):
+    def record(path, plan, gate=None):
         checked.append(Path(path).name)
         return [], FileError(path, "skipped: still binary")
 
@@ -79,7 +79,7 @@ def test_rules_pickle_for_spawned_workers(builtin_rules, fixtures):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers inherit the patched function")
 def test_a_worker_that_dies_ends_the_run_with_exit_3(archive, capsys, monkeypatch):
-    monkeypatch.setattr(runner, "check_file", lambda path, plan: os._exit(9))
+    monkeypatch.setattr(runner, "check_file", lambda path, plan, gate=None: os._exit(9))
     assert main(["check", "--no-cache", "--jobs", "2", str(archive)]) == 3
     assert "a worker process stopped abruptly" in capsys.readouterr().err
 

@@ -28,7 +28,7 @@ from operator import mul, sub
 from typing import Iterable
 
 from newslint.checks.base import Check
-from newslint.checks.matching import regex_problem, alternation, compile_re2
+from newslint.engine import alternation, compile_re2, regex_problem
 from newslint.checks.options import Option
 from newslint.document import Document
 from newslint.violations import Finding, Span

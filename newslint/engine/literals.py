@@ -1,4 +1,4 @@
-"""The literal strings every match of an RE2 pattern must contain: a prefilter's raw material.
+"""The literal strings every match of an RE2 pattern must contain: the gate's raw material.
 
 `required_literals(pattern)` returns a set of literals at least one of which occurs in any text
 the pattern matches (or None when no such set can be worked out, e.g. for `^.{20,}$`). A text
@@ -10,8 +10,8 @@ cannot be sure of (POSIX classes, a parse error, a flag in the middle of a patte
 the rule then always runs. Only ever weaker, never stronger: every step below either keeps a
 condition a match implies or drops it.
 
-A literal is (text, caseless). The prefilter looks for them in the first few documents of a
-run (later ones are screened by checks/screen.py's patterns), folding the case of a caseless
+A literal is (text, caseless). The gate looks for them in the first few documents of a
+run (later ones are screened by screen.py's patterns), folding the case of a caseless
 one at least as widely as RE2's `(?i:...)` does, so it never misses what the rule would find.
 """
 
@@ -22,7 +22,7 @@ import warnings
 from itertools import product
 from typing import Iterable
 
-from newslint.checks.re2syntax import UNICODE_CLASS, tokens
+from newslint.engine.re2syntax import UNICODE_CLASS, tokens
 
 try:  # Python 3.11+
     from re import _constants as sre_constants

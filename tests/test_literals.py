@@ -40,8 +40,16 @@ def _escaped(literal):
         (r"(?:Read more)?\s*Opinion", False, {("Opinion", False)}),
         (r"x?", False, None),
         (r"abc|.*", False, None),
-        (r"[[:alpha:]]+:", False, None),  # Python would read the POSIX class differently: no answer
-        (r"a(?i)b", False, None),  # a flag in the middle: RE2 allows it, Python 3.11 does not
+        (r"[[:alpha:]]+:", False, {(":", False)}),  # a POSIX class: some letters, unknown
+        (r"a(?i)b", False, {("ab", True)}),  # a flag in the middle: for the rest of the group
+        (r"(?:a(?i)b|c)d", False, {("abd", True), ("cd", True)}),  # ... its other branches too
+        (r"(?i)a(?-i:B)", False, {("aB", True)}),
+        (r"x{,3}y", False, {("x{,3}y", False)}),  # RE2 reads `{,3}` as text
+        (r"\x41\x{42}[\x43]", False, {("ABC", False)}),
+        (r"[a-c]x|[^a]y", False, {("ax", False), ("bx", False), ("cx", False), ("y", False)}),  # [^a]: unknown
+        (r"\Qa.b\E", False, None),  # quoted: not read
+        (r"a\Cb", False, None),  # any byte
+        (r"\1a", False, None),  # an escape the parser does not read
     ],
 )
 def test_literals_of_patterns(pattern, ignore_case, expected):
@@ -68,6 +76,18 @@ def _class():
     )
 
 
+# Other spellings of characters and classes, each with texts it matches.
+_SPELLED = [
+    (r"\x41", "A"), (r"\x{e9}", "é"), (r"\x{42}", "B"), (r"\.", "."), (r"\ ", " "), (r"\-", "-"), ("[a-c]", "abc"),
+    ("[b-bA]", "bA"), (r"[\x{41}-\x{43}]", "ABC"), ("[]a]", "]a"), ("[a-]", "a-"), (r"\d", "0123456789"),
+    (r"\pL", "abé"), (r"[[:alpha:]]", "aB"), (r"[\pL-]", "a-"), ("[^a]", "b.é"), (r"\s", " "), ("x{,2}", ["x{,2}"]),
+]
+
+
+def _spelled():
+    return st.sampled_from(_SPELLED).map(lambda item: (item[0], st.sampled_from(list(item[1]))))
+
+
 def _extend(children):
     def sequence(parts):
         return "".join(p for p, _ in parts), st.tuples(*(t for _, t in parts)).map("".join)
@@ -84,18 +104,28 @@ def _extend(children):
 
     def caseless(part):
         pattern, texts = part
-        return f"(?i:{pattern})", texts.map(lambda t: "".join(c.swapcase() if c.isascii() else c for c in t))
+        return f"(?i:{pattern})", texts.map(swapcase)
+
+    def flagged(parts):
+        # (?i) in the middle of a group: case is folded from there to the group's end.
+        (before, before_texts), (after, after_texts) = parts
+        return f"(?:{before}(?i){after})", st.tuples(before_texts, after_texts.map(swapcase)).map("".join)
 
     return st.one_of(
         st.lists(children, min_size=1, max_size=4).map(sequence),
         st.lists(children, min_size=1, max_size=3).map(alternation),
         st.tuples(children, st.integers(0, 2), st.integers(0, 2)).map(repeat),
         children.map(caseless),
+        st.tuples(children, children).map(flagged),
         children.map(lambda part: (f"(?:{part[0]}).", part[1].map(lambda t: t + "z"))),
     )
 
 
-_REGEXES = st.recursive(st.one_of(_literal(), _class()), _extend, max_leaves=12)
+def swapcase(text: str) -> str:
+    return "".join(c.swapcase() if c.isascii() else c for c in text)
+
+
+_REGEXES = st.recursive(st.one_of(_literal(), _class(), _spelled()), _extend, max_leaves=12)
 
 
 @given(st.data())

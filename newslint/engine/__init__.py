@@ -4,6 +4,7 @@
   `spans(document, limit)` are the rule's matches, line by line (lines.py).
 - `gate_for(rules)` gives a Gate, which picks per document the rules worth running (`select`);
   told how many documents a run has (`expect`), it prepares for them.
+- The duplicate check finds its repeats with `near_duplicates.find_repeats`.
 
 Two engines implement them. The fast one (the default) screens documents and lines, narrows
 Unicode classes on Latin-1 text, splits large programs and matches anchored patterns from the

@@ -35,7 +35,11 @@ DEEPENINGS = 6  # 16 + 32 + ... + 512 commits, then the whole history
 
 
 def main(environ: Mapping[str, str] = os.environ) -> int:
-    paths = shlex.split(environ.get("NEWSLINT_PATHS", "")) or ["."]
+    try:
+        paths = shlex.split(environ.get("NEWSLINT_PATHS", "")) or ["."]
+    except ValueError as exc:  # an unclosed quote
+        print(f"newslint-action: the paths input cannot be split into paths: {exc}", file=sys.stderr)
+        return 2
     base = environ.get("NEWSLINT_DIFF_BASE", "").strip()
     fail_on = environ.get("NEWSLINT_FAIL_ON", "").strip()
     options = ["--fail-on", fail_on] if fail_on else []

@@ -151,3 +151,10 @@ def test_a_branch_far_behind_its_base_is_deepened_until_they_meet(origin, tmp_pa
     result, _, _ = run_action(workspace, tmp_path, NEWSLINT_DIFF_BASE="origin/main")
     assert "--deepen=16" in result.stdout and "--deepen=32" in result.stdout
     assert annotated(result.stdout) == {("new.md", "3"), ("old.md", "2")}
+
+
+def test_paths_that_cannot_be_split_are_one_line_and_exit_2(origin, tmp_path):
+    workspace = checkout(origin, tmp_path / "workspace", "refs/pull/1/merge")
+    result, _, _ = run_action(workspace, tmp_path, NEWSLINT_PATHS="'unclosed.md")
+    assert result.returncode == 2
+    assert result.stderr == "newslint-action: the paths input cannot be split into paths: No closing quotation\n"

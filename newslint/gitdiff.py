@@ -41,6 +41,32 @@ class ChangedFile(NamedTuple):
 def changed_files(base: str, paths: list[str] | None = None) -> list[ChangedFile]:
     """The files changed since the merge base of `base` and HEAD (limited to `paths`, files or
     folders, when given), in git's order, with the lines added in each."""
+    return [ChangedFile(path, _newslint_lines(path, ranges)) for path, ranges in _git_changes(base, paths)]
+
+
+class Change:
+    """What changed since the merge base of `base` and HEAD, found by where the files are, so
+    `./a.md`, `a.md` and its absolute path are all the file git names `a.md`. Only the files a
+    run takes are read (to count their lines as newslint does), not every file the change holds."""
+
+    def __init__(self, base: str):
+        self._ranges = {os.path.abspath(path): ranges for path, ranges in _git_changes(base)}
+
+    def lines_of(self, files: list[str]) -> dict[str, LineRanges]:
+        """Of `files` (as discovery found them), those the change touched, with its lines."""
+        found = ((path, os.path.abspath(path)) for path in files)
+        return {path: _newslint_lines(path, self._ranges[key]) for path, key in found if key in self._ranges}
+
+    def concerns(self, path: str, given: Sequence[str]) -> bool:
+        """Whether a problem with `path` (a file or folder discovery could not take) is one a run
+        over the change reports: a path given on the command line, a folder (whose files git may
+        list as changed) or a changed file; not a file the change left alone."""
+        return path in given or os.path.abspath(path) in self._ranges or os.path.isdir(path)
+
+
+def _git_changes(base: str, paths: list[str] | None = None) -> list[tuple[str, list[tuple[int, int]] | None]]:
+    """Each changed file's path and the ranges of git's lines it added (None: a file git does
+    not track, all of it new)."""
     if base.startswith("-"):  # git would read it as an option
         raise GitError(f"--diff-base {base}: not a commit (a git revision does not start with '-')")
     _git("rev-parse", "--show-toplevel", what="--diff-base needs a git repository (none here or above)")
@@ -52,31 +78,16 @@ def changed_files(base: str, paths: list[str] | None = None) -> list[ChangedFile
     common = ["--no-color", "--no-ext-diff", "--text", "--find-renames", "--diff-filter=AMR", "--relative", merge_base]
     names = _git("diff", "-z", "--name-only", *common, *pathspec).split(b"\0")[:-1]
     patch = _git("diff", "--unified=0", "--no-textconv", *common, *pathspec)
-    hunks = _hunks_per_file(patch)
+    hunks: list[list[tuple[int, int]] | None] = list(_hunks_per_file(patch))
     if len(hunks) != len(names):  # cannot happen: both list the same files in the same order
         raise GitError("git's list of changed files and its diff disagree")
-    changed = [ChangedFile(path, _as_newslint_counts(path, ranges)) for path, ranges in zip(map(os.fsdecode, names), hunks)]
     untracked = _git("ls-files", "-z", "--others", "--exclude-standard", *pathspec).split(b"\0")[:-1]
-    changed.extend(ChangedFile(os.fsdecode(name), ((1, _line_count(os.fsdecode(name))),)) for name in untracked)
-    return changed
+    return list(zip(map(os.fsdecode, names + untracked), hunks + [None] * len(untracked)))
 
 
-class Change:
-    """What changed since the merge base of `base` and HEAD, found by where the files are, so
-    `./a.md`, `a.md` and its absolute path are all the file git names `a.md`."""
-
-    def __init__(self, base: str):
-        self._added = {os.path.abspath(change.path): change.added for change in changed_files(base)}
-
-    def lines_of(self, files: list[str]) -> dict[str, LineRanges]:
-        """Of `files` (as discovery found them), those the change touched, with its lines."""
-        return {path: self._added[os.path.abspath(path)] for path in files if os.path.abspath(path) in self._added}
-
-    def concerns(self, path: str, given: Sequence[str]) -> bool:
-        """Whether a problem with `path` (a file or folder discovery could not take) is one a run
-        over the change reports: a path given on the command line, a folder (whose files git may
-        list as changed) or a changed file; not a file the change left alone."""
-        return path in given or os.path.abspath(path) in self._added or os.path.isdir(path)
+def _newslint_lines(path: str, ranges: list[tuple[int, int]] | None) -> LineRanges:
+    """The lines of `path` that git's `ranges` are, as newslint numbers them (None: all)."""
+    return ((1, _line_count(path)),) if ranges is None else _as_newslint_counts(path, ranges)
 
 
 def _hunks_per_file(patch: bytes) -> list[list[tuple[int, int]]]:

@@ -113,3 +113,16 @@ def test_lone_cr_endings_count_as_newslint_counts_them(repo):
     changed = {c.path: c.added for c in changed_files("main")}
     assert changed["old.md"] == ((1, 5),)  # git: lines 1 to 3 are new, and git's line 1 is three lines
     assert changed["draft.md"] == ((1, 3),)
+
+
+def test_a_change_reads_only_the_files_a_run_takes(repo, monkeypatch):
+    from newslint import gitdiff
+
+    read = []
+    real = gitdiff._read
+    monkeypatch.setattr(gitdiff, "_read", lambda path: read.append(path) or real(path))
+    change = gitdiff.Change("main")
+    assert read == []  # not the images, data files, ... a change may hold besides articles
+    assert change.lines_of(["./new.md", "elsewhere.md"]) == {"./new.md": ((1, 2),)}
+    assert read == ["./new.md"]
+    assert change.concerns("old.md", given=[]) and not change.concerns("gone.txt", given=[])

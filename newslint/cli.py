@@ -25,7 +25,7 @@ from newslint.errors import NewslintError, UsageError
 from newslint.formats import (
     FORMATTERS, STATISTICS_FORMATTERS, Report, Summary, diff_summary_line, json_text, log_safe_diff, printable,
 )
-from newslint.pipeline import FixMode, Request, Settings, check, load_plan
+from newslint.pipeline import FixMode, Request, Settings, StdinSource, check, load_plan
 from newslint.rules import SEVERITIES
 from newslint.workers import available_cores
 
@@ -106,7 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check", parents=[rule_options], help="check article files and folders", formatter_class=_HelpFormatter
     )
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files and folders to check (default: .)")
+    check.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files and folders to check (default: .); - reads one article from stdin"
+    )
+    check.add_argument(
+        "--stdin-filename", metavar="NAME",
+        help="with -, the file the text on stdin is (its config, per-file ignores and name in the report)",
+    )
     check.add_argument(
         "--format", choices=sorted(FORMATTERS), default=None,
         help="output format (default: text, or github when GITHUB_ACTIONS=true)",
@@ -188,13 +194,28 @@ def _fix_mode(args: argparse.Namespace) -> FixMode | None:
     return FixMode(write=args.fix, unsafe=args.unsafe_fixes)
 
 
+def _stdin_source(args: argparse.Namespace) -> StdinSource | None:
+    """The article on stdin, when the only path is `-` (or none is given with --stdin-filename)."""
+    if "-" not in args.paths and not (args.stdin_filename is not None and not args.paths):
+        if args.stdin_filename is not None:
+            raise UsageError("--stdin-filename names the text on stdin: give - as the path")
+        return None
+    if args.paths != ["-"] and args.paths:
+        raise UsageError("- (stdin) is checked alone: give no other path with it")
+    if args.stdin_filename is not None and not args.stdin_filename.strip():
+        raise UsageError("--stdin-filename must not be empty")
+    return StdinSource(sys.stdin.buffer, args.stdin_filename or "-")
+
+
 def run_check(args: argparse.Namespace) -> int:
     fix_mode = _fix_mode(args)
     output_format = _output_format(args)
     if args.statistics and output_format not in STATISTICS_FORMATTERS:
         raise UsageError(f"--statistics prints only as {' or '.join(STATISTICS_FORMATTERS)}, not {output_format}")
+    stdin = _stdin_source(args)
     request = Request(
         paths=args.paths or ["."],
+        stdin=stdin,
         settings=_settings(args),
         fix=fix_mode,
         jobs=args.jobs or available_cores(),
@@ -222,7 +243,17 @@ def run_check(args: argparse.Namespace) -> int:
         print(diff_summary_line(summary), file=sys.stderr)
     else:
         formatter = STATISTICS_FORMATTERS[output_format] if args.statistics else FORMATTERS[output_format]
-        sys.stdout.write(formatter(Report(violations, summary, outcome.plan.rule_infos())))
+        report = formatter(Report(violations, summary, outcome.plan.rule_infos()))
+        if outcome.fixed_stdin is not None:
+            # stdout carries only the text, which an editor puts in place of its buffer; the
+            # problems that remain go to stderr.
+            sys.stdout.flush()
+            for chunk in outcome.fixed_stdin:
+                sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
+            sys.stderr.write(report)
+        else:
+            sys.stdout.write(report)
     if outcome.file_errors:
         return EXIT_ERROR
     if any(outcome.plan.fails(v) for v in violations):

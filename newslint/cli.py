@@ -151,7 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     rules = sub.add_parser(
-        "rules", parents=[rule_options], help="list the rules and what they flag", formatter_class=_HelpFormatter
+        "rules", parents=[rule_options], help="list the rules, or explain some, as the config sets them",
+        formatter_class=_HelpFormatter,
+    )
+    rules.add_argument(
+        "names", nargs="*", metavar="NAME",
+        help="explain these rules: what they find and why, their fix, options and examples",
     )
     rules.add_argument("--format", choices=("text", "json"), default="text")
     return parser
@@ -277,27 +282,65 @@ def _writes_to_file(stream) -> bool:
 
 def run_rules(args: argparse.Namespace) -> int:
     plan = load_plan(_settings(args))
-    rules = plan.rules if args.select or args.ignore else plan.all_rules
+    if args.names:
+        rules = [_named_rule(plan, name) for name in args.names]
+    else:
+        rules = plan.rules if args.select or args.ignore else plan.all_rules
     if args.format == "json":
         payload = [
             {
                 "name": r.name, "check": r.kind, "category": r.category, "severity": r.severity,
-                "enabled": r.enabled, "fix": r.fix, "path": r.path, "doc": r.doc,
+                "own_severity": plan.own_severity.get(r.name, r.severity), "enabled": r.enabled,
+                "runs": plan.why_off(r.name) is None, "fix": r.fix, "path": r.path, "doc": r.doc,
             }
             for r in rules
         ]
         sys.stdout.write(json_text(payload, indent=2) + "\n")
         return EXIT_CLEAN
+    if args.names:
+        from newslint.ruledocs import rule_text  # here: only explaining a rule needs it
+
+        sys.stdout.write("\n".join(rule_text(rule, _rule_notes(plan, rule)) for rule in rules))
+        return EXIT_CLEAN
     for rule in rules:
-        state = "" if rule.enabled else " (off unless selected)"
+        off = plan.why_off(rule.name)
+        state = "" if off is None else f" ({off})"
         fix = "" if rule.fix == "none" else f", fix: {rule.fix}"
-        print(f"{rule.name}  [{rule.category}, {rule.severity}, {rule.kind}{fix}]{state}")
+        own = plan.own_severity.get(rule.name, rule.severity)
+        severity = rule.severity if own == rule.severity else f"{rule.severity} (the rule's own: {own})"
+        print(f"{rule.name}  [{rule.category}, {severity}, {rule.kind}{fix}]{state}")
         # A rule file comes from whoever wrote it (a pull request): its doc is printed escaped.
         print(f"    {printable(rule.doc['what'])}")
         print(f"    Why: {printable(rule.doc['why'])}")
         if rule.doc.get("fix"):
             print(f"    Fix: {printable(rule.doc['fix'])}")
     return EXIT_CLEAN
+
+
+def _named_rule(plan, name: str):
+    """The loaded rule called `name` (with the config's severity), or a UsageError suggesting
+    the closest names."""
+    for rule in plan.all_rules:
+        if rule.name == name:
+            return rule
+    import difflib
+
+    close = difflib.get_close_matches(name, [rule.name for rule in plan.all_rules], n=3)
+    hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+    raise UsageError(f"unknown rule {name!r}{hint} (`newslint rules` lists them)")
+
+
+def _rule_notes(plan, rule) -> list[str]:
+    """What this run's config and flags do with `rule`, for `newslint rules NAME`."""
+    off = plan.why_off(rule.name)
+    own = plan.own_severity.get(rule.name, rule.severity)
+    notes = ["With this config: runs" if off is None else f"With this config: does not run ({off})"]
+    if own != rule.severity:
+        notes.append(f"Severity with this config: {rule.severity} (the rule's own: {own})")
+    globs = plan.ignored_by_globs(rule.name)
+    if globs:
+        notes.append("Not run on files matching (per-file-ignores): " + ", ".join(map(repr, globs)))
+    return notes
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -159,6 +159,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="explain these rules: what they find and why, their fix, options and examples",
     )
     rules.add_argument("--format", choices=("text", "json"), default="text")
+
+    test_rules = sub.add_parser(
+        "test-rules", help="run the examples of the rules in rule folders", formatter_class=_HelpFormatter
+    )
+    test_rules.add_argument(
+        "folders", nargs="*", metavar="DIR", help="rule folders (default: the config's `rules` folders)"
+    )
+    test_rules.add_argument("--config", metavar="FILE", help="the config file whose `rules` folders are tested")
     return parser
 
 
@@ -317,6 +325,23 @@ def run_rules(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def run_test_rules(args: argparse.Namespace) -> int:
+    from newslint.rule_examples import run_folder_examples  # here: only this command needs it
+
+    folders = args.folders or list(load_plan(Settings(config_file=args.config)).config.rule_folders)
+    if not folders:
+        raise UsageError("no rule folder to test: name one, or set `rules` in the config")
+    outcome = run_folder_examples(folders)
+    for error in outcome.errors:
+        _error(f"newslint: {error}")
+    for failure in outcome.failures:
+        print(printable(str(failure)))
+    print(outcome.summary())
+    if outcome.errors:
+        return EXIT_ERROR
+    return EXIT_PROBLEMS if outcome.failures else EXIT_CLEAN
+
+
 def _named_rule(plan, name: str):
     """The loaded rule called `name` (with the config's severity), or a UsageError suggesting
     the closest names."""
@@ -370,6 +395,8 @@ def _main(argv: Sequence[str] | None) -> int:
         args = parser.parse_args(argv)
         if args.command == "check":
             return run_check(args)
+        if args.command == "test-rules":
+            return run_test_rules(args)
         return run_rules(args)
     except NewslintError as exc:
         _error(f"newslint: error: {exc}")

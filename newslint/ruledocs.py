@@ -22,17 +22,14 @@ from typing import Any, Iterable, Sequence
 
 from newslint.checks import CHECKS
 from newslint.checks.options import TYPE_NAMES, Option
-from newslint.document import from_text
 from newslint.errors import NewslintError
 from newslint.formats import Report, Summary, format_text, printable
-from newslint.linter import lint
+from newslint.rule_examples import EXAMPLE_PATH, example_violations
 from newslint.rules import COMMON_OPTIONS, EXAMPLES_DOC, Rule, builtin_rules_dir, load_rules
 from newslint.suppressions import UNUSED_SUPPRESSION
 from newslint.violations import RuleInfo
 
 COMMAND = "python -m newslint.ruledocs > docs/rules.md"
-# The name the examples are shown checked under, as a user would check a file holding one.
-EXAMPLE_PATH = "example.txt"
 
 
 class _Markdown:
@@ -212,7 +209,7 @@ def _doc_blocks(style: _Markdown, info: RuleInfo) -> list[str]:
 
 def _example_blocks(style: _Markdown, rule: Rule, number: int, text: str) -> list[str]:
     """An example's text, and what `newslint check` prints for a file that holds it."""
-    violations = lint(from_text(text, EXAMPLE_PATH), [rule])
+    violations = example_violations(rule, text)
     lines = sorted({v.line for v in violations})
     if not lines:
         flagged = "flags nothing"

@@ -138,6 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--follow-outside-links", action="store_true",
         help="check (and fix) files whose symbolic links lead outside the folder checked (default: skip them)",
     )
+    check.add_argument(
+        "--no-ignore", action="store_true",
+        help="in folders, also check what .gitignore and .ignore files leave out",
+    )
     fixing = check.add_mutually_exclusive_group()
     fixing.add_argument("--fix", action="store_true", help="delete the junk that rules can fix, in place")
     fixing.add_argument("--diff", action="store_true", help="print a diff of what --fix would change; change nothing")
@@ -235,6 +239,7 @@ def run_check(args: argparse.Namespace) -> int:
         cache_dir=None if args.no_cache else (args.cache_dir or default_cache_dir()),
         follow_outside_links=args.follow_outside_links,
         update_baseline=args.update_baseline,
+        ignore_files=not args.no_ignore,
     )
     outcome = check(request, notify=lambda message: _error(f"newslint: {message}"))
     if args.update_baseline:

@@ -10,8 +10,9 @@ check(request, notify) runs these stages, in this order:
    (filters.Plan.of). A bad config or rule file stops the run here.
 2. The baseline file, if there is one, is read before any article: a broken one stops the run
    at once.
-3. Discover (discovery.discover): the files under the paths given, in a stable order; a path
-   that does not exist or leads out of its tree is reported, and the run goes on.
+3. Discover (discovery.discover): the files under the paths given, in a stable order, less
+   what .gitignore and .ignore files leave out of folders (unless --no-ignore); a path that
+   does not exist or leads out of its tree is reported, and the run goes on.
 4. Each file (workers.map_in_order: in worker processes when there are many; the results come
    in the order of discovery whatever --jobs is):
    - its bytes are read once (reading.read_article: a regular file within the size and line
@@ -105,6 +106,7 @@ class Request(NamedTuple):
     cache_dir: Path | None = None  # None: neither read nor write the cache
     follow_outside_links: bool = False
     update_baseline: bool = False
+    ignore_files: bool = True  # folder walks leave out what .gitignore and .ignore files do (--no-ignore: False)
 
 
 class FileError(NamedTuple):
@@ -154,7 +156,9 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
     cache = _open_cache(request.cache_dir, notify)
     plan = load_plan(request.settings, cache)
     baseline = _read_baseline(plan, request.update_baseline)
-    paths, missing = discover(list(request.paths), plan.config.file_filter(), request.follow_outside_links)
+    paths, missing = discover(
+        list(request.paths), plan.config.file_filter(), request.follow_outside_links, request.ignore_files
+    )
     for problem in missing:
         notify(f"{problem.path}: {problem.reason}")
     # --fix and --diff never use the cache: a cached result says what is wrong with a file,

@@ -11,7 +11,7 @@ import os
 import stat
 from typing import BinaryIO
 
-from newslint.discovery import VettedPath
+from newslint.vetted import VettedPath
 from newslint.errors import UsageError
 
 MEGABYTE = 1 << 20

@@ -118,6 +118,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: text, or github when GITHUB_ACTIONS=true)",
     )
     check.add_argument("--statistics", action="store_true", help="print how many problems each rule found, not each problem")
+    check.add_argument(
+        "--output-file", "-o", metavar="FILE",
+        help="write the report to FILE (atomically) instead of stdout",
+    )
+    check.add_argument("--quiet", "-q", action="store_true", help="print the problems only, without the summary line")
+    check.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto",
+        help="colour the text report (default: auto, on a terminal unless NO_COLOR is set, or with FORCE_COLOR)",
+    )
+    check.add_argument(
+        "--exit-zero", action="store_true",
+        help="exit 0 even when problems are found (still 2 when a file could not be checked)",
+    )
     check.add_argument("--fail-on", choices=SEVERITIES, help="the least severity that fails the run (default: warning)")
     check.add_argument("--baseline", metavar="FILE", help="report only problems this baseline file does not record")
     check.add_argument(
@@ -202,6 +215,8 @@ def _output_format(args: argparse.Namespace) -> str:
 
 
 def _fix_mode(args: argparse.Namespace) -> FixMode | None:
+    if args.exit_zero and args.exit_non_zero_on_fix:
+        raise UsageError("--exit-zero and --exit-non-zero-on-fix contradict each other")
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes needs --fix or --diff")
     if args.exit_non_zero_on_fix and not args.fix:
@@ -248,39 +263,78 @@ def run_check(args: argparse.Namespace) -> int:
     violations = outcome.violations
     fixed_by_path = {file_fix.path: file_fix.fixed for file_fix in outcome.fixes}
     summary = Summary.of(violations, outcome.files_checked, outcome.file_errors, fixed_by_path, outcome.baselined)
+    # Where the report goes: the --output-file; stderr when stdout carries the fixed text of
+    # stdin (an editor puts it in place of its buffer); else stdout.
+    stream = None if args.output_file else sys.stderr if outcome.fixed_stdin is not None else sys.stdout
     if args.diff:
-        # stdout carries only the diff, so `newslint check --diff > fixes.patch` is a patch.
-        diff = "".join(file_fix.diff for file_fix in outcome.fixes)
-        if not _writes_to_file(sys.stdout):
+        # The diff is all the report holds, so `newslint check --diff > fixes.patch` is a patch.
+        report = "".join(file_fix.diff for file_fix in outcome.fixes)
+        if stream is not None and not _writes_to_file(stream):
             # A terminal or a CI log: an article's control characters and CI commands are
             # escaped there (a patch is exact only when written to a file).
-            diff, escaped = log_safe_diff(diff)
+            report, escaped = log_safe_diff(report)
             if escaped:
                 _error(f"newslint: {escaped} diff lines escaped for display; write the diff to a file for an exact patch")
-        sys.stdout.write(diff)
-        print(diff_summary_line(summary), file=sys.stderr)
+        if not args.quiet:
+            print(diff_summary_line(summary), file=sys.stderr)
     else:
         formatter = STATISTICS_FORMATTERS[output_format] if args.statistics else FORMATTERS[output_format]
-        report = formatter(Report(violations, summary, outcome.plan.rule_infos()))
-        if outcome.fixed_stdin is not None:
-            # stdout carries only the text, which an editor puts in place of its buffer; the
-            # problems that remain go to stderr.
-            sys.stdout.flush()
-            for chunk in outcome.fixed_stdin:
-                sys.stdout.buffer.write(chunk)
-            sys.stdout.buffer.flush()
-            sys.stderr.write(report)
-        else:
-            sys.stdout.write(report)
+        report = formatter(
+            Report(
+                violations, summary, outcome.plan.rule_infos(), fails=outcome.plan.fails,
+                color=_use_color(args.color, stream), quiet=args.quiet,
+            )
+        )
+    if outcome.fixed_stdin is not None:
+        sys.stdout.flush()
+        for chunk in outcome.fixed_stdin:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+    if stream is None:
+        _write_report(args.output_file, report)
+    else:
+        stream.write(report)
+    return _exit_code(args, outcome)
+
+
+def _exit_code(args: argparse.Namespace, outcome) -> int:
     if outcome.file_errors:
         return EXIT_ERROR
-    if any(outcome.plan.fails(v) for v in violations):
-        return EXIT_PROBLEMS
     # --diff fixed nothing, so what it would fix is still there; a pre-commit hook that changed
     # files must fail so the user reviews and stages the changes.
-    if outcome.fixes and (args.diff or args.exit_non_zero_on_fix):
-        return EXIT_PROBLEMS
-    return EXIT_CLEAN
+    problems = any(outcome.plan.fails(v) for v in outcome.violations) or bool(
+        outcome.fixes and (args.diff or args.exit_non_zero_on_fix)
+    )
+    return EXIT_PROBLEMS if problems and not args.exit_zero else EXIT_CLEAN
+
+
+def _use_color(choice: str, stream) -> bool:
+    """Whether the text report is in colour: --color always or never; else (auto) not with
+    NO_COLOR set (https://no-color.org), always with FORCE_COLOR set, and otherwise only on a
+    terminal. A report written to --output-file is in colour only with --color always."""
+    if choice != "auto":
+        return choice == "always"
+    if stream is None or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _write_report(path: str, report: str) -> None:
+    """Write the report to `path` atomically: a reader sees the old file or the whole new one."""
+    from newslint.atomic_write import write_atomic  # here: it imports tempfile
+
+    if os.path.isdir(path):
+        raise UsageError("cannot write the report: a folder", path)
+    try:
+        # As stdout writes them: a name's undecodable bytes as \udcXX (which JSON decodes back).
+        write_atomic(path, report.encode("utf-8", "backslashreplace"), create=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report: {exc.strerror or exc}", path) from None
 
 
 def _writes_to_file(stream) -> bool:

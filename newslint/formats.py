@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 from pathlib import PurePath
 
 from newslint import __version__
@@ -96,18 +96,40 @@ class Summary(NamedTuple):
         }
 
 
+def _every_problem_fails(violation: Violation) -> bool:
+    return True
+
+
 class Report(NamedTuple):
     violations: list[Violation]
     summary: Summary
     rules: Sequence[RuleInfo] = ()  # every rule that could report in the run
+    # Whether a problem fails the run (its severity is at least fail-on's): JUnit fails only those.
+    fails: Callable[[Violation], bool] = _every_problem_fails
+    color: bool = False  # text: severities, rule names and paths in colour (for a terminal)
+    quiet: bool = False  # text: the problems only, no summary line
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def text_line(v: Violation) -> str:
-    return f"{printable(v.path)}:{v.line}:{v.column}: {v.severity} {v.rule} {printable(v.message)}"
+def text_line(v: Violation, color: bool = False) -> str:
+    if not color:
+        return f"{printable(v.path)}:{v.line}:{v.column}: {v.severity} {v.rule} {printable(v.message)}"
+    # Escaped first (printable), so the only escape sequences in the line are these.
+    path = _paint(printable(v.path), BOLD)
+    return f"{path}:{v.line}:{v.column}: {_paint(v.severity, SEVERITY_COLORS[v.severity])} {_paint(v.rule, RULE_COLOR)} {printable(v.message)}"
+
+
+# SGR codes of the text format's colours.
+SEVERITY_COLORS = {"error": "1;31", "warning": "1;33", "info": "1;34"}  # bold red, yellow, blue
+RULE_COLOR = "35"  # magenta
+BOLD = "1"
+
+
+def _paint(text: str, sgr: str) -> str:
+    return f"\x1b[{sgr}m{text}\x1b[0m"
 
 
 def _skipped(summary: Summary) -> str:
@@ -166,9 +188,10 @@ def diff_summary_line(summary: Summary) -> str:
 
 
 def format_text(report: Report) -> str:
-    lines = [text_line(v) for v in report.violations]
-    lines.append(summary_line(report.summary))
-    return "\n".join(lines) + "\n"
+    lines = [text_line(v, report.color) for v in report.violations]
+    if not report.quiet:
+        lines.append(summary_line(report.summary))
+    return "".join(line + "\n" for line in lines)
 
 
 def json_text(payload: object, indent: int | None = None) -> str:
@@ -332,22 +355,28 @@ def _xml_text(text: str) -> str:
 
 def format_junit(report: Report) -> str:
     """JUnit XML, as CI systems show test results: one test suite per file with problems, one
-    failing test case per problem (a clean run is one passing test case)."""
+    test case per problem. A problem that fails the run (at or above fail-on) is a failing
+    case; one below it (an `info` by default) passes, with its line as the case's system-out,
+    so the test report fails exactly when the run does. A clean run is one passing case."""
     import xml.etree.ElementTree as ET  # here: only JUnit output needs it, and start-up counts
 
     by_file: dict[str, list[Violation]] = {}
     for v in report.violations:
         by_file.setdefault(v.path, []).append(v)
+    failing = sum(1 for v in report.violations if report.fails(v))
     root = ET.Element("testsuites", name="newslint", tests=str(max(len(report.violations), 1)),
-                      failures=str(len(report.violations)))
+                      failures=str(failing))
     for path, violations in by_file.items():
         suite = ET.SubElement(root, "testsuite", name=_xml_text(path), tests=str(len(violations)),
-                              failures=str(len(violations)))
+                              failures=str(sum(1 for v in violations if report.fails(v))))
         for v in violations:
             case = ET.SubElement(suite, "testcase", name=f"{v.rule} at {v.line}:{v.column}",
                                  classname=_xml_text(path), file=_xml_text(path), line=str(v.line))
-            failure = ET.SubElement(case, "failure", type=v.rule, message=_xml_text(v.message))
-            failure.text = _xml_text(text_line(v))
+            if report.fails(v):
+                failure = ET.SubElement(case, "failure", type=v.rule, message=_xml_text(v.message))
+                failure.text = _xml_text(text_line(v))
+            else:
+                ET.SubElement(case, "system-out").text = _xml_text(text_line(v))
     if not by_file:
         suite = ET.SubElement(root, "testsuite", name="newslint", tests="1", failures="0")
         ET.SubElement(suite, "testcase", name=summary_line(report.summary), classname="newslint")
@@ -387,8 +416,9 @@ def format_statistics_text(report: Report) -> str:
         + (f"  ({row['fixable']} fixable)" if row["fixable"] else "")
         for row in rows
     ]
-    lines.append(summary_line(report.summary))
-    return "\n".join(lines) + "\n"
+    if not report.quiet:
+        lines.append(summary_line(report.summary))
+    return "".join(line + "\n" for line in lines)
 
 
 def format_statistics_json(report: Report) -> str:

@@ -25,8 +25,11 @@ from newslint.errors import NewslintError, UsageError
 from newslint.formats import (
     FORMATTERS, STATISTICS_FORMATTERS, Report, Summary, diff_summary_line, json_text, log_safe_diff, printable,
 )
-from newslint.pipeline import FixMode, Request, Settings, StdinSource, check, load_plan
-from newslint.rules import SEVERITIES
+from newslint.filters import Plan
+from newslint.pipeline import FixMode, Outcome, Request, Settings, StdinSource, check, load_plan
+from newslint.rules import SEVERITIES, Rule
+from newslint.suppressions import UNUSED_SUPPRESSION
+from newslint.violations import RuleInfo
 from newslint.workers import available_cores
 
 EXIT_CLEAN = 0
@@ -297,7 +300,7 @@ def run_check(args: argparse.Namespace) -> int:
     return _exit_code(args, outcome)
 
 
-def _exit_code(args: argparse.Namespace, outcome) -> int:
+def _exit_code(args: argparse.Namespace, outcome: Outcome) -> int:
     if outcome.file_errors:
         return EXIT_ERROR
     # --diff fixed nothing, so what it would fix is still there; a pre-commit hook that changed
@@ -350,24 +353,20 @@ def _writes_to_file(stream) -> bool:
 def run_rules(args: argparse.Namespace) -> int:
     plan = load_plan(_settings(args))
     if args.names:
-        rules = [_named_rule(plan, name) for name in args.names]
+        rules: list[Rule | RuleInfo] = [_named_rule(plan, name) for name in args.names]
     else:
-        rules = plan.rules if args.select or args.ignore else plan.all_rules
+        rules = list(plan.rules if args.select or args.ignore else plan.all_rules)
     if args.format == "json":
-        payload = [
-            {
-                "name": r.name, "check": r.kind, "category": r.category, "severity": r.severity,
-                "own_severity": plan.own_severity.get(r.name, r.severity), "enabled": r.enabled,
-                "runs": plan.why_off(r.name) is None, "fix": r.fix, "path": r.path, "doc": r.doc,
-            }
-            for r in rules
-        ]
-        sys.stdout.write(json_text(payload, indent=2) + "\n")
+        sys.stdout.write(json_text([_rule_data(plan, rule) for rule in rules], indent=2) + "\n")
         return EXIT_CLEAN
     if args.names:
-        from newslint.ruledocs import rule_text  # here: only explaining a rule needs it
+        from newslint.ruledocs import reported_rule_text, rule_text  # here: only explaining a rule needs them
 
-        sys.stdout.write("\n".join(rule_text(rule, _rule_notes(plan, rule)) for rule in rules))
+        texts = [
+            rule_text(rule, _rule_notes(plan, rule)) if isinstance(rule, Rule) else reported_rule_text(rule)
+            for rule in rules
+        ]
+        sys.stdout.write("\n".join(texts))
         return EXIT_CLEAN
     for rule in rules:
         off = plan.why_off(rule.name)
@@ -382,6 +381,17 @@ def run_rules(args: argparse.Namespace) -> int:
         if rule.doc.get("fix"):
             print(f"    Fix: {printable(rule.doc['fix'])}")
     return EXIT_CLEAN
+
+
+def _rule_data(plan: Plan, rule: Rule | RuleInfo) -> dict:
+    """A rule in `newslint rules --format json` (a rule newslint reports itself has no file)."""
+    own_file = isinstance(rule, Rule)
+    return {
+        "name": rule.name, "check": rule.kind if own_file else None, "category": rule.category,
+        "severity": rule.severity, "own_severity": plan.own_severity.get(rule.name, rule.severity),
+        "enabled": rule.enabled if own_file else True, "runs": plan.why_off(rule.name) is None,
+        "fix": rule.fix if own_file else None, "path": rule.path if own_file else None, "doc": rule.doc,
+    }
 
 
 def run_test_rules(args: argparse.Namespace) -> int:
@@ -401,20 +411,22 @@ def run_test_rules(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if outcome.failures else EXIT_CLEAN
 
 
-def _named_rule(plan, name: str):
-    """The loaded rule called `name` (with the config's severity), or a UsageError suggesting
-    the closest names."""
+def _named_rule(plan: Plan, name: str) -> Rule | RuleInfo:
+    """The loaded rule called `name` (with the config's severity), or unused-suppression (which
+    newslint reports itself), or a UsageError suggesting the closest names."""
     for rule in plan.all_rules:
         if rule.name == name:
             return rule
+    if name == UNUSED_SUPPRESSION.name:
+        return plan.unused_suppression or UNUSED_SUPPRESSION
     import difflib
 
-    close = difflib.get_close_matches(name, [rule.name for rule in plan.all_rules], n=3)
+    close = difflib.get_close_matches(name, sorted(plan.known_rules), n=3)
     hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
     raise UsageError(f"unknown rule {name!r}{hint} (`newslint rules` lists them)")
 
 
-def _rule_notes(plan, rule) -> list[str]:
+def _rule_notes(plan: Plan, rule: Rule) -> list[str]:
     """What this run's config and flags do with `rule`, for `newslint rules NAME`."""
     off = plan.why_off(rule.name)
     own = plan.own_severity.get(rule.name, rule.severity)

@@ -35,7 +35,7 @@ from newslint.violations import RuleInfo, Violation
 if TYPE_CHECKING:
     from newslint.document import Document
     from newslint.fix import FindProblems
-    from newslint.prefilter import Prefilter
+    from newslint.engine import Gate
 
 
 class Plan:
@@ -111,11 +111,12 @@ class Plan:
         return self.unused_suppression
 
     @cached_property
-    def prefilter(self) -> Prefilter:
-        """Skips, per document, the selected rules that cannot match it (see prefilter.py)."""
-        from newslint.prefilter import Prefilter
+    def gate(self) -> Gate:
+        """The engine's gate for the selected rules: spares, per document, those that cannot
+        match it (see newslint/engine/)."""
+        from newslint import engine
 
-        return Prefilter(self.rules)
+        return engine.gate_for(self.rules)
 
     @cached_property
     def rule_names(self) -> frozenset[str]:
@@ -150,7 +151,7 @@ def find_problems(plan: Plan) -> FindProblems:
     def find(doc: Document) -> list[Violation]:
         rules = plan.rules_for(doc.path)
         ran = plan.rule_names if rules is plan.rules else frozenset(rule.name for rule in rules)
-        found = lint(doc, rules, plan.prefilter)
+        found = lint(doc, rules, plan.gate)
         return suppressions.apply(doc, found, ran, plan.known_rules, plan.unused_suppression_for(doc.path))
 
     return find

@@ -333,7 +333,7 @@ def check_files(
     and the fixes."""
     max_bytes = max_file_bytes()
     if table is None:
-        plan.prefilter.expect(len(paths))
+        plan.gate.expect(len(paths))
     if fix is not None:
         results = map_in_order(partial(fix_file, plan=plan, mode=fix, max_bytes=max_bytes), paths, jobs)
     elif table is None:
@@ -381,10 +381,10 @@ def _check_with_cache(
                 results[index] = FileResult(entry[1], digest)
                 continue
             unanswered.append(index)
-            # The prefilter prepares for as many documents as will be checked, not as many as
+            # The gate prepares for as many documents as will be checked, not as many as
             # were found: a re-run that checks a few files again never builds its set. (It is
             # told before any is checked: map_in_order takes the first files before it starts.)
-            plan.prefilter.expect(len(unanswered))
+            plan.gate.expect(len(unanswered))
             yield path, data, digest
 
     checked = map_in_order(partial(check_bytes, plan=plan), to_check(), jobs, size=lambda item: len(item[1]))

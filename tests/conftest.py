@@ -8,6 +8,7 @@ from typing import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
+from helpers import load_with_engine
 from newslint.cache import FORMAT, open_cache
 from newslint.pipeline import PARSED_RULES
 from newslint.rules import load_rules
@@ -57,6 +58,12 @@ def cache_in_tmp(tmp_path_factory, monkeypatch, parsed_builtin_rules) -> Path:
 @pytest.fixture(scope="session")
 def builtin_rules():
     return load_rules([])
+
+
+@pytest.fixture(scope="session")
+def reference_rules():
+    """The built-in rules as the reference engine runs them (engine/reference.py): the oracle."""
+    return load_with_engine("reference")
 
 
 @pytest.fixture

@@ -231,11 +231,12 @@ def _fix_mode(args: argparse.Namespace) -> FixMode | None:
 
 def _stdin_source(args: argparse.Namespace) -> StdinSource | None:
     """The article on stdin, when the only path is `-` (or none is given with --stdin-filename)."""
-    if "-" not in args.paths and not (args.stdin_filename is not None and not args.paths):
+    reads_stdin = "-" in args.paths or (args.stdin_filename is not None and not args.paths)
+    if not reads_stdin:
         if args.stdin_filename is not None:
             raise UsageError("--stdin-filename names the text on stdin: give - as the path")
         return None
-    if args.paths != ["-"] and args.paths:
+    if args.paths not in ([], ["-"]):
         raise UsageError("- (stdin) is checked alone: give no other path with it")
     if args.stdin_filename is not None and not args.stdin_filename.strip():
         raise UsageError("--stdin-filename must not be empty")

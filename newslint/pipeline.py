@@ -152,7 +152,7 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
     """Run the stages above. Bad usage, a bad config, rule or baseline file raise
     NewslintError; a cache that cannot be used is a warning, and the run goes on without it."""
     if request.stdin is not None:
-        return _check_stdin(request, notify)
+        return _check_stdin(request, request.stdin, notify)
     cache = _open_cache(request.cache_dir, notify)
     plan = load_plan(request.settings, cache)
     baseline = _read_baseline(plan, request.update_baseline)
@@ -180,10 +180,8 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
     return Outcome(plan, violations, len(checked), len(errors) + len(missing), fixes, baselined)
 
 
-def _check_stdin(request: Request, notify: Callable[[str], None]) -> Outcome:
+def _check_stdin(request: Request, source: StdinSource, notify: Callable[[str], None]) -> Outcome:
     """The stages for an article on stdin, checked as the file it is named after."""
-    source = request.stdin
-    assert source is not None
     if request.update_baseline:
         raise UsageError("--update-baseline records the problems of files, not of stdin")
     # The config the file would have: found from its folder, as an editor's file is checked.

@@ -72,6 +72,12 @@ def test_fix_with_nothing_to_fix_gives_the_text_back(project):
     assert (result.returncode, result.stdout) == (0, clean)
 
 
+def test_a_name_alone_reads_stdin(project):
+    result = run(project, "--stdin-filename", "articles/x.md")
+    assert result.returncode == 1
+    assert result.stdout.decode().startswith("articles/x.md:3:1: warning advertisement")
+
+
 def test_without_a_name_stdin_is_dash_and_the_config_is_the_current_folders(project):
     result = run(project / "articles", "-")
     assert result.returncode == 1

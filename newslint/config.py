@@ -32,12 +32,20 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 # A config (or pyproject.toml) larger than this is refused unread: no honest one comes close.
 MAX_CONFIG_BYTES = 4 << 20
 
+# An empty list clears a key (`ignore: []` is the same as no `ignore`), except where it would
+# make a run check nothing and pass: `select: []` (no rule) and `include: []` (no file from a
+# folder) are refused, naming what to write instead (see _parse).
 KEYS = {
-    "select": Option("str-list", "Run only these rules (also turns on rules that are off by default).", default=None),
-    "ignore": Option("str-list", "Never run these rules.", default=()),
-    "rules": Option("str-list", "Folders of extra rule files.", default=()),
-    "include": Option("str-list", "Globs of the files taken from folders (default: *.txt, *.md, *.markdown).", default=None),
-    "exclude": Option("str-list", "Globs of files and folders never checked.", default=()),
+    "select": Option(
+        "str-list", "Run only these rules (also turns on rules that are off by default).", default=None, may_be_empty=True
+    ),
+    "ignore": Option("str-list", "Never run these rules.", default=(), may_be_empty=True),
+    "rules": Option("str-list", "Folders of extra rule files.", default=(), may_be_empty=True),
+    "include": Option(
+        "str-list", "Globs of the files taken from folders (default: *.txt, *.md, *.markdown).", default=None,
+        may_be_empty=True,
+    ),
+    "exclude": Option("str-list", "Globs of files and folders never checked.", default=(), may_be_empty=True),
     "per-file-ignores": Option("mapping", "Glob -> rules not run on the files it matches.", default={}),
     "severity": Option("mapping", "Rule -> the severity it reports with (error, warning, info).", default={}),
     "fail-on": Option("str", "The least severity that fails a run.", default=DEFAULT_FAIL_ON, choices=SEVERITIES),
@@ -230,6 +238,12 @@ def _newslint_table(pyproject: str) -> Any:
 def _parse(document: Any, path: str) -> Config:
     values = validate_options(KEYS, document.data, document, (), ConfigError)
     root = os.path.dirname(os.path.abspath(path))
+    for key, instead in (("select", "the rules that are on by default"), ("include", "the article suffixes")):
+        if values[key] == []:
+            raise document.error(
+                f"{key!r}: an empty list would leave a run nothing to check; leave {key!r} out for {instead}",
+                (key,), cls=ConfigError,
+            )
     for key in ("include", "exclude"):
         for i, pattern in enumerate(values[key] or ()):
             problem = glob_problem(pattern)
@@ -243,9 +257,9 @@ def _parse(document: Any, path: str) -> Config:
         problem = glob_problem(glob)
         if problem:
             raise document.error(f"'per-file-ignores': {problem}", where, key=True, cls=ConfigError)
-        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise document.error(
-                f"'per-file-ignores': {glob!r} must map to a non-empty list of rule names", where, cls=ConfigError
+                f"'per-file-ignores': {glob!r} must map to a list of rule names", where, cls=ConfigError
             )
         per_file.append((glob, tuple(names)))
     # A config may come from the pull request a CI run checks: the folders and files it names

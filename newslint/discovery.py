@@ -17,8 +17,12 @@ import stat
 from typing import Iterator, NamedTuple
 
 from newslint.globs import GlobSet, relative_to
+from newslint.ignorefiles import IGNORE_FILES, IgnoreFile, IgnoreFileError, IgnoreRules, read_ignore_file
+from newslint.vetted import VettedPath
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
+# Folders never walked into (only a folder given by name is): what package managers install.
+ALWAYS_SKIPPED = ("node_modules",)
 OUTSIDE_THE_TREE = "skipped: symbolic link to outside the checked tree ({real}; --follow-outside-links checks it)"
 
 
@@ -50,22 +54,6 @@ class PathProblem(NamedTuple):
     reason: str
 
 
-class VettedPath(str):
-    """A file's path as given or found (what a run shows and reports), with `real`, its real
-    path, found inside its tree. Readers open `real` without following a link at its end
-    (reading.read_regular_file), so a link swapped in after the check cannot redirect them."""
-
-    __slots__ = ("real",)
-
-    def __new__(cls, path: str, real: str) -> VettedPath:
-        self = str.__new__(cls, path)
-        self.real = real
-        return self
-
-    def __reduce__(self):  # pickled for worker processes: the path and its real path
-        return VettedPath, (str(self), self.real)
-
-
 def tree_of(path: str, is_folder: bool, here: str | None = None) -> str:
     """The folder that is the tree of `path`, given on the command line: the current folder
     (`here`, default os.getcwd()) if `path` as written is inside it; else the folder given, or
@@ -84,17 +72,24 @@ def _inside(real: str, root: str) -> bool:
 
 
 def discover(
-    paths: list[str], file_filter: FileFilter | None = None, follow_outside_links: bool = False
+    paths: list[str],
+    file_filter: FileFilter | None = None,
+    follow_outside_links: bool = False,
+    ignore_files: bool = True,
 ) -> tuple[list[str], list[PathProblem]]:
     """Files to check, in a stable order and without repeats, and the paths that are not checked.
 
     A file named on the command line is checked whatever its suffix (pre-commit hands over
     exactly the files it wants checked); in folders only the files `file_filter` includes
     (by default those with an article suffix) are taken. Excluded paths are skipped everywhere.
-    Hidden files and folders (.git, .venv) are skipped, and symlinked folders are not followed,
-    so a symlink loop cannot trap the walk. A file, or a folder given, whose real path is
-    outside its tree is reported rather than taken; the files taken are VettedPaths. With
+    In folders, hidden files and folders (.git, .venv) and folders named node_modules are
+    skipped, and so, with `ignore_files`, is what .gitignore and .ignore files leave out (see
+    ignorefiles.py; those of the folders above a folder given count too, up to the
+    repository's root); a path named is taken whatever they say. Symlinked folders are not
+    followed, so a symlink loop cannot trap the walk. A file, or a folder given, whose real path
+    is outside its tree is reported rather than taken; the files taken are VettedPaths. With
     `follow_outside_links` nothing is vetted and the files are plain paths, as given or found.
+    An ignore file that cannot be used is reported too, and the walk goes on without it.
     """
     selector = file_filter or FileFilter()
     found: list[str] = []
@@ -118,16 +113,16 @@ def discover(
             continue
         if selector.excluded(given):
             continue
+        folder = tree_of(given, is_folder, here)
         if is_folder:
             real_folder = os.path.realpath(given)
-            files = _walk(given, real_folder, selector, problems)
+            files = _walk(given, real_folder, selector, problems, folder if ignore_files else None)
         else:
             real_folder = None
             files = [(given, os.path.normpath(given), None)]
         if follow_outside_links:
             found.extend(path for path, key, _ in files if first_time(key))
             continue
-        folder = tree_of(given, is_folder, here)
         tree = real_trees.get(folder) or real_trees.setdefault(folder, os.path.realpath(folder))
         if real_folder is not None and not _inside(real_folder, tree):
             if first_time(os.path.normpath(given)):
@@ -146,11 +141,12 @@ def discover(
 
 
 def _walk(
-    top: str, real_top: str, selector: FileFilter, problems: list[PathProblem]
+    top: str, real_top: str, selector: FileFilter, problems: list[PathProblem], tree: str | None = None
 ) -> Iterator[tuple[str, str, str | None]]:
     """(path, key, real path) of each file `selector` takes under the folder `top` (real path
     `real_top`), folder by folder in sorted order, each folder's files before its subfolders';
-    folders that cannot be read are added to `problems`.
+    folders that cannot be read are added to `problems`. With `tree` (the folder of `top`'s
+    tree), what ignore files leave out is not taken (see discover).
 
     The walk keeps its own stack of folders rather than recursing (os.walk does, and a tree
     1,000 folders deep exhausted Python's stack). It follows no symbolic link to a folder, so
@@ -158,9 +154,11 @@ def _walk(
     is left to be resolved (None). Paths are built as os.path.join builds them, and the key
     that tells repeats apart is their os.path.normpath, both worked out once a folder.
     """
-    stack = [(top, real_top)]
+    # Each folder's path relative to the root its ignore files' patterns are read from.
+    rules, top_relative = _ignore_rules_above(top, tree, problems) if tree is not None else (None, "")
+    stack = [(top, real_top, top_relative, rules)]
     while stack:
-        folder, real_folder = stack.pop()
+        folder, real_folder, relative, rules = stack.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
@@ -169,8 +167,17 @@ def _walk(
             continue
         prefix = os.path.join(folder, "")
         real_prefix = os.path.join(real_folder, "")
+        relative_prefix = relative + "/" if relative else ""
         normal = os.path.normpath(folder)
         key_prefix = "" if normal == os.curdir else os.path.join(normal, "")
+        if rules is not None:
+            names = {entry.name for entry in entries}
+            found = [
+                _read_ignore_file(prefix + name, real_prefix + name, relative, problems)
+                for name in IGNORE_FILES
+                if name in names
+            ]
+            rules = rules.adding([ignore_file for ignore_file in found if ignore_file is not None])
         files: list[str] = []
         links: set[str] = set()
         folders: list[str] = []
@@ -182,8 +189,10 @@ def _walk(
                 is_folder = entry.is_dir()
             except OSError:
                 is_folder = False
+            if rules is not None and rules.ignored(relative_prefix + name, is_folder):
+                continue
             if is_folder:
-                if not _is_link(entry) and not selector.excluded(prefix + name):
+                if name not in ALWAYS_SKIPPED and not _is_link(entry) and not selector.excluded(prefix + name):
                     folders.append(name)
                 continue
             files.append(name)
@@ -193,7 +202,58 @@ def _walk(
             path = prefix + name
             if selector.included(path) and not selector.excluded(path):
                 yield path, key_prefix + name, None if name in links else real_prefix + name
-        stack.extend((prefix + name, real_prefix + name) for name in sorted(folders, reverse=True))
+        stack.extend(
+            (prefix + name, real_prefix + name, relative_prefix + name, rules) for name in sorted(folders, reverse=True)
+        )
+
+
+def _ignore_rules_above(top: str, tree: str, problems: list[PathProblem]) -> tuple[IgnoreRules, str]:
+    """The ignore rules in force at the folder `top` (whose tree is the folder `tree`) from the
+    folders above it, and `top`'s path relative to the root they are read from: the
+    repository's root (the nearest folder up holding .git), else the tree's folder if `top` is
+    inside it, else `top` itself. The repository's .git/info/exclude comes first, below all."""
+    absolute = os.path.abspath(top)
+    root = _repository_root(absolute)
+    if root is None:
+        root = tree if _inside(absolute, tree) else absolute
+    files: list[IgnoreFile] = []
+    exclude = os.path.join(root, ".git", "info", "exclude")
+    if os.path.isdir(os.path.join(root, ".git")):
+        found = _read_ignore_file(exclude, os.path.join(os.path.realpath(os.path.dirname(exclude)), "exclude"), "", problems)
+        files += [found] if found is not None else []
+    relative = os.path.relpath(absolute, root).replace(os.sep, "/")
+    relative = "" if relative == "." else relative
+    parts = relative.split("/") if relative else []
+    for depth in range(len(parts)):  # root, then each folder down to top's parent
+        folder = os.path.join(root, *parts[:depth])
+        real_folder = os.path.realpath(folder)
+        for name in IGNORE_FILES:
+            found = _read_ignore_file(
+                os.path.join(folder, name), os.path.join(real_folder, name), "/".join(parts[:depth]), problems
+            )
+            files += [found] if found is not None else []
+    return IgnoreRules(tuple(files)), relative
+
+
+def _repository_root(folder: str) -> str | None:
+    """The nearest folder from `folder` up that holds .git (a folder, or a worktree's file)."""
+    while True:
+        if os.path.lexists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def _read_ignore_file(path: str, real: str, base: str, problems: list[PathProblem]) -> IgnoreFile | None:
+    try:
+        return read_ignore_file(path, real, base)
+    except FileNotFoundError:
+        return None
+    except IgnoreFileError as exc:
+        problems.append(PathProblem(exc.path, exc.reason))
+        return None
 
 
 def _is_link(entry: os.DirEntry) -> bool:

@@ -56,12 +56,14 @@ class Plan:
         rules: list[Rule],  # the selected ones
         known_rules: frozenset[str],
         unused_suppression: RuleInfo | None,  # None when unused-suppression is not selected
+        own_severity: dict[str, str] | None = None,  # each rule's severity in its file, before overrides
     ):
         self.config = config
         self.all_rules = all_rules
         self.rules = rules
         self.known_rules = known_rules
         self.unused_suppression = unused_suppression
+        self.own_severity = own_severity if own_severity is not None else {r.name: r.severity for r in all_rules}
         self._per_file = [(GlobSet([glob]), frozenset(names)) for glob, names in config.per_file_ignores]
 
     @classmethod
@@ -83,7 +85,21 @@ class Plan:
         name = UNUSED_SUPPRESSION.name
         if (config.select is None or name in config.select) and name not in config.ignore:
             unused = UNUSED_SUPPRESSION._replace(severity=severity.get(name, UNUSED_SUPPRESSION.severity))
-        return cls(config, with_severity, chosen, known, unused)
+        return cls(config, with_severity, chosen, known, unused, {rule.name: rule.severity for rule in loaded})
+
+    def why_off(self, name: str) -> str | None:
+        """Why the rule `name` does not run in this run (for `newslint rules`), or None if it runs."""
+        if name in self.rule_names or (self.unused_suppression is not None and name == self.unused_suppression.name):
+            return None
+        if name in self.config.ignore:
+            return "ignored"
+        if self.config.select is not None:
+            return "not selected"
+        return "off unless selected"
+
+    def ignored_by_globs(self, name: str) -> list[str]:
+        """The per-file-ignores globs whose files the rule `name` is not run on."""
+        return [glob for glob, names in self.config.per_file_ignores if name in names]
 
     def ignored_for(self, path: str) -> frozenset[str]:
         """Step 2: the rule names per-file-ignores names for `path`."""

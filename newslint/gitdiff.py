@@ -81,7 +81,10 @@ def _git_changes(base: str, paths: list[str] | None = None) -> list[tuple[str, l
     hunks: list[list[tuple[int, int]] | None] = list(_hunks_per_file(patch))
     if len(hunks) != len(names):  # cannot happen: both list the same files in the same order
         raise GitError("git's list of changed files and its diff disagree")
-    untracked = _git("ls-files", "-z", "--others", "--exclude-standard", *pathspec).split(b"\0")[:-1]
+    # Not --exclude-standard: git would open every .gitignore of the pull request's, where a named
+    # pipe blocks it for ever and a link loop fails it. What ignore files leave out was left out
+    # by discovery already, which reads them safely (ignorefiles.py); only discovered files count.
+    untracked = _git("ls-files", "-z", "--others", *pathspec).split(b"\0")[:-1]
     return list(zip(map(os.fsdecode, names + untracked), hunks + [None] * len(untracked)))
 
 
@@ -142,9 +145,16 @@ def _read(path: str) -> bytes | None:
         return None
 
 
+# git opens files of the checkout (.gitattributes, for one), any of which a pull request may have
+# made a named pipe: a run waits for git this long at most, then stops with exit code 2.
+GIT_TIMEOUT = 300
+
+
 def _git(*args: str, what: str = "") -> bytes:
     try:
-        result = subprocess.run(["git", *args], capture_output=True, check=False)
+        result = subprocess.run(["git", *args], capture_output=True, check=False, timeout=GIT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {args[0]} did not finish in {GIT_TIMEOUT} s (a named pipe in the checkout?)") from None
     except OSError as exc:
         raise GitError(f"--diff-base needs git, which could not be run: {exc.strerror or exc}") from None
     if result.returncode != 0:

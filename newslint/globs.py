@@ -44,17 +44,63 @@ def translate(pattern: str) -> str:
             out.append("[^/]")
             i += 1
         elif c == "[":
-            end = pattern.find("]", i + 2 if pattern.startswith(("[!", "[^"), i) else i + 1)
-            if end == -1:  # no closing bracket: a literal "["
-                out.append(re2.escape(c))
-                i += 1
-                continue
-            body = pattern[i + 1 : end]
-            if body[:1] in ("!", "^"):
-                body = "^" + body[1:]
-            # Escaped: "\\", and "[" ("[:alpha:]" is a class of its own in RE2), "&", "~", "|".
-            out.append("[" + re.sub(r"([\\\[&~|])", r"\\\1", body) + "]")
-            i = end + 1
+            regex, i = _char_class(pattern, i)
+            out.append(regex)
+        else:
+            out.append(re2.escape(c))
+            i += 1
+    return "".join(out)
+
+
+def _char_class(pattern: str, i: int, negated_extra: str = "") -> tuple[str, int]:
+    """The regular expression for the character class `[...]` opening at pattern[i], and where
+    the pattern goes on after it (a "[" without its "]" is a literal "["). A negated class
+    (`[!a]`, `[^a]`) also leaves out the characters of `negated_extra`."""
+    end = pattern.find("]", i + 2 if pattern.startswith(("[!", "[^"), i) else i + 1)
+    if end == -1:  # no closing bracket: a literal "["
+        return re2.escape("["), i + 1
+    body = pattern[i + 1 : end]
+    negated = body[:1] in ("!", "^")
+    if negated:
+        body = body[1:]
+    # Escaped: "\\", and "[" ("[:alpha:]" is a class of its own in RE2), "&", "~", "|".
+    body = re.sub(r"([\\\[&~|])", r"\\\1", body)
+    return ("[^" + body + re2.escape(negated_extra) if negated else "[" + body) + "]", end + 1
+
+
+def gitignore_regex(body: str) -> str:
+    """The regular expression (without anchors) for a pattern of a .gitignore file, as git's
+    documentation (gitignore(5)) defines it, for a path relative to the file's folder. `body` is
+    the pattern without its `!`, leading `/` and trailing `/`; without any other `/` the caller
+    puts `**/` before it. Unlike a config's globs, a backslash escapes the next character, and
+    `**` spans folders only as a whole part of the path (`**/x`, `x/**`, `x/**/y`); elsewhere
+    it is a `*`. No wildcard or class matches a "/"."""
+    out: list[str] = []
+    i, n = 0, len(body)
+    while i < n:
+        c = body[i]
+        if c == "*":
+            j = i
+            while j < n and body[j] == "*":
+                j += 1
+            whole_part = j - i >= 2 and (i == 0 or body[i - 1] == "/") and (j == n or body[j] == "/")
+            if whole_part and j == n:  # "x/**": everything inside
+                out.append(".*")
+            elif whole_part:  # "**/": any number of folders, none included
+                out.append("(?:.*/)?")
+                j += 1
+            else:
+                out.append("[^/]*")
+            i = j
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "\\":
+            out.append(re2.escape(body[i + 1 : i + 2]))  # a trailing backslash stands for nothing
+            i += 2
+        elif c == "[":
+            regex, i = _char_class(body, i, negated_extra="/")
+            out.append(regex)
         else:
             out.append(re2.escape(c))
             i += 1
@@ -104,10 +150,7 @@ class GlobSet:
         return bool(self.patterns)
 
     def match(self, relative_path: str) -> bool:
-        # RE2 reads UTF-8: each byte of a name that is not UTF-8 (a lone surrogate here) is
-        # matched as one U+FFFD, which `?` and `*` match as they match any character.
-        if not relative_path.isascii():
-            relative_path = relative_path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        relative_path = for_re2(relative_path)
         parts = [p for p in relative_path.replace(os.sep, "/").split("/") if p not in ("", ".")]
         if self._names is not None and any(self._names.fullmatch(part) for part in parts):
             return True
@@ -115,6 +158,15 @@ class GlobSet:
             # The path itself or any folder above it.
             return any(self._anchored.fullmatch("/".join(parts[:end])) for end in range(len(parts), 0, -1))
         return False
+
+
+def for_re2(path: str) -> str:
+    """`path` as RE2 can read it. RE2 reads UTF-8: each byte of a name that is not UTF-8 (a
+    lone surrogate here) is matched as one U+FFFD, which `?` and `*` match as they match any
+    character."""
+    if path.isascii():
+        return path
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def relative_to(path: str, root: str) -> str:

@@ -10,8 +10,9 @@ check(request, notify) runs these stages, in this order:
    (filters.Plan.of). A bad config or rule file stops the run here.
 2. The baseline file, if there is one, is read before any article: a broken one stops the run
    at once.
-3. Discover (discovery.discover): the files under the paths given, in a stable order; a path
-   that does not exist or leads out of its tree is reported, and the run goes on. With
+3. Discover (discovery.discover): the files under the paths given, in a stable order, less
+   what .gitignore and .ignore files leave out of folders (unless --no-ignore); a path that
+   does not exist or leads out of its tree is reported, and the run goes on. With
    --diff-base, only the files the change touched are kept, with its lines (gitdiff.Change).
 4. Each file (workers.map_in_order: in worker processes when there are many; the results come
    in the order of discovery whatever --jobs is):
@@ -26,6 +27,11 @@ check(request, notify) runs these stages, in this order:
    - with --fix or --diff (which never use the result cache), the worker reads the file, and
      the document is fixed (fix.fix_document) and written back (atomic_write) or diffed.
    A file that cannot be read, decoded or written is an error of its own; the run goes on.
+   An article on stdin (`newslint check -`, an editor's buffer) takes the place of steps 3
+   and 4: it is read once within a file's limits (reading.read_article_stream), checked as
+   if it were the file it is named after (its config is found from that name's folder, and
+   `exclude` and `per-file-ignores` apply to the name), never with the result cache; with
+   --fix the fixed text goes back to the caller instead of to a file (check_stream).
 5. The results of the files checked afresh are saved in the cache, under the key of
    everything besides a file's bytes that they depend on (result_key).
 6. Filter step 5, the baseline: what it records is left out of the report and counted; or,
@@ -44,7 +50,7 @@ import json
 import os
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from newslint import document as documents
 from newslint.cache import Cache, CacheError, Table, content_hash, open_cache
@@ -53,7 +59,7 @@ from newslint.discovery import VettedPath, discover
 from newslint.errors import UsageError
 from newslint.filters import Plan, find_problems, within_change
 from newslint.lineranges import LineRanges
-from newslint.reading import SkippedFile, max_file_bytes, read_article
+from newslint.reading import SkippedFile, SkippedStream, max_file_bytes, read_article, read_article_stream
 from newslint.rules import load_rules, rule_set_identity
 from newslint.violations import Violation
 from newslint.workers import map_in_order
@@ -69,7 +75,8 @@ PARSED_RULES = "rules"
 class Settings(NamedTuple):
     """What the command line says of the config and the rules (each may be left unsaid)."""
 
-    config_file: str | None = None  # None: the nearest config from the current folder up
+    config_file: str | None = None  # None: the nearest config from `config_search_from` up
+    config_search_from: str = "."
     select: Sequence[str] = ()
     ignore: Sequence[str] = ()
     rule_folders: Sequence[str] = ()
@@ -84,10 +91,19 @@ class FixMode(NamedTuple):
     unsafe: bool = False  # also apply the fixes rules mark unsafe (--unsafe-fixes)
 
 
+class StdinSource(NamedTuple):
+    """An article read from a stream (an editor's buffer on stdin), checked as if it were the
+    file `name`: named so in reports, and found in that name's folder by config and globs."""
+
+    stream: BinaryIO
+    name: str = "-"
+
+
 class Request(NamedTuple):
     """A run of `newslint check`."""
 
-    paths: Sequence[str] = (".",)
+    paths: Sequence[str] = (".",)  # not used when `stdin` is given
+    stdin: StdinSource | None = None
     settings: Settings = Settings()
     fix: FixMode | None = None
     jobs: int = 1
@@ -95,6 +111,7 @@ class Request(NamedTuple):
     follow_outside_links: bool = False
     update_baseline: bool = False
     diff_base: str | None = None  # check only what the change since this git commit touched
+    ignore_files: bool = True  # folder walks leave out what .gitignore and .ignore files do (--no-ignore: False)
 
 
 class FileError(NamedTuple):
@@ -132,15 +149,23 @@ class Outcome(NamedTuple):
     fixes: list[FileFix]  # the files fixed (or that --diff would change), in order
     baselined: int  # problems left out because the baseline records them
     outside_change: int | None = None  # with --diff-base, problems left out on lines it did not touch
+    # With stdin and --fix: the text to give back in place of writing a file, in chunks. The
+    # fixed text, or the text as it was when nothing was fixed or it could not be checked,
+    # so an editor that replaces its buffer with it never loses a word.
+    fixed_stdin: Iterable[bytes] | None = None
 
 
 def check(request: Request, notify: Callable[[str], None]) -> Outcome:
     """Run the stages above. Bad usage, a bad config, rule or baseline file raise
     NewslintError; a cache that cannot be used is a warning, and the run goes on without it."""
+    if request.stdin is not None:
+        return _check_stdin(request, request.stdin, notify)
     cache = _open_cache(request.cache_dir, notify)
     plan = load_plan(request.settings, cache)
     baseline = _read_baseline(plan, request.update_baseline)
-    paths, missing = discover(list(request.paths), plan.config.file_filter(), request.follow_outside_links)
+    paths, missing = discover(
+        list(request.paths), plan.config.file_filter(), request.follow_outside_links, request.ignore_files
+    )
     changed = None
     if request.diff_base is not None:
         from newslint.gitdiff import Change  # here: only --diff-base runs git
@@ -176,10 +201,69 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
     return Outcome(plan, violations, len(checked), len(errors) + len(missing), fixes, baselined, outside_change)
 
 
+def _check_stdin(request: Request, source: StdinSource, notify: Callable[[str], None]) -> Outcome:
+    """The stages for an article on stdin, checked as the file it is named after."""
+    if request.update_baseline:
+        raise UsageError("--update-baseline records the problems of files, not of stdin")
+    if request.diff_base is not None:
+        raise UsageError("--diff-base checks the files a git change touched, not stdin")
+    # The config the file would have: found from its folder, as an editor's file is checked.
+    settings = request.settings._replace(config_search_from=os.path.dirname(source.name) or ".")
+    plan = load_plan(settings, _open_cache(request.cache_dir, notify))
+    baseline = _read_baseline(plan, update=False)
+    if plan.config.file_filter().excluded(source.name):
+        result, fixed = FileResult([]), _pass_through(b"", source.stream) if _writes(request.fix) else None
+        checked = []
+    else:
+        result, fixed = check_stream(source, plan, request.fix)
+        checked = [] if result.error is not None else [source.name]
+    errors = [] if result.error is None else [result.error]
+    for error in errors:
+        notify(f"{error.path}: {error.message}")
+    fixes = [] if result.fix is None else [result.fix]
+    violations, baselined = result.violations, 0
+    if baseline is not None:
+        violations, baselined = baseline.apply(violations, checked, False, notify)
+    return Outcome(plan, violations, len(checked), len(errors), fixes, baselined, fixed_stdin=fixed)
+
+
+def _writes(fix: FixMode | None) -> bool:
+    return fix is not None and fix.write
+
+
+def check_stream(source: StdinSource, plan: Plan, fix: FixMode | None) -> tuple[FileResult, Iterable[bytes] | None]:
+    """Stage 4 for an article on a stream: its problems (with `fix`, fixed or diffed) and,
+    when `fix` writes, the text to give back in place of the file (see Outcome.fixed_stdin)."""
+    name = source.name
+    try:
+        data = read_article_stream(source.stream, max_file_bytes())
+    except SkippedStream as exc:
+        result = FileResult([], error=FileError(name, f"skipped: {exc}"))
+        return result, _pass_through(exc.head, source.stream) if _writes(fix) else None
+    except OSError as exc:  # nothing was read: there is nothing to give back
+        return FileResult([], error=FileError(name, f"cannot read: {exc.strerror or exc}")), None
+    if fix is None:
+        return check_bytes((name, data, None), plan), None
+    doc, error = _document(name, data)
+    if doc is None:
+        return FileResult([], error=error), [data] if fix.write else None
+    result, fixed_data = fix_in_memory(doc, plan, fix)
+    if not fix.write:
+        return result, None
+    return result, [data if fixed_data is None else fixed_data]
+
+
+def _pass_through(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
+    """`head`, then the rest of `stream` in chunks: a text too large to check, given back as it was."""
+    yield head
+    while chunk := stream.read(1 << 16):
+        yield chunk
+
+
 def load_plan(settings: Settings, cache: Cache | None = None) -> Plan:
     """Stage 1: the config with the flags applied, its rules loaded (parsed rule files read
     back from `cache` where it has them), and the plan of what runs."""
-    config = load_config(settings.config_file).with_flags(
+    config = load_config(settings.config_file, start=settings.config_search_from).with_flags(
         select=list(settings.select),
         ignore=list(settings.ignore),
         rule_folders=list(settings.rule_folders),
@@ -348,22 +432,18 @@ def fix_file(
     """
     # Imported here: a run without --fix or --diff is spared difflib, tempfile and shutil.
     from newslint.atomic_write import FileChanged, HardLinked, write_atomic
-    from newslint.fix import fix_document, unified_diff
 
     data, info, error = _read(path, max_bytes)
     doc, error = (None, error) if data is None else _document(path, data)
     if doc is None:
         return FileResult([], error=error)
+    result, fixed_data = fix_in_memory(doc, plan, mode, None if changed is None else changed.get(path, ()))
+    if fixed_data is None:
+        return result
     find = find_problems(plan)
-    outcome = fix_document(doc, find, unsafe=mode.unsafe, lines=None if changed is None else changed.get(path, ()))
-    if not outcome.fixed:
-        return FileResult(outcome.remaining)
-    if not mode.write:
-        diff = unified_diff(path, doc.text, outcome.document.text)
-        return FileResult(outcome.remaining, fix=FileFix(path, outcome.fixed, diff, outcome.lines))
     try:
         # A VettedPath is written where it was read; write_atomic resolves a plain path's links.
-        write_atomic(path.real if isinstance(path, VettedPath) else path, outcome.data, read_as=info)
+        write_atomic(path.real if isinstance(path, VettedPath) else path, fixed_data, read_as=info)
     except FileChanged:
         return FileResult(find(doc), error=FileError(path, "changed while being fixed, left unchanged"))
     except HardLinked as exc:
@@ -371,7 +451,24 @@ def fix_file(
         return FileResult(find(doc), error=FileError(path, message))
     except OSError as exc:
         return FileResult(find(doc), error=FileError(path, f"cannot write the fixes, left unchanged: {exc.strerror or exc}"))
-    return FileResult(outcome.remaining, fix=FileFix(path, outcome.fixed, lines=outcome.lines))
+    return result
+
+
+def fix_in_memory(
+    doc: documents.Document, plan: Plan, mode: FixMode, lines: LineRanges | None = None
+) -> tuple[FileResult, bytes | None]:
+    """What fixing `doc` gives: the problems that remain and the fixes (with --diff, the diff);
+    and when `mode` writes and something was fixed, the bytes to write in its place (the
+    result holds once they are written). With `lines`, only problems touching them are fixed."""
+    from newslint.fix import fix_document, unified_diff  # here: a run without fixes is spared difflib
+
+    outcome = fix_document(doc, find_problems(plan), unsafe=mode.unsafe, lines=lines)
+    if not outcome.fixed:
+        return FileResult(outcome.remaining), None
+    if not mode.write:
+        diff = unified_diff(doc.path, doc.text, outcome.document.text)
+        return FileResult(outcome.remaining, fix=FileFix(doc.path, outcome.fixed, diff, outcome.lines)), None
+    return FileResult(outcome.remaining, fix=FileFix(doc.path, outcome.fixed, lines=outcome.lines)), outcome.data
 
 
 def _read(path: str, max_bytes: int) -> tuple[bytes | None, os.stat_result | None, FileError | None]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import stat
+from typing import BinaryIO
 
-from newslint.discovery import VettedPath
+from newslint.vetted import VettedPath
 from newslint.errors import UsageError
 
 MEGABYTE = 1 << 20
@@ -67,17 +68,56 @@ def read_article(path: str, max_bytes: int) -> tuple[bytes, os.stat_result]:
     """The bytes of an article: a regular file of at most `max_bytes` (see max_file_bytes) and
     max_bytes / 32 lines, and its stat from before they were read; OSError or SkippedFile
     otherwise."""
-    data, info = read_regular_file(path, max_bytes, f", set {MAX_FILE_MB_VARIABLE} to change it")
+    data, info = read_regular_file(path, max_bytes, _LIMIT_HINT)
+    _check_lines(data, max_bytes)
+    return data, info
+
+
+class SkippedStream(SkippedFile):
+    """An article on a stream (stdin) over a limit: `head` holds what was read of it, and the
+    rest, if any, is still in the stream (so `newslint check - --fix` can give the text back as
+    it was)."""
+
+    def __init__(self, message: str, head: bytes):
+        super().__init__(message)
+        self.head = head
+
+
+def read_article_stream(stream: BinaryIO, max_bytes: int) -> bytes:
+    """An article from a stream (stdin: an editor's buffer), with the limits of a file's:
+    at most `max_bytes` and max_bytes / 32 lines; SkippedStream otherwise.
+    Read in chunks, so a stream of any length costs at most the limit in memory."""
+    chunks, total = [], 0
+    while total <= max_bytes:
+        chunk = stream.read(min(1 << 16, max_bytes + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    data = b"".join(chunks)
+    if len(data) > max_bytes:
+        raise SkippedStream(f"file too large (over the limit of {max_bytes / MEGABYTE:g} MB{_LIMIT_HINT})", data)
+    try:
+        _check_lines(data, max_bytes)
+    except SkippedFile as exc:
+        raise SkippedStream(str(exc), data) from None
+    return data
+
+
+_LIMIT_HINT = f", set {MAX_FILE_MB_VARIABLE} to change it"
+
+
+def _check_lines(data: bytes, max_bytes: int) -> None:
+    """SkippedFile if `data` has more lines than an article of the limit `max_bytes` may."""
     max_lines = max_bytes // BYTES_PER_LINE_ALLOWED
     if len(data) <= max_lines:  # each line ending takes a byte at least: no need to count them
-        return data, info
+        return
     lines = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")  # as the Document counts them
     if lines > max_lines:
         raise SkippedFile(
-            f"too many lines ({lines:,}; the limit is {max_lines:,} for files up to {max_bytes / MEGABYTE:g} MB, "
-            f"set {MAX_FILE_MB_VARIABLE} to change it)"
+            f"too many lines ({lines:,}; the limit is {max_lines:,} for files up to {max_bytes / MEGABYTE:g} MB"
+            f"{_LIMIT_HINT})"
         )
-    return data, info
 
 
 def max_file_bytes() -> int:

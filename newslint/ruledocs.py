@@ -22,17 +22,14 @@ from typing import Any, Iterable, Sequence
 
 from newslint.checks import CHECKS
 from newslint.checks.options import TYPE_NAMES, Option
-from newslint.document import from_text
 from newslint.errors import NewslintError
 from newslint.formats import Report, Summary, format_text, printable
-from newslint.linter import lint
+from newslint.rule_examples import EXAMPLE_PATH, example_violations
 from newslint.rules import COMMON_OPTIONS, EXAMPLES_DOC, Rule, builtin_rules_dir, load_rules
 from newslint.suppressions import UNUSED_SUPPRESSION
 from newslint.violations import RuleInfo
 
 COMMAND = "python -m newslint.ruledocs > docs/rules.md"
-# The name the examples are shown checked under, as a user would check a file holding one.
-EXAMPLE_PATH = "example.txt"
 
 
 class _Markdown:
@@ -116,10 +113,19 @@ def rule_markdown(rule: Rule, level: int = 3) -> str:
     return _Markdown().finish(_rule_blocks(_Markdown(), rule, level))
 
 
-def rule_text(rule: Rule) -> str:
+def rule_text(rule: Rule, notes: Sequence[str] = ()) -> str:
     """A rule's documentation as plain text, escaped for a terminal (what `newslint rules NAME`
-    prints)."""
-    return _Text().finish(_rule_blocks(_Text(), rule, level=1))
+    prints): as in docs/rules.md, with `notes` (what the config does with it) after its summary,
+    and the options its file sets, each with its meaning."""
+    return _Text().finish(_rule_blocks(_Text(), rule, level=1, notes=notes, options=True))
+
+
+def reported_rule_text(info: RuleInfo) -> str:
+    """A rule newslint reports itself (unused-suppression), as plain text for a terminal."""
+    style = _Text()
+    blocks = [style.heading(1, info.name), *_doc_blocks(style, info)]
+    blocks.append(style.items([f"Category: {info.category}; severity: {info.severity}", "Reported by newslint itself"]))
+    return style.finish(blocks)
 
 
 def rule_pack(rule: Rule) -> str:
@@ -151,7 +157,9 @@ def _fix_summary(style: _Markdown, fix: str) -> str:
     return f"{style.literal(fix)}, applied only with {style.literal('--fix --unsafe-fixes')}"
 
 
-def _rule_blocks(style: _Markdown, rule: Rule, level: int) -> list[str]:
+def _rule_blocks(
+    style: _Markdown, rule: Rule, level: int, notes: Sequence[str] = (), options: bool = False
+) -> list[str]:
     blocks = [style.heading(level, rule.name)]
     blocks += _doc_blocks(style, rule.info)
     state = "" if rule.enabled else " (off unless selected)"
@@ -162,12 +170,34 @@ def _rule_blocks(style: _Markdown, rule: Rule, level: int) -> list[str]:
                 f"Category: {style.literal(rule.category)}; severity: {style.literal(rule.severity)}{state}",
                 f"Check: {style.link(style.literal(rule.kind), '#' + _kind_anchor(rule.kind))}",
                 f"Fix: {_fix_summary(style, rule.fix)}",
+                *notes,
             ]
         )
     )
+    if options:
+        blocks.append(f"Options of this {rule.kind} rule (what its file sets, or the default):")
+        blocks.append(style.items(_option_values(style, CHECKS[rule.kind].OPTIONS, rule.check.options)))
     for number, example in enumerate(rule.examples, 1):
         blocks += _example_blocks(style, rule, number, example.text)
     return blocks
+
+
+def _option_values(style: _Markdown, schema: dict[str, Option], values: dict[str, Any]) -> list[str | tuple[str, list]]:
+    """Each option of `schema` with its value in `values` and its meaning; a list's values one
+    an item."""
+    entries: list[str | tuple[str, list]] = []
+    for name, option in schema.items():
+        value = values.get(name, option.default if not option.required else None)
+        if isinstance(value, (list, tuple)) and value and option.kind != "mapping":
+            entries.append((f"{style.literal(name)}: {option.doc}", [style.literal(_yaml(v)) for v in value]))
+        elif isinstance(value, dict) and option.fields:
+            nested = _option_values(style, option.fields, value)
+            entries.append((f"{style.literal(name)}: {option.doc}", nested))
+        elif value is None:
+            entries.append(f"{style.literal(name)} (not set): {option.doc}")
+        else:
+            entries.append(f"{style.literal(name)} = {style.literal(_yaml(value))}: {option.doc}")
+    return entries
 
 
 def _doc_blocks(style: _Markdown, info: RuleInfo) -> list[str]:
@@ -179,7 +209,7 @@ def _doc_blocks(style: _Markdown, info: RuleInfo) -> list[str]:
 
 def _example_blocks(style: _Markdown, rule: Rule, number: int, text: str) -> list[str]:
     """An example's text, and what `newslint check` prints for a file that holds it."""
-    violations = lint(from_text(text, EXAMPLE_PATH), [rule])
+    violations = example_violations(rule, text)
     lines = sorted({v.line for v in violations})
     if not lines:
         flagged = "flags nothing"

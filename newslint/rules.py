@@ -79,8 +79,9 @@ COMMON_OPTIONS = {
 # `examples` (a list of {text, expect}) is validated by _examples; this is its documentation.
 EXAMPLES_DOC = (
     "A non-empty list of examples, each `{text: ..., expect: [...]}`: a text, and the lines of it where "
-    "the rule reports a problem (an empty list: none). newslint's test suite runs the examples of its "
-    "built-in rules, each of which needs at least one example it flags and one it leaves alone."
+    "the rule reports a problem (an empty list: none). `newslint test-rules DIR` runs the examples of "
+    "a folder's rules; newslint's test suite runs those of its built-in rules, each of which needs at "
+    "least one example it flags and one it leaves alone."
 )
 
 

@@ -106,6 +106,15 @@ def test_include_and_exclude(project, capsys):
     assert payload["summary"]["files_checked"] == 0 and code == 0
 
 
+def test_empty_lists_clear_a_key(project, capsys):
+    # A config that clears what it would otherwise copy from a template: [] means "none".
+    (project / ".newslint.yaml").write_text(
+        "ignore: []\nexclude: []\nrules: []\nper-file-ignores:\n  'articles/*.txt': []\n"
+    )
+    code, payload = check_json(capsys, "articles")
+    assert rules_found(payload) == SEED_LINES and code == 1
+
+
 @pytest.mark.parametrize(
     "text, where, message",
     [
@@ -113,7 +122,9 @@ def test_include_and_exclude(project, capsys):
         ("fail-on: fatal\n", ":1:10:", "'fail-on' must be one of: error, warning, info (got 'fatal')"),
         ("ignore: site-footer\n", ":1:9:", "'ignore' must be a list of strings"),
         ("severity:\n  site-footer: loud\n", ":2:16:", "'severity': 'site-footer' must be one of"),
-        ("per-file-ignores:\n  '*.md': photo-caption\n", ":2:11:", "must map to a non-empty list of rule names"),
+        ("per-file-ignores:\n  '*.md': photo-caption\n", ":2:11:", "must map to a list of rule names"),
+        ("select: []\n", ":1:9:", "'select': an empty list would leave a run nothing to check; leave 'select' out"),
+        ("include: []\n", ":1:10:", "'include': an empty list would leave a run nothing to check"),
         ("select: [site-footer, no-such-rule]\n", ":1:23:", "unknown rule 'no-such-rule'"),
         ("severity:\n  no-such-rule: info\n", ":2:3:", "unknown rule 'no-such-rule'"),
         ("exclude: ['']\n", ":1:11:", "'exclude': a glob must not be empty"),

@@ -54,6 +54,11 @@ def pull_request(tmp_path, monkeypatch) -> Path:
     (repo / "innocent.md").symlink_to("../outside/precious.txt")
     (repo / "users.txt").symlink_to(outside / "passwd")
     (repo / "outdir").symlink_to("../outside")
+    # Ignore files: a pattern that backtracks on Python's re (it matches no article, so all
+    # are checked), and one that is a link out of the tree.
+    (repo / ".gitignore").write_text(f"{BACKTRACKING_GLOB}\n")
+    (repo / "sub").mkdir()
+    (repo / "sub" / ".gitignore").symlink_to(outside / "passwd")
     # A committed cache whose results folder leads outside: pruning it deleted files there.
     (repo / ".newslint_cache" / "v2").mkdir(parents=True)
     (repo / ".newslint_cache" / "v2" / "results").symlink_to("../../../outside")
@@ -89,6 +94,7 @@ def test_a_hostile_pull_request_changes_nothing_outside_its_articles(pull_reques
     assert log_problems(out, own_commands="GITHUB_ACTIONS" in env) == []
     assert log_problems(err) == []
     assert "symbolic link to outside the checked tree" in err
+    assert "sub/.gitignore: ignore file not used: a symbolic link, not followed" in err
     assert "not using the cache: .newslint_cache/v2/results is a symbolic link" in err
     after = tree(tmp_path / "outside") | tree(pull_request)
     fixed = {str(pull_request / name) for name in ARTICLES}

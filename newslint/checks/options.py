@@ -28,6 +28,9 @@ class Option(NamedTuple):
     maximum: float | None = None
     fields: dict[str, "Option"] | None = None  # for "mapping"
     check: Callable[[Any], str | None] | None = None  # returns an error message or None
+    # A str-list may be [] only where that means something: in a config, `ignore: []` clears
+    # a list; in a rule file an empty phrase list is a mistake.
+    may_be_empty: bool = False
 
     @property
     def required(self) -> bool:
@@ -94,7 +97,7 @@ def _validate_value(option: Option, value: Any, doc: YamlDocument, path: tuple, 
         raise doc.error(f"{name!r} must be at least {option.minimum} (got {value!r})", path, cls=error)
     if option.maximum is not None and value > option.maximum:
         raise doc.error(f"{name!r} must be at most {option.maximum} (got {value!r})", path, cls=error)
-    if option.kind == "str-list" and not value:
+    if option.kind == "str-list" and not value and not option.may_be_empty:
         raise doc.error(f"{name!r} must not be empty", path, cls=error)
     if option.check is not None:
         problem = option.check(value)

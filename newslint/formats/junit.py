@@ -17,22 +17,28 @@ def _xml_text(text: str) -> str:
 
 def format_junit(report: Report) -> str:
     """JUnit XML, as CI systems show test results: one test suite per file with problems, one
-    failing test case per problem (a clean run is one passing test case)."""
+    test case per problem. A problem that fails the run (at or above fail-on) is a failing
+    case; one below it (an `info` by default) passes, with its line as the case's system-out,
+    so the test report fails exactly when the run does. A clean run is one passing case."""
     import xml.etree.ElementTree as ET  # here: only JUnit output needs it, and start-up counts
 
     by_file: dict[str, list[Violation]] = {}
     for v in report.violations:
         by_file.setdefault(v.path, []).append(v)
+    failing = sum(1 for v in report.violations if report.fails(v))
     root = ET.Element("testsuites", name="newslint", tests=str(max(len(report.violations), 1)),
-                      failures=str(len(report.violations)))
+                      failures=str(failing))
     for path, violations in by_file.items():
         suite = ET.SubElement(root, "testsuite", name=_xml_text(path), tests=str(len(violations)),
-                              failures=str(len(violations)))
+                              failures=str(sum(1 for v in violations if report.fails(v))))
         for v in violations:
             case = ET.SubElement(suite, "testcase", name=f"{v.rule} at {v.line}:{v.column}",
                                  classname=_xml_text(path), file=_xml_text(path), line=str(v.line))
-            failure = ET.SubElement(case, "failure", type=v.rule, message=_xml_text(v.message))
-            failure.text = _xml_text(text_line(v))
+            if report.fails(v):
+                failure = ET.SubElement(case, "failure", type=v.rule, message=_xml_text(v.message))
+                failure.text = _xml_text(text_line(v))
+            else:
+                ET.SubElement(case, "system-out").text = _xml_text(text_line(v))
     if not by_file:
         suite = ET.SubElement(root, "testsuite", name="newslint", tests="1", failures="0")
         ET.SubElement(suite, "testcase", name=summary_line(report.summary), classname="newslint")

@@ -4,7 +4,7 @@ people read (one per problem, the summary line)."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 from newslint.formats.escaping import printable
 from newslint.violations import RuleInfo, Violation
@@ -61,18 +61,40 @@ class Summary(NamedTuple):
         return data
 
 
+def _every_problem_fails(violation: Violation) -> bool:
+    return True
+
+
 class Report(NamedTuple):
     violations: list[Violation]
     summary: Summary
     rules: Sequence[RuleInfo] = ()  # every rule that could report in the run
+    # Whether a problem fails the run (its severity is at least fail-on's): JUnit fails only those.
+    fails: Callable[[Violation], bool] = _every_problem_fails
+    color: bool = False  # text: severities, rule names and paths in colour (for a terminal)
+    quiet: bool = False  # text: the problems only, no summary line
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def text_line(v: Violation) -> str:
-    return f"{printable(v.path)}:{v.line}:{v.column}: {v.severity} {v.rule} {printable(v.message)}"
+def text_line(v: Violation, color: bool = False) -> str:
+    if not color:
+        return f"{printable(v.path)}:{v.line}:{v.column}: {v.severity} {v.rule} {printable(v.message)}"
+    # Escaped first (printable), so the only escape sequences in the line are these.
+    path = _paint(printable(v.path), BOLD)
+    return f"{path}:{v.line}:{v.column}: {_paint(v.severity, SEVERITY_COLORS[v.severity])} {_paint(v.rule, RULE_COLOR)} {printable(v.message)}"
+
+
+# SGR codes of the text format's colours.
+SEVERITY_COLORS = {"error": "1;31", "warning": "1;33", "info": "1;34"}  # bold red, yellow, blue
+RULE_COLOR = "35"  # magenta
+BOLD = "1"
+
+
+def _paint(text: str, sgr: str) -> str:
+    return f"\x1b[{sgr}m{text}\x1b[0m"
 
 
 def _skipped(summary: Summary) -> str:

@@ -6,9 +6,10 @@ from newslint.formats.report import Report, rule_statistics, summary_line, text_
 
 
 def format_text(report: Report) -> str:
-    lines = [text_line(v) for v in report.violations]
-    lines.append(summary_line(report.summary))
-    return "\n".join(lines) + "\n"
+    lines = [text_line(v, report.color) for v in report.violations]
+    if not report.quiet:
+        lines.append(summary_line(report.summary))
+    return "".join(line + "\n" for line in lines)
 
 
 
@@ -21,6 +22,7 @@ def format_statistics_text(report: Report) -> str:
         + (f"  ({row['fixable']} fixable)" if row["fixable"] else "")
         for row in rows
     ]
-    lines.append(summary_line(report.summary))
-    return "\n".join(lines) + "\n"
+    if not report.quiet:
+        lines.append(summary_line(report.summary))
+    return "".join(line + "\n" for line in lines)
 

@@ -142,6 +142,13 @@ def test_foreign_and_story_share():
     assert [line for line, _, _ in found(share, f"Weather forecast\nLibrary vote closes library\n{STORY}\n")] == [1]
 
 
+def test_a_clause_that_introduces_a_list_joins_the_story_and_its_list_is_spared():
+    tail = "where: tail\nlines: {max_words: 12, sentence: false}\nrun: {min_lines: 3, after_colon: false}"
+    items = "Northgate\nRiverside\nMarket Square\n"
+    assert found(tail, f"{STORY}\nThe branches that stay open are:\n{items}") == []
+    assert [line for line, _, _ in found(tail, f"{STORY}\nRelated stories:\n{items}")] == [2]
+
+
 def test_how_words_are_compared_and_lines_joined_are_options_of_the_story():
     # Stems of 5 letters make "libraries" the story's "library"; of 9 letters they differ.
     text = f"Libraries Weekly\n\n{STORY}\n"

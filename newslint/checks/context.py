@@ -248,8 +248,14 @@ class Analysis:
         near_words, near_stopwords = story["near_words"], story["near_stopwords"]
 
         def near(k: int) -> bool:
-            block = self.blocks[self.lines[k].block]
-            return block.sentence and block.words >= near_words and block.stopwords >= near_stopwords * block.words
+            # A clause that introduces a list ("The branches that stay open are:") is prose too.
+            line = self.lines[k]
+            block = self.blocks[line.block]
+            return (
+                (block.sentence or line.text.endswith(":"))
+                and block.words >= near_words
+                and block.stopwords >= near_stopwords * block.words
+            )
 
         first, last = indices[0], indices[-1]
         while first > 0 and near(first - 1):

@@ -12,7 +12,7 @@ from newslint.checks import context
 from newslint.errors import RuleError
 from newslint.linter import lint
 from newslint.rules import parse_rule
-from tests.helpers import check_json
+from tests.helpers import check_json, rules_and_lines
 
 STORY = (
     "The council voted on Tuesday to close the library after a long and heated debate about what "
@@ -180,6 +180,17 @@ def test_fix_deletes_the_run(tmp_path, capsys):
     code, payload = check_json(capsys, "--no-cache", "--rules", str(rules), "--select", "menu", "--fix", str(article))
     assert code == 0 and payload["summary"]["fixed"] == 1
     assert article.read_text(encoding="utf-8") == f"Council to close library\n{STORY}\n"
+
+
+def test_the_builtin_rules_report_a_navigation_menu_and_leave_a_clean_story(tmp_path, capsys):
+    article = tmp_path / "a.txt"
+    article.write_text(f"Home\nNews\nSport\nWeather\nCouncil to close library\n{STORY}\n", encoding="utf-8")
+    clean = tmp_path / "b.txt"
+    clean.write_text(f"Council to close library\n\n{STORY}\n\nIt will shut in March.\n", encoding="utf-8")
+    code, payload = check_json(capsys, "--no-cache", str(article), str(clean))
+    assert code == 1
+    assert ("navigation-above-story", 1) in rules_and_lines(payload)
+    assert {v["path"] for v in payload["violations"]} == {str(article)}
 
 
 def test_the_analysis_is_shared_by_rules_but_never_across_documents():

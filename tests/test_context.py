@@ -128,6 +128,8 @@ def test_repeats_headline():
     assert [line for line, _, _ in found(options, text)] == [3]
     text = "Riverside Gazette: Local News: Library to close\n\nLibrary to close\n"
     assert found(options, text) == []
+    # A byline put before the headline.
+    assert [line for line, _, _ in found(options, "Council to close library\n\nJane Doe Council to close library\n")] == [3]
     # A first line that ends a sentence is a lede, not a headline: its near copy is the
     # duplicate check's to report (as an unsafe fix), not this rule's.
     lede = "The council voted to close the library on Tuesday after a long debate."

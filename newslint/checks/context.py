@@ -128,7 +128,7 @@ LINE_FIELDS = {
     "first": Option("bool", "It is the article's first line (true) or not (false).", default=None),
     "repeats_headline": Option(
         "bool", "It repeats the article's first line: the same words; or those and at most `headline_extra_words` "
-        "more (a byline run into it); or the end of it, of at least `headline_share` of its characters (the "
+        "more before or after them (a byline run into it); or the end of it, of at least `headline_share` of its characters (the "
         "first line being the headline after a site's or an agency's name).", default=None,
     ),
     "headline_extra_words": Option("int", "See `repeats_headline`.", default=5, minimum=0),
@@ -365,7 +365,8 @@ class Analysis:
         # it is the duplicate check's (whose fix of a near copy is an unsafe one).
         if line is first or len(headline) < 2 or len(tokens) < 2 or self.block_of(first).sentence:
             return False
-        if tokens[: len(headline)] == headline:
+        if tokens[: len(headline)] == headline or tokens[len(tokens) - len(headline) :] == headline:
+            # The headline, alone or with a byline run into it after or before it.
             return len(tokens) - len(headline) <= extra_words
         return (
             len(tokens) < len(headline)

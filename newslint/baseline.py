@@ -1,9 +1,10 @@
 """A baseline: the problems an archive already has, recorded so a run reports only new ones.
 
-An entry is (file, rule, fingerprint of the flagged text) with a count, never a line number, so
+An entry is (file, rule, hash of the flagged text) with a count, never a line number, so
 it survives edits elsewhere in the file; the count covers the same text flagged more than once
 in one file. File paths are stored relative to the baseline file's folder with "/" separators,
-so the file works from any current folder and on any system.
+so the file works from any current folder and on any system. (The text hash is stored under
+the name "fingerprint", as baseline files have always had it.)
 
     {"version": 1, "entries": [{"path": "a/b.txt", "rule": "site-footer",
                                 "fingerprint": "3f2a...", "count": 1}, ...]}
@@ -15,32 +16,32 @@ import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 from newslint.errors import NewslintError
 from newslint.globs import relative_to
 from newslint.violations import Violation
 
 BASELINE_VERSION = 1
-# A baseline of a million problems takes about 150 MB; anything larger (or /dev/zero) is not read.
+# Far more than a baseline of a million problems takes; anything larger (or /dev/zero) is not read.
 MAX_BASELINE_BYTES = 512 << 20
-FINGERPRINT_LENGTH = 16  # hex digits of SHA-256: collisions within one file and rule are not a concern
+TEXT_HASH_LENGTH = 16  # hex digits of SHA-256: collisions within one file and rule are not a concern
 
-Key = tuple[str, str, str]  # (path relative to the baseline's folder, rule, fingerprint)
+Key = tuple[str, str, str]  # (path relative to the baseline's folder, rule, text hash)
 
 
 class BaselineError(NewslintError):
     """A baseline file that cannot be read or written."""
 
 
-def fingerprint(violation: Violation) -> str:
-    """A fingerprint of what a violation flags: its rule and its text with spacing normalised,
+def text_hash(violation: Violation) -> str:
+    """A hash of what a violation flags: its rule and its text with spacing normalised,
     so re-wrapping or moving a paragraph does not change it. The message stands in for checks
     that flag no text."""
-    import hashlib  # here, not at the top: a run that prints no fingerprint need not load OpenSSL
+    import hashlib  # here, not at the top: a run that hashes no text need not load OpenSSL
 
     text = " ".join((violation.text or violation.message).split())
-    return hashlib.sha256(f"{violation.rule}\0{text}".encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
+    return hashlib.sha256(f"{violation.rule}\0{text}".encode("utf-8")).hexdigest()[:TEXT_HASH_LENGTH]
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Baseline:
         return os.path.dirname(os.path.abspath(self.path))
 
     def key(self, violation: Violation) -> Key:
-        return relative_to(violation.path, self.root), violation.rule, fingerprint(violation)
+        return relative_to(violation.path, self.root), violation.rule, text_hash(violation)
 
     @classmethod
     def load(cls, path: str) -> "Baseline":
@@ -101,6 +102,23 @@ class Baseline:
         stale = sum(n for key, n in remaining.items() if key[0] in checked_keys)
         return BaselineMatch(new, known, stale)
 
+    def apply(
+        self, violations: list[Violation], checked: list[str], update: bool, notify: Callable[[str], None]
+    ) -> tuple[list[Violation], int]:
+        """A run's baseline stage: the problems to report and how many the baseline records,
+        with its stale entries said to `notify`; with `update`, the problems found are recorded
+        instead (and all are given back)."""
+        if update:
+            updated = self.updated(violations, checked)
+            updated.write()
+            notify(f"recorded {len(violations)} problems in {self.path} ({sum(updated.counts.values())} in all)")
+            return violations, 0
+        match = self.filter(violations, checked)
+        if match.stale:
+            entries = "entry matches" if match.stale == 1 else "entries match"
+            notify(f"{match.stale} baseline {entries} no problem any more (fixed? --update-baseline drops them from {self.path})")
+        return match.new, match.known
+
     def updated(self, violations: Iterable[Violation], checked: Iterable[str]) -> "Baseline":
         """This baseline with the entries of the `checked` files replaced by `violations`.
 
@@ -120,8 +138,8 @@ class Baseline:
 
     def dumps(self) -> str:
         entries = [
-            {"path": path, "rule": rule, "fingerprint": fp, "count": n}
-            for (path, rule, fp), n in sorted(self.counts.items())
+            {"path": path, "rule": rule, "fingerprint": digest, "count": n}
+            for (path, rule, digest), n in sorted(self.counts.items())
         ]
         return json.dumps({"version": BASELINE_VERSION, "entries": entries}, indent=2, ensure_ascii=False) + "\n"
 

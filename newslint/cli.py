@@ -1,4 +1,5 @@
-"""The command line: parse arguments, pick files and rules, print results, choose the exit code.
+"""The command line: parse arguments, run the pipeline (pipeline.py), print its report and
+choose the exit code.
 
 The only module that prints. Exit codes:
   0  no problems (or all fixed)
@@ -16,32 +17,17 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Sequence
 
 from newslint import __version__
-from newslint.cache import (
-    DEFAULT_DIR,
-    ENV_VAR,
-    CacheError,
-    CacheFolder,
-    ResultCache,
-    default_cache_dir,
-    fingerprint,
-    open_cache,
-)
-from newslint.config import Plan, load_config
-from newslint.discovery import discover
+from newslint.cache import DEFAULT_DIR, ENV_VAR, default_cache_dir
 from newslint.errors import NewslintError, UsageError
 from newslint.formats import (
     FORMATTERS, STATISTICS_FORMATTERS, Report, Summary, diff_summary_line, json_text, log_safe_diff, printable,
 )
-from newslint.rules import SEVERITIES, load_rules
-from newslint.runner import FixMode, RunResult, check_files
-from newslint.violations import Violation
+from newslint.pipeline import FixMode, Request, Settings, check, load_plan
+from newslint.rules import SEVERITIES
 from newslint.workers import available_cores
-
-if TYPE_CHECKING:
-    from newslint.baseline import Baseline
 
 EXIT_CLEAN = 0
 EXIT_PROBLEMS = 1
@@ -126,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: text, or github when GITHUB_ACTIONS=true)",
     )
     check.add_argument("--statistics", action="store_true", help="print how many problems each rule found, not each problem")
+    check.add_argument(
+        "--diff-base", metavar="REF",
+        help="check only the files changed since the merge base of REF and HEAD (commits, edits, new files), "
+        "and report only problems on the lines the change added or modified (needs git)",
+    )
     check.add_argument("--fail-on", choices=SEVERITIES, help="the least severity that fails the run (default: warning)")
     check.add_argument("--baseline", metavar="FILE", help="report only problems this baseline file does not record")
     check.add_argument(
@@ -165,44 +156,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _plan(args: argparse.Namespace, cache: CacheFolder | None = None) -> Plan:
-    config = load_config(args.config).with_flags(
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings(
+        config_file=args.config,
         select=_names(args.select),
         ignore=_names(args.ignore),
         rule_folders=args.rules,
         fail_on=getattr(args, "fail_on", None),
         baseline=getattr(args, "baseline", None),
     )
-    return config.plan(load_rules(config.rule_folders, cache=cache))
-
-
-def _fingerprint(plan: Plan) -> str:
-    """The result cache's key for everything but a file's bytes: the rules that run (with their
-    severity overrides) and the config (per-file ignores, ...), and every rule name a
-    suppression comment may name (it decides which comments are reported as unknown)."""
-    import json
-
-    settings = json.dumps([plan.config.summary(), sorted(plan.known_rules)], sort_keys=True)
-    return fingerprint(plan.rules, settings)
-
-
-def _reportable(plan: Plan) -> Callable[[Violation], bool]:
-    """Whether a violation read from the result cache is one this run could report: found by
-    a rule it runs, with the category and severity that rule reports with."""
-    reported = {info.name: (info.category, info.severity) for info in plan.rule_infos()}
-    return lambda violation: reported.get(violation.rule) == (violation.category, violation.severity)
-
-
-def _open_cache(args: argparse.Namespace) -> CacheFolder | None:
-    """The run's cache, or None with --no-cache or when it cannot be used safely (said once,
-    as a warning: the run goes on without it)."""
-    if args.no_cache:
-        return None
-    try:
-        return open_cache(args.cache_dir or default_cache_dir())
-    except CacheError as exc:
-        _error(f"newslint: warning: {exc}")
-        return None
 
 
 def _positive_int(text: str) -> int:
@@ -236,45 +198,28 @@ def run_check(args: argparse.Namespace) -> int:
     output_format = _output_format(args)
     if args.statistics and output_format not in STATISTICS_FORMATTERS:
         raise UsageError(f"--statistics prints only as {' or '.join(STATISTICS_FORMATTERS)}, not {output_format}")
-    cache_folder = _open_cache(args)
-    plan = _plan(args, cache_folder)
-    baseline_path = plan.config.baseline
-    if args.update_baseline and baseline_path is None:
-        raise UsageError("--update-baseline needs a baseline file: give --baseline FILE or set `baseline` in the config")
-    # Read the baseline before the run, so a broken one stops it at once.
-    baseline = None
-    if baseline_path is not None:
-        from newslint.baseline import Baseline, load_or_empty  # here: most runs have no baseline
-
-        baseline = load_or_empty(baseline_path) if args.update_baseline else Baseline.load(baseline_path)
-
-    files, missing = discover(args.paths or ["."], plan.config.file_filter(), args.follow_outside_links)
-    for problem in missing:
-        _error(f"newslint: {problem.path}: {problem.reason}")
-    cache = None if cache_folder is None else ResultCache(cache_folder, _fingerprint(plan), _reportable(plan))
-    try:
-        result = check_files(files, plan, fix_mode, jobs=args.jobs or available_cores(), cache=cache)
-    finally:
-        if cache is not None:
-            cache.close()
-    for error in result.errors:
-        _error(f"newslint: {error.path}: {error.message}")
-    if cache is not None:
-        try:
-            cache.save()
-        except CacheError as exc:
-            _error(f"newslint: warning: {exc}")
-    file_errors = len(result.errors) + len(missing)
+    request = Request(
+        paths=args.paths or ["."],
+        settings=_settings(args),
+        fix=fix_mode,
+        jobs=args.jobs or available_cores(),
+        cache_dir=None if args.no_cache else (args.cache_dir or default_cache_dir()),
+        follow_outside_links=args.follow_outside_links,
+        update_baseline=args.update_baseline,
+        diff_base=args.diff_base,
+    )
+    outcome = check(request, notify=lambda message: _error(f"newslint: {message}"))
     if args.update_baseline:
-        _record_baseline(baseline, result)
-        return EXIT_ERROR if file_errors else EXIT_CLEAN
+        return EXIT_ERROR if outcome.file_errors else EXIT_CLEAN
 
-    violations, baselined = _without_baselined(baseline, result) if baseline else (result.violations, 0)
-    fixed_by_path = {file_fix.path: file_fix.fixed for file_fix in result.fixes}
-    summary = Summary.of(violations, result.files_checked, file_errors, fixed_by_path, baselined)
+    violations = outcome.violations
+    fixed_by_path = {file_fix.path: file_fix.fixed for file_fix in outcome.fixes}
+    summary = Summary.of(
+        violations, outcome.files_checked, outcome.file_errors, fixed_by_path, outcome.baselined, outcome.outside_change
+    )
     if args.diff:
         # stdout carries only the diff, so `newslint check --diff > fixes.patch` is a patch.
-        diff = "".join(file_fix.diff for file_fix in result.fixes)
+        diff = "".join(file_fix.diff for file_fix in outcome.fixes)
         if not _writes_to_file(sys.stdout):
             # A terminal or a CI log: an article's control characters and CI commands are
             # escaped there (a patch is exact only when written to a file).
@@ -285,14 +230,14 @@ def run_check(args: argparse.Namespace) -> int:
         print(diff_summary_line(summary), file=sys.stderr)
     else:
         formatter = STATISTICS_FORMATTERS[output_format] if args.statistics else FORMATTERS[output_format]
-        sys.stdout.write(formatter(Report(violations, summary, plan.rule_infos())))
-    if file_errors:
+        sys.stdout.write(formatter(Report(violations, summary, outcome.plan.rule_infos())))
+    if outcome.file_errors:
         return EXIT_ERROR
-    if any(plan.fails(v) for v in violations):
+    if any(outcome.plan.fails(v) for v in violations):
         return EXIT_PROBLEMS
     # --diff fixed nothing, so what it would fix is still there; a pre-commit hook that changed
     # files must fail so the user reviews and stages the changes.
-    if result.fixes and (args.diff or args.exit_non_zero_on_fix):
+    if outcome.fixes and (args.diff or args.exit_non_zero_on_fix):
         return EXIT_PROBLEMS
     return EXIT_CLEAN
 
@@ -307,29 +252,8 @@ def _writes_to_file(stream) -> bool:
         return False
 
 
-def _record_baseline(baseline: Baseline, result: RunResult) -> None:
-    updated = baseline.updated(result.violations, result.checked)
-    updated.write()
-    _error(
-        f"newslint: recorded {len(result.violations)} problems in {baseline.path} "
-        f"({sum(updated.counts.values())} in all)"
-    )
-
-
-def _without_baselined(baseline: Baseline, result: RunResult) -> tuple[list[Violation], int]:
-    """The problems the baseline does not record, and how many it does."""
-    match = baseline.filter(result.violations, result.checked)
-    if match.stale:
-        entries = "entry matches" if match.stale == 1 else "entries match"
-        _error(
-            f"newslint: {match.stale} baseline {entries} no problem any more "
-            f"(fixed? --update-baseline drops them from {baseline.path})"
-        )
-    return match.new, match.known
-
-
 def run_rules(args: argparse.Namespace) -> int:
-    plan = _plan(args)
+    plan = load_plan(_settings(args))
     rules = plan.rules if args.select or args.ignore else plan.all_rules
     if args.format == "json":
         payload = [

@@ -1,4 +1,4 @@
-"""Configuration: where it is found, what its keys mean, and the plan of a run it gives.
+"""Configuration: where it is found and what its keys mean (what a run does with them: filters.py).
 
 Found as ruff and yamllint find theirs: walking up from the current folder, the first folder
 holding `.newslint.yaml`, or a `pyproject.toml` with a `[tool.newslint]` table, gives the config
@@ -17,19 +17,13 @@ import json
 import os
 import re
 import sys
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 from newslint.checks.options import Option, validate_options
 from newslint.discovery import FileFilter
 from newslint.errors import ConfigError, NewslintError, UsageError
-from newslint.globs import GlobSet, glob_problem, relative_to
-from newslint.rules import SEVERITIES, Rule
-from newslint.suppressions import UNUSED_SUPPRESSION
-from newslint.violations import RuleInfo, Violation
-
-if TYPE_CHECKING:
-    from newslint.prefilter import Prefilter
+from newslint.globs import GlobSet, glob_problem
+from newslint.rules import SEVERITIES
 
 CONFIG_FILE = ".newslint.yaml"
 PYPROJECT = "pyproject.toml"
@@ -131,14 +125,6 @@ class Config(NamedTuple):
             "baseline": self.baseline,
         }
 
-    def fingerprint(self) -> str:
-        """A stable hash of summary(): equal for configs that make a run report the same, so a
-        result cache can put it in its key. (The rule files' contents are not in it.)"""
-        encoded = json.dumps(self.summary(), sort_keys=True, ensure_ascii=False).encode("utf-8")
-        import hashlib  # here: importing it loads OpenSSL, a few ms of every run's start-up
-
-        return hashlib.sha256(encoded).hexdigest()
-
     def file_filter(self) -> FileFilter:
         return FileFilter(
             root=self.root,
@@ -146,33 +132,17 @@ class Config(NamedTuple):
             exclude=GlobSet(self.exclude),
         )
 
-    def plan(self, loaded: list[Rule]) -> "Plan":
-        """Check every rule name the config uses against the loaded rules, and decide what runs."""
-        known = frozenset(rule.name for rule in loaded) | {UNUSED_SUPPRESSION.name}
+    def check_rule_names(self, known: frozenset[str]) -> None:
+        """Raise an error naming the first rule name the config or a flag uses that is not in
+        `known`: where the config wrote it, or the flag."""
         for key, index, name, at_key in self._rule_names():
             if name not in known:
                 message = f"unknown rule {name!r} (see `newslint rules`)"
                 if key in self.from_flags or self.source_document is None:
                     raise UsageError(message)
-                path = (key,) + index
-                raise self.source_document.error(message, path, key=at_key, cls=ConfigError)
-        severity = dict(self.severity)
-        with_severity = [
-            rule._replace(severity=severity[rule.name]) if rule.name in severity else rule for rule in loaded
-        ]
-        if self.select is not None:
-            chosen = [rule for rule in with_severity if rule.name in self.select]
-        else:
-            chosen = [rule for rule in with_severity if rule.enabled]
-        chosen = [rule for rule in chosen if rule.name not in self.ignore]
-        unused = None
-        if (self.select is None or UNUSED_SUPPRESSION.name in self.select) and UNUSED_SUPPRESSION.name not in self.ignore:
-            unused = UNUSED_SUPPRESSION._replace(
-                severity=severity.get(UNUSED_SUPPRESSION.name, UNUSED_SUPPRESSION.severity)
-            )
-        return Plan(self, with_severity, chosen, known, unused)
+                raise self.source_document.error(message, (key,) + index, key=at_key, cls=ConfigError)
 
-    def _rule_names(self):
+    def _rule_names(self) -> Iterator[tuple[str, tuple, str, bool]]:
         """(key, index within it, rule name, whether the name is a mapping key) for each name."""
         for key, names in (("select", self.select or ()), ("ignore", self.ignore)):
             for i, name in enumerate(names):
@@ -182,61 +152,6 @@ class Config(NamedTuple):
                 yield "per-file-ignores", (glob, i), name, False
         for name, _ in self.severity:
             yield "severity", (name,), name, True
-
-
-class Plan:
-    """What a run does with its rules: which run on each file, and what fails the run."""
-
-    def __init__(
-        self,
-        config: Config,
-        all_rules: list[Rule],  # every loaded rule, with severity overrides
-        rules: list[Rule],  # the selected ones
-        known_rules: frozenset[str],
-        unused_suppression: RuleInfo | None,  # None when unused-suppression is not selected
-    ):
-        self.config = config
-        self.all_rules = all_rules
-        self.rules = rules
-        self.known_rules = known_rules
-        self.unused_suppression = unused_suppression
-        self._per_file = [(GlobSet([glob]), frozenset(names)) for glob, names in config.per_file_ignores]
-
-    def ignored_for(self, path: str) -> frozenset[str]:
-        if not self._per_file:
-            return frozenset()
-        relative = relative_to(path, self.config.root)
-        return frozenset().union(*(names for globs, names in self._per_file if globs.match(relative)))
-
-    @cached_property
-    def prefilter(self) -> Prefilter:
-        """Skips, per document, the selected rules that cannot match it (see prefilter.py)."""
-        from newslint.prefilter import Prefilter
-
-        return Prefilter(self.rules)
-
-    @cached_property
-    def rule_names(self) -> frozenset[str]:
-        return frozenset(rule.name for rule in self.rules)
-
-    def rules_for(self, path: str) -> list[Rule]:
-        ignored = self.ignored_for(path)
-        return [rule for rule in self.rules if rule.name not in ignored] if ignored else self.rules
-
-    def unused_suppression_for(self, path: str) -> RuleInfo | None:
-        if self.unused_suppression is None or self.unused_suppression.name in self.ignored_for(path):
-            return None
-        return self.unused_suppression
-
-    def rule_infos(self) -> list[RuleInfo]:
-        """Metadata of every rule that can report in this run (for SARIF's rule list)."""
-        infos = [rule.info for rule in self.rules]
-        if self.unused_suppression is not None:
-            infos.append(self.unused_suppression)
-        return infos
-
-    def fails(self, violation: Violation) -> bool:
-        return SEVERITY_RANK[violation.severity] >= SEVERITY_RANK[self.config.fail_on]
 
 
 def find_config(start: str) -> str | None:

@@ -1,7 +1,8 @@
 """Read a file newslint did not write (an article, a config, a rule file, a baseline), as one
 would read anything a stranger's pull request may hold: a regular file only, never waiting on a
 named pipe or a device, and never more than a limit (`/dev/zero` as a baseline, or a 10 GB
-"rule file", would otherwise read until memory runs out).
+"rule file", would otherwise read until memory runs out). An article's limits, its size and
+its number of lines, are set here too.
 """
 
 from __future__ import annotations
@@ -10,8 +11,19 @@ import os
 import stat
 
 from newslint.discovery import VettedPath
+from newslint.errors import UsageError
 
 MEGABYTE = 1 << 20
+# Articles larger than this are skipped with a message rather than read: checking takes up to
+# 40 times a file's size in memory (1.2 GB for 31 MB of short lines, see benchmarks/hostile.py),
+# and no article is this long (the corpus's largest is 50 KB). Below it, every check is linear
+# in the file's size, a single 20 MB line included.
+DEFAULT_MAX_FILE_MB = 32
+MAX_FILE_MB_VARIABLE = "NEWSLINT_MAX_FILE_MB"
+# Each line costs a few hundred bytes of memory and a few microseconds whatever its length, so
+# a file of empty lines within the size limit could still take gigabytes: the limit also caps
+# the lines, at one per 32 bytes of it (a million lines for 32 MB).
+BYTES_PER_LINE_ALLOWED = 32
 
 
 class SkippedFile(Exception):
@@ -37,10 +49,10 @@ def read_regular_file(path: str, max_bytes: int, limit_hint: str = "") -> tuple[
         if info.st_size > max_bytes:
             raise SkippedFile(too_large(info.st_size, max_bytes, limit_hint))
         # As much as fstat says, + 1 to see whether the file has grown since (reading up to the
-        # 32 MB limit at once would allocate it all for every file: 4 times the cost of reading
-        # a 3 KB article). Plain os.read, without a buffered file object: a third cheaper again.
+        # 32 MB limit at once would allocate it all for every file, which costs more than reading
+        # a short article). Plain os.read, without a buffered file object, is cheaper again.
         # One read that returns exactly the size fstat gave has reached the end: asking again
-        # to be told so would be a fifth of the system calls of reading an article.
+        # to be told so would be one more system call for every article.
         data = os.read(fd, info.st_size + 1)
         if len(data) != info.st_size:  # it grew, shrank, or its size is not known (/proc): read on
             data += _read_up_to(fd, max_bytes + 1 - len(data))
@@ -49,6 +61,37 @@ def read_regular_file(path: str, max_bytes: int, limit_hint: str = "") -> tuple[
     if len(data) > max_bytes:
         raise SkippedFile(too_large(len(data), max_bytes, limit_hint))
     return data, info
+
+
+def read_article(path: str, max_bytes: int) -> tuple[bytes, os.stat_result]:
+    """The bytes of an article: a regular file of at most `max_bytes` (see max_file_bytes) and
+    max_bytes / 32 lines, and its stat from before they were read; OSError or SkippedFile
+    otherwise."""
+    data, info = read_regular_file(path, max_bytes, f", set {MAX_FILE_MB_VARIABLE} to change it")
+    max_lines = max_bytes // BYTES_PER_LINE_ALLOWED
+    if len(data) <= max_lines:  # each line ending takes a byte at least: no need to count them
+        return data, info
+    lines = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")  # as the Document counts them
+    if lines > max_lines:
+        raise SkippedFile(
+            f"too many lines ({lines:,}; the limit is {max_lines:,} for files up to {max_bytes / MEGABYTE:g} MB, "
+            f"set {MAX_FILE_MB_VARIABLE} to change it)"
+        )
+    return data, info
+
+
+def max_file_bytes() -> int:
+    """The size limit for articles: NEWSLINT_MAX_FILE_MB megabytes, or DEFAULT_MAX_FILE_MB."""
+    value = os.environ.get(MAX_FILE_MB_VARIABLE, "").strip()
+    if not value:
+        return DEFAULT_MAX_FILE_MB * MEGABYTE
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = -1.0
+    if not 0 < megabytes < float("inf"):
+        raise UsageError(f"{MAX_FILE_MB_VARIABLE} must be a positive number of megabytes, not {value!r}")
+    return int(megabytes * MEGABYTE)
 
 
 def read_small_file(path: str, max_bytes: int) -> bytes:

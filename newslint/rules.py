@@ -11,8 +11,9 @@ import os
 import re
 import string
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Protocol
 
+from newslint import engine
 from newslint.checks import CHECKS
 from newslint.checks.base import Check
 from newslint.checks.options import Option, validate_options
@@ -21,7 +22,6 @@ from newslint.errors import RuleError
 from newslint.violations import Finding, RuleInfo
 
 if TYPE_CHECKING:
-    from newslint.cache import CacheFolder
     from newslint.yamlsource import YamlDocument
 
 CATEGORIES = ("duplicate", "footer", "caption", "dateline", "other")
@@ -33,28 +33,55 @@ RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MAX_RULE_FILE_BYTES = 2 << 20
 # The RE2 instructions all of a run's rules may compile to. Each program has a memory budget of
 # its own, but rule folders may come from a pull request: 200 small files of
-# `\pL{1,1000}\pN{1,1000}` (1.4 million instructions, 1.6 s to compile, each) took 3.5 minutes
-# and 2.5 GB. The built-in rules take about 200,000; a phrase list of 20,000 phrases 1.3 million.
+# `\pL{1,1000}\pN{1,1000}`, each within its budget, took minutes and gigabytes together. The
+# limit leaves room for long phrase lists (benchmarks/rule_size.py prints what the built-in
+# rules and lists of many phrases take).
 MAX_TOTAL_PROGRAM_SIZE = 4_000_000
+# The flagged text a message's {match} shows is cut to about this many characters.
+MATCH_PREVIEW = 40
 
 DOC_FIELDS = {
-    "what": Option("str", "What the rule flags."),
-    "why": Option("str", "Why it is a problem."),
+    "what": Option("str", "What the rule flags: the shapes of text it looks for, with an example or two."),
+    "why": Option("str", "Why it is a problem: what it costs readers or a dataset."),
     "fix": Option("str", "What its fix does, where it has one.", default=None),
 }
 
 COMMON_OPTIONS = {
-    "check": Option("str", "The kind of check: " + ", ".join(sorted(CHECKS))),
-    "category": Option("str", "What kind of junk it flags.", choices=CATEGORIES),
-    "severity": Option("str", "How serious a problem is.", default="error", choices=SEVERITIES),
-    "message": Option("str", "The message; {match} is the flagged text, quoted."),
-    "doc": Option("mapping", "Documentation: what it flags and why.", fields=DOC_FIELDS),
-    "fix": Option("str", "What --fix may do.", default="none", choices=FIXES),
-    "enabled": Option("bool", "Whether the rule runs unless selected by name.", default=True),
+    "check": Option("str", "The kind of check, which decides the rule's other keys: " + ", ".join(sorted(CHECKS)) + "."),
+    "category": Option(
+        "str", "What kind of junk it flags: reports carry it (`category` in json), so tools can group problems.",
+        choices=CATEGORIES,
+    ),
+    "severity": Option(
+        "str", "How serious a problem is; a config's `severity` may change it, and `fail-on` decides which "
+        "severities fail a run.", default="error", choices=SEVERITIES,
+    ),
+    "message": Option(
+        "str", "The problem's message. `{match}` is the flagged text, quoted, with its spacing folded and cut "
+        f"to about {MATCH_PREVIEW} characters; a kind may offer more fields (see each kind). A field takes no "
+        "format spec or conversion; write `{{` and `}}` for literal braces.",
+    ),
+    "doc": Option(
+        "mapping", "Documentation, shown by `newslint rules`, in docs/rules.md and in SARIF output.", fields=DOC_FIELDS
+    ),
+    "fix": Option(
+        "str", "What `--fix` may do: `none`, nothing; `delete`, delete what the rule flags (the line, or only "
+        "the flagged part of a line that also holds story text), except what the check marks inexact (a "
+        "near-duplicate with words changed), which needs `--unsafe-fixes`; `delete-unsafe`, the same, "
+        "but only with `--unsafe-fixes`, for a rule that might flag story text.",
+        default="none", choices=FIXES,
+    ),
+    "enabled": Option(
+        "bool", "Whether the rule runs by default; a rule with `enabled: false` runs only when `select` or "
+        "`--select` names it.", default=True,
+    ),
 }
-# `examples` (a list of {text, expect}) is validated by _examples.
-
-MATCH_PREVIEW = 40
+# `examples` (a list of {text, expect}) is validated by _examples; this is its documentation.
+EXAMPLES_DOC = (
+    "A non-empty list of examples, each `{text: ..., expect: [...]}`: a text, and the lines of it where "
+    "the rule reports a problem (an empty list: none). newslint's test suite runs the examples of its "
+    "built-in rules, each of which needs at least one example it flags and one it leaves alone."
+)
 
 
 class Example(NamedTuple):
@@ -87,6 +114,30 @@ class Rule(NamedTuple):
 
     def format_message(self, finding: Finding) -> str:
         return self.message.format(match=_preview(finding.text), **finding.values)
+
+    @property
+    def identity(self) -> tuple:
+        """Everything about the rule that what it reports depends on, as plain data: its name,
+        kind, category, severity, message, fix and its kind's options (not its file's path, doc
+        or examples)."""
+        return (self.name, self.kind, self.category, self.severity, self.message, self.fix, self.check.options)
+
+
+def rule_set_identity(rules: Iterable[Rule]) -> list[tuple]:
+    """What a set of rules reports depends on, as plain data: each rule's identity, in order.
+    Rule sets with equal identities report the same on any document, so a cache of results
+    keys them by it (see pipeline.py)."""
+    return [rule.identity for rule in rules]
+
+
+class ParsedRuleStore(Protocol):
+    """Where load_rules keeps the validated data of rule files it parsed, for the next run to
+    read back instead of parsing them again (the cache's values: see cache.Values). `get` gives
+    what `put` was given under an equal key, or None; `put` may fail (it says so, never raises)."""
+
+    def get(self, key: Any) -> Any: ...
+
+    def put(self, key: Any, value: Any) -> bool: ...
 
 
 def _preview(text: str) -> str:
@@ -138,14 +189,14 @@ def rule_files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def load_rules(folders: Iterable[Path], builtin: bool = True, cache: CacheFolder | None = None) -> list[Rule]:
+def load_rules(folders: Iterable[Path], builtin: bool = True, store: ParsedRuleStore | None = None) -> list[Rule]:
     """Load the built-in rules and those in `folders`; a later folder's rule replaces a
     same-named earlier one (so a team can override a built-in rule), but one folder may not
     define a name twice.
 
-    With `cache` (see cache.open_cache), a set of rule files this newslint has parsed and
-    validated before (same paths, same bytes) is not parsed again: the validated rules are read
-    back from the cache, which spares a run the YAML parser (see cache.py).
+    With `store`, a set of rule files this newslint has parsed and validated before (same
+    paths, same bytes) is not parsed again: the validated rules are read back from the store,
+    which spares a run the YAML parser.
     """
     sources = ([builtin_rules_dir()] if builtin else []) + [Path(f) for f in folders]
     paths: list[Path] = []
@@ -157,14 +208,16 @@ def load_rules(folders: Iterable[Path], builtin: bool = True, cache: CacheFolder
             seen[path.stem] = path
             paths.append(path)
     texts = [read_rule_file(path) for path in paths]
-    loaded = _load_cached(cache, paths, texts) if cache is not None else None
+    # The key is the rule files themselves: the store adds the code that parses them.
+    key = list(zip(map(str, paths), texts))
+    loaded = _load_stored(store, key) if store is not None else None
     if loaded is None:
-        # What checks derive from their options is worked out here only to be cached; a run
+        # What the engine derives from the checks is worked out here only to be cached; a run
         # without a cache works out what it uses, when it uses it.
         parsed = []
         total = 0
         for path, text in zip(paths, texts):
-            rule, data = _parse(text, str(path), path.stem, derive=cache is not None)
+            rule, data = _parse(text, str(path), path.stem, derive=store is not None)
             total += rule.check.program_size()
             if total > MAX_TOTAL_PROGRAM_SIZE:
                 raise RuleError(
@@ -175,33 +228,23 @@ def load_rules(folders: Iterable[Path], builtin: bool = True, cache: CacheFolder
                 )
             parsed.append((rule, data))
         loaded = [rule for rule, _ in parsed]
-        if cache is not None:
-            _store_cached(cache, paths, texts, [data for _, data in parsed])
+        if store is not None:
+            # A store that cannot be written is reported where the run writes its results.
+            store.put(key, [data for _, data in parsed])
     rules = {rule.name: rule for rule in loaded}  # a later folder's rule replaces an earlier one
     return sorted(rules.values(), key=lambda r: r.name)
 
 
-def _load_cached(cache: CacheFolder, paths: list[Path], texts: list[str]) -> list[Rule] | None:
-    from newslint.cache import load_rule_data, rule_set_key
-
-    # The entry is authenticated (only this user's newslint wrote it), so its data is used as
+def _load_stored(store: ParsedRuleStore, key: list[tuple[str, str]]) -> list[Rule] | None:
+    # A stored entry is authentic (only this user's newslint wrote it), so its data is used as
     # validated; a damaged one still only means parsing afresh.
-    data = load_rule_data(cache, rule_set_key(zip(map(str, paths), texts)))
-    if not isinstance(data, list) or len(data) != len(paths):
+    data = store.get(key)
+    if not isinstance(data, list) or len(data) != len(key):
         return None
     try:
         return [rule_from_data(item) for item in data]
     except (KeyError, TypeError, ValueError, AttributeError):  # a damaged entry: parse afresh
         return None
-
-
-def _store_cached(cache: CacheFolder, paths: list[Path], texts: list[str], data: list[dict]) -> None:
-    from newslint.cache import CacheError, rule_set_key, store_rule_data
-
-    try:
-        store_rule_data(cache, rule_set_key(zip(map(str, paths), texts)), data)
-    except CacheError:
-        pass  # an unwritable cache folder is reported when the run's results are saved
 
 
 def read_rule_file(path: Path) -> str:
@@ -229,7 +272,7 @@ def parse_rule(text: str, source: str, name: str) -> Rule:
 
 def _parse(text: str, source: str, name: str, derive: bool = False) -> tuple[Rule, dict[str, Any]]:
     """The rule in `text`, and the validated data it was built from (see rule_from_data), with
-    what the check derives from it if `derive`."""
+    what the engine derives from its check if `derive`."""
     from newslint.yamlsource import load_yaml
 
     if not RULE_NAME.match(name):
@@ -259,10 +302,10 @@ def _parse(text: str, source: str, name: str, derive: bool = False) -> tuple[Rul
         rule.check.compile()
     except ValueError as exc:
         raise doc.error(str(exc), cls=RuleError) from None
-    # What the check works out from its options (literals, screens, narrowed programs) is
-    # cached with the rule, so a run that reads its rules from the cache never works it out again.
+    # What the engine works out from the check's patterns (literals, screens, narrowed programs)
+    # is cached with the rule, so a run that reads its rules from the cache never works it out again.
     if derive:
-        validated["derived"] = rule.check.derived()
+        validated["derived"] = engine.derived(rule.check)
     return rule, validated
 
 
@@ -273,7 +316,7 @@ def rule_from_data(data: dict[str, Any]) -> Rule:
     values = data["values"]
     check = check_class({k: values[k] for k in check_class.OPTIONS})
     if "derived" in data:
-        check.restore(data["derived"])
+        engine.restore(check, data["derived"])
     return Rule(
         name=data["name"],
         path=data["path"],

@@ -1,7 +1,8 @@
 """What checks find and what newslint reports: plain data, no behaviour beyond ordering.
 
 Records are NamedTuples rather than dataclasses: every run imports them, and the dataclasses
-module and the code it generates per class were a fifth of a one-file run's start-up.
+module and the code it generates per class were a large part of a one-file run's start-up
+(benchmarks/speed.py measures start-up).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ class Violation(NamedTuple):
     message: str
     related: tuple[Span, ...] = ()
     fix: Fix | None = None
-    text: str = ""  # the flagged text (for fingerprints, not shown)
+    text: str = ""  # the flagged text (for the baseline's text hash, not shown)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Violation) and self[:6] == other[:6]
@@ -154,14 +155,18 @@ class Violation(NamedTuple):
     @classmethod
     def from_data(cls, data: list[Any], path: str) -> "Violation":
         """The Violation `to_data` described, found in `path`. Raises TypeError, ValueError or
-        IndexError on data that does not describe one (a damaged cache entry)."""
+        IndexError on data that does not describe one newslint could report: a damaged cache
+        entry, or one of a buggy version (see _well_formed)."""
         fields = list(data)
         if len(fields) != len(_DATA_FIELDS):
             raise ValueError("not a violation's data")
         fields[_RELATED] = tuple(Span(*span) for span in fields[_RELATED])
         fix = fields[_FIX]
         fields[_FIX] = None if fix is None else Fix(*fix)
-        return cls(path, *fields)
+        violation = cls(path, *fields)
+        if not _well_formed(violation):
+            raise ValueError("not a violation's data")
+        return violation
 
 
 # Violation's fields after `path`, in order: the layout of to_data's lists.
@@ -172,3 +177,38 @@ _FIX = _DATA_FIELDS.index("fix")
 
 def _span_data(span: Span) -> dict[str, int]:
     return {"line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column}
+
+
+def _well_formed(violation: Violation) -> bool:
+    """Whether a violation read back from data has the types and ranges of one newslint
+    reports: positions positive whole numbers, no range ending before it starts, strings where
+    strings belong, a fix deleting a range of offsets. (Written out, without generators: a
+    cached re-run checks every violation of an archive.)"""
+    v, fix = violation, violation.fix
+    return (
+        _is_span(v.line, v.column, v.end_line, v.end_column)
+        and (not v.related or all(_is_span(*span) for span in v.related))
+        and type(v.rule) is str
+        and type(v.category) is str
+        and type(v.severity) is str
+        and type(v.message) is str
+        and type(v.text) is str
+        and (
+            fix is None
+            or type(fix.start) is int and type(fix.end) is int and 0 <= fix.start <= fix.end and type(fix.safe) is bool
+        )
+    )
+
+
+def _is_span(line: int, column: int, end_line: int, end_column: int) -> bool:
+    # type() rather than isinstance: True is an int to isinstance.
+    return (
+        type(line) is int
+        and type(column) is int
+        and type(end_line) is int
+        and type(end_column) is int
+        and line >= 1
+        and column >= 1
+        and end_column >= 1
+        and (end_line > line or end_line == line and end_column >= column)
+    )

@@ -1,14 +1,20 @@
-"""Run a per-file task (check_file, fix_file) over many files on several cores, results in order.
+"""Run a per-file task (pipeline.check_file, fix_file, check_bytes) over many files on several
+cores, results in order.
 
-Files go to the workers in chunks, so the cost of handing work over (pickling paths and what
-the task returns) stays small beside the work. The task, with the rules bound into it, is handed
-to each worker once, when it starts: on Linux the workers are forked and inherit it with the
-rules already compiled; elsewhere it is pickled once per worker (rules pickle: a check keeps its
-options, and google-re2's compiled patterns pickle as their pattern and options). Results come
-back in the order the files were given, so the output is the same as with --jobs 1.
+Files go to the workers in chunks, so the cost of handing work over (pickling what the task is
+given and what it returns) stays small beside the work. The task, with the rules bound into it,
+is handed to each worker once, when it starts: on Linux the workers are forked and inherit it
+with the rules already compiled; elsewhere it is pickled once per worker (rules pickle: a check
+keeps its options, and google-re2's compiled patterns pickle as their pattern and options).
+Results come back in the order the files were given, so the output is the same as with --jobs 1.
 
-Starting workers costs a few milliseconds, so a run with few files (a pre-commit run, a re-run
-where the cache holds almost everything) does its work in-process.
+Items are taken from the caller as the workers need them, a few chunks ahead: what a task is
+given may be a file's bytes (pipeline.py reads each file once, for the cache), and an archive's
+bytes must not all wait in the parent's memory. A chunk ends at CHUNK_FILES items, or sooner
+once the sizes the caller gives reach CHUNK_BYTES.
+
+Starting workers costs more than checking a few files, so a run with few files (a pre-commit
+run, a re-run where the cache holds almost everything) does its work in-process.
 """
 
 from __future__ import annotations
@@ -16,8 +22,10 @@ from __future__ import annotations
 import itertools
 import os
 import sys
+from collections import deque
 from typing import Callable, Iterable, Iterator, TypeVar
 
+Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 # Below this many files, starting processes costs more than it saves.
@@ -25,8 +33,14 @@ MIN_FILES_FOR_WORKERS = 64
 # Files per chunk of work: enough that handing a chunk over is cheap beside the work, few
 # enough that the cores stay evenly busy until the end.
 CHUNK_FILES = 32
+# A chunk of files whose sizes add up to this ends there, whatever its count: it bounds the
+# bytes handed over at once (one file larger than this is a chunk of its own).
+CHUNK_BYTES = 1 << 20
+# Chunks handed over and not yet given back, per worker. Results are given in order, so a slow
+# chunk holds back those after it: enough of them keep the other workers busy meanwhile.
+CHUNKS_AHEAD_PER_WORKER = 4
 
-_worker_task: Callable[[str], object] | None = None
+_worker_task: Callable[[object], object] | None = None
 
 
 def available_cores() -> int:
@@ -36,21 +50,23 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
-def map_in_order(task: Callable[[str], Result], paths: Iterable[str], jobs: int) -> Iterator[Result]:
-    """task(path) for each path, in order, using up to `jobs` processes. `task` must pickle
+def map_in_order(
+    task: Callable[[Item], Result], items: Iterable[Item], jobs: int, size: Callable[[Item], int] | None = None
+) -> Iterator[Result]:
+    """task(item) for each item, in order, using up to `jobs` processes. `task` must pickle
     (a module-level function, or a functools.partial of one) where workers are not forked.
 
-    `paths` is consumed lazily: the first chunks are being worked on while later paths are
-    still being produced (the caller may be hashing files for the cache as it goes).
+    `items` is consumed lazily, as the workers need more: the caller may be reading files as
+    it goes. `size` gives an item's size in bytes, to end a chunk at CHUNK_BYTES.
     """
-    paths = iter(paths)
-    first = list(itertools.islice(paths, MIN_FILES_FOR_WORKERS))
+    items = iter(items)
+    first = list(itertools.islice(items, MIN_FILES_FOR_WORKERS))
     if jobs <= 1 or len(first) < MIN_FILES_FOR_WORKERS:
-        return map(task, itertools.chain(first, paths))
-    return _map_in_processes(task, itertools.chain(first, paths), jobs)
+        return map(task, itertools.chain(first, items))
+    return _map_in_processes(task, _chunks(itertools.chain(first, items), size), jobs)
 
 
-def _map_in_processes(task: Callable[[str], Result], paths: Iterator[str], jobs: int) -> Iterator[Result]:
+def _map_in_processes(task: Callable[[Item], Result], chunks: Iterator[list[Item]], jobs: int) -> Iterator[Result]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -60,9 +76,12 @@ def _map_in_processes(task: Callable[[str], Result], paths: Iterator[str], jobs:
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
     executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(task,))
     try:
-        futures = [executor.submit(_run_chunk, chunk) for chunk in _chunks(paths, CHUNK_FILES)]
-        for future in futures:
-            yield from future.result()
+        ahead = deque(executor.submit(_run_chunk, chunk) for chunk in itertools.islice(chunks, jobs * CHUNKS_AHEAD_PER_WORKER))
+        while ahead:
+            results = ahead.popleft().result()
+            for chunk in itertools.islice(chunks, 1):  # one more in place of the one given back
+                ahead.append(executor.submit(_run_chunk, chunk))
+            yield from results
     except BrokenProcessPool as exc:
         raise RuntimeError(
             "a worker process stopped abruptly (killed, or out of memory?); --jobs 1 checks in one process"
@@ -72,12 +91,21 @@ def _map_in_processes(task: Callable[[str], Result], paths: Iterator[str], jobs:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _chunks(items: Iterator[str], size: int) -> Iterator[list[str]]:
-    while chunk := list(itertools.islice(items, size)):
+def _chunks(items: Iterator[Item], size: Callable[[Item], int] | None) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    total = 0
+    for item in items:
+        chunk.append(item)
+        if size is not None:
+            total += size(item)
+        if len(chunk) == CHUNK_FILES or total >= CHUNK_BYTES:
+            yield chunk
+            chunk, total = [], 0
+    if chunk:
         yield chunk
 
 
-def _start_worker(task: Callable[[str], object]) -> None:
+def _start_worker(task: Callable[[object], object]) -> None:
     import signal
 
     # Ctrl-C reaches every process of the terminal's group; only the parent should act on it.
@@ -88,5 +116,5 @@ def _start_worker(task: Callable[[str], object]) -> None:
     _worker_task = task
 
 
-def _run_chunk(paths: list[str]) -> list[object]:
-    return [_worker_task(path) for path in paths]
+def _run_chunk(items: list) -> list[object]:
+    return [_worker_task(item) for item in items]

@@ -17,7 +17,7 @@ import yaml
 
 from newslint.errors import NewslintError
 
-try:  # libyaml's parser is about ten times faster; the pure-Python one gives the same nodes.
+try:  # libyaml's parser is much faster; the pure-Python one gives the same nodes.
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader

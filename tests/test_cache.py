@@ -9,11 +9,14 @@ import textwrap
 import pytest
 
 from newslint import cache as caches
+from newslint import engine, pipeline
 from newslint import rules as rule_loading
-from newslint import runner
 from newslint.cli import main
+from newslint.config import Config
 from newslint.document import from_bytes
+from newslint.filters import Plan
 from newslint.linter import lint
+from newslint.pipeline import PARSED_RULES, RESULTS, result_key
 from newslint.violations import Violation
 
 RULE = textwrap.dedent(
@@ -47,10 +50,26 @@ def run(capsys, *args) -> tuple[int, str]:
 
 
 def forbid_checking(monkeypatch):
-    def fail(path, plan):
-        raise AssertionError(f"{path} was checked again")
+    def fail(item, plan):
+        raise AssertionError(f"{item[0]} was checked again")
 
-    monkeypatch.setattr(runner, "check_file", fail)
+    monkeypatch.setattr(pipeline, "check_bytes", fail)
+
+
+def rule_store(folder):
+    """Where a run keeps parsed rule files, in the cache folder `folder`."""
+    return caches.open_cache(folder, [PARSED_RULES]).values(PARSED_RULES)
+
+
+class MemoryStore(dict):
+    """A store of parsed rule files in memory, as load_rules sees the cache's."""
+
+    def get(self, key):
+        return super().get(repr(key))
+
+    def put(self, key, value):
+        self[repr(key)] = json.loads(json.dumps(value))
+        return True
 
 
 def test_violations_survive_the_trip_through_json(fixtures, builtin_rules):
@@ -87,21 +106,30 @@ def test_a_changed_rule_or_selection_is_never_answered_from_the_cache(articles, 
     assert "error teaser " not in run(capsys, articles)[1]  # the built-in rules only
 
 
-def test_settings_change_the_fingerprint(builtin_rules):
-    assert caches.fingerprint(builtin_rules, "") != caches.fingerprint(builtin_rules, "per-file-ignores: x")
-    assert caches.fingerprint(builtin_rules, "") != caches.fingerprint(builtin_rules[1:], "")
-    assert caches.fingerprint(builtin_rules, "") == caches.fingerprint(builtin_rules, "")
+def test_the_result_key_follows_the_rules_and_the_settings(builtin_rules, tmp_path):
+    def address(rules=builtin_rules, **config):
+        return caches.address(result_key(Plan.of(Config(root=str(tmp_path), **config), rules)))
+
+    assert address() == address()
+    assert address(rules=builtin_rules[1:]) != address()
+    reworded = [builtin_rules[0]._replace(message="Reworded: {match}"), *builtin_rules[1:]]
+    assert address(rules=reworded) != address()
+    assert address(per_file_ignores=(("x", ("site-footer",)),)) != address()
+    assert address(severity=(("site-footer", "warning"),)) != address()
+    # Only what changes a report: a rule's documentation does not.
+    documented = [builtin_rules[0]._replace(doc={"what": "x", "why": "y"}), *builtin_rules[1:]]
+    assert address(rules=documented) == address()
 
 
 def test_damaged_cache_files_count_as_misses(articles, capsys, cache_in_tmp):
     first = run(capsys, articles)
-    shards = list((cache_in_tmp / caches.FORMAT / "results").rglob("*.json"))
+    shards = list((cache_in_tmp / caches.FORMAT / RESULTS).rglob("*.json"))
     assert shards
     shards[0].write_text('{"truncated": ')
     for shard in shards[1:]:
         entries = json.loads(shard.read_bytes().split(b"\n", 1)[1])  # after the line of the entry's MAC
         shard.write_text(json.dumps({path: [digest, [{"line": "?"}]] for path, (digest, _) in entries.items()}))
-    for rule_set in (cache_in_tmp / caches.FORMAT / "rules").glob("*.json"):
+    for rule_set in (cache_in_tmp / caches.FORMAT / PARSED_RULES).glob("*.json"):
         rule_set.write_bytes(b"\x00garbage")
     assert run(capsys, articles) == first
     assert run(capsys, articles) == first  # and the cache works again
@@ -115,9 +143,9 @@ def test_no_cache_writes_nothing(articles, capsys, cache_in_tmp):
 
 def test_cache_dir_option_and_environment(articles, capsys, tmp_path, cache_in_tmp):
     run(capsys, articles)
-    assert (cache_in_tmp / caches.FORMAT / "results").is_dir()
+    assert (cache_in_tmp / caches.FORMAT / RESULTS).is_dir()
     run(capsys, "--cache-dir", tmp_path / "elsewhere", articles)
-    assert (tmp_path / "elsewhere" / caches.FORMAT / "results").is_dir()
+    assert (tmp_path / "elsewhere" / caches.FORMAT / RESULTS).is_dir()
 
 
 def test_a_cache_folder_that_is_a_file_is_a_warning_not_a_failure(articles, capsys, tmp_path):
@@ -148,45 +176,60 @@ def test_files_that_cannot_be_checked_are_not_cached(tmp_path, capsys):
     assert main(["check", str(binary)]) == 0
 
 
-def test_old_generations_are_removed(tmp_path, builtin_rules, monkeypatch):
+def test_old_generations_are_removed(tmp_path, monkeypatch):
     monkeypatch.setattr(caches, "MAX_GENERATIONS", 2)
-    for settings in ("a", "b", "c"):
-        cache = caches.ResultCache(caches.open_cache(tmp_path), caches.fingerprint(builtin_rules, settings), bool)
-        cache.store("x.txt", "hash", [])
-        cache.save()
-    assert len(list((tmp_path / caches.FORMAT / "results").iterdir())) == 2
+    for key in ("a", "b", "c"):
+        table = caches.open_cache(tmp_path, ["table"]).table("table", key, lambda path, data: data)
+        table.put("x.txt", "hash", [])
+        table.save()
+        assert caches.open_cache(tmp_path, ["values"]).values("values").put(key, [key])
+    assert len(list((tmp_path / caches.FORMAT / "table").iterdir())) == 2
+    assert len(list((tmp_path / caches.FORMAT / "values").iterdir())) == 2
+    assert caches.open_cache(tmp_path, ["values"]).values("values").get("c") == ["c"]
+    assert caches.open_cache(tmp_path, ["values"]).values("values").get("a") is None
+
+
+def test_a_table_answers_only_for_the_bytes_it_was_given(tmp_path):
+    table = caches.open_cache(tmp_path, ["table"]).table("table", "key", lambda path, data: data)
+    table.put("x.txt", caches.content_hash(b"old"), ["found"])
+    table.save()
+    again = caches.open_cache(tmp_path, ["table"]).table("table", "key", lambda path, data: data)
+    assert again.get("x.txt") == (caches.content_hash(b"old"), ["found"])
+    assert again.get("y.txt") is None
+    refusing = caches.open_cache(tmp_path, ["table"]).table("table", "key", lambda path, data: None)
+    assert refusing.get("x.txt") is None  # data the caller's decode refuses is a miss
+    other = caches.open_cache(tmp_path, ["table"]).table("table", "other key", lambda path, data: data)
+    assert other.get("x.txt") is None
 
 
 def test_cached_rules_skip_parsing_and_equal_parsed_ones(tmp_path, monkeypatch):
-    parsed = rule_loading.load_rules([], cache=caches.open_cache(tmp_path))
+    parsed = rule_loading.load_rules([], store=rule_store(tmp_path))
 
     def fail(*args):
         raise AssertionError("a cached rule file was parsed again")
 
     monkeypatch.setattr(rule_loading, "_parse", fail)
-    cached = rule_loading.load_rules([], cache=caches.open_cache(tmp_path))
+    cached = rule_loading.load_rules([], store=rule_store(tmp_path))
     assert [(r.name, r.kind, r.check.options, r.message, r.examples) for r in cached] == [
         (r.name, r.kind, r.check.options, r.message, r.examples) for r in parsed
     ]
     # What checks work out from their options comes back from the cache, not worked out again.
-    monkeypatch.setattr("newslint.checks.matching.required_literals", fail)
-    monkeypatch.setattr("newslint.checks.matching.narrow", fail)
-    cached = rule_loading.load_rules([], cache=caches.open_cache(tmp_path))
-    assert [r.check.derived() for r in cached] == [r.check.derived() for r in parsed]
+    monkeypatch.setattr("newslint.engine.literals.required_literals", fail)
+    monkeypatch.setattr("newslint.engine.strategy.narrow", fail)
+    cached = rule_loading.load_rules([], store=rule_store(tmp_path))
+    assert [engine.derived(r.check) for r in cached] == [engine.derived(r.check) for r in parsed]
 
 
-def test_damaged_derived_data_is_worked_out_again(tmp_path):
-    cache = caches.open_cache(tmp_path)
-    parsed = rule_loading.load_rules([], cache=cache)
-    [entry] = tmp_path.glob("*/rules/*.json")
-    data = caches.load_rule_data(cache, entry.stem)
+def test_damaged_derived_data_is_worked_out_again():
+    store = MemoryStore()
+    parsed = rule_loading.load_rules([], store=store)
+    [data] = store.values()
     for item in data:
         if item["derived"]:
             item["derived"]["literals"] = [[1, "x"]]
-    # Stored as newslint stores entries (authentic), as a bug of an earlier version might have.
-    caches.store_rule_data(cache, entry.stem, data)
-    again = rule_loading.load_rules([], cache=caches.open_cache(tmp_path))
-    assert [r.check.derived() for r in again] == [r.check.derived() for r in parsed]
+    # Stored as the store keeps entries (authentic), as a bug of an earlier version might have.
+    again = rule_loading.load_rules([], store=store)
+    assert [engine.derived(r.check) for r in again] == [engine.derived(r.check) for r in parsed]
 
 
 def test_a_changed_config_is_never_answered_from_the_cache(articles, capsys, monkeypatch):

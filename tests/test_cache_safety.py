@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from newslint import cache as caches
+from newslint import pipeline
+from newslint.cache_key import KEY_BYTES
 from newslint.cli import main
-from newslint import runner
+from newslint.pipeline import PARSED_RULES, RESULTS, Settings, load_plan, result_key
 from newslint.violations import Fix, Violation
 
 from helpers import changes, tree
@@ -52,7 +54,7 @@ def repo(tmp_path, monkeypatch) -> Path:
 def seed_rules(repo: Path, parsed_builtin_rules: Path) -> None:
     """The built-in rules already parsed in the repository's cache, as after an earlier run (and
     to spare each test parsing them)."""
-    shutil.copytree(parsed_builtin_rules, repo / CACHE / caches.FORMAT / "rules")
+    shutil.copytree(parsed_builtin_rules, repo / CACHE / caches.FORMAT / PARSED_RULES)
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -83,7 +85,7 @@ def payload(entry: Path) -> object:
 def shard_holding(repo: Path, name: str) -> Path:
     """The results shard whose entries include the file `name` of the repository."""
     key = str(repo.resolve() / name)
-    for shard in (repo / CACHE / caches.FORMAT / "results").glob("*/*.json"):
+    for shard in (repo / CACHE / caches.FORMAT / RESULTS).glob("*/*.json"):
         if key in payload(shard):
             return shard
     raise AssertionError(f"no shard holds {key}")
@@ -134,15 +136,15 @@ def test_a_relative_cache_path_through_a_link_is_not_used(repo, tmp_path, capsys
     assert changes(before, tree(tmp_path)) == []
 
 
-def test_a_link_swapped_in_after_the_check_is_not_followed(repo, tmp_path, builtin_rules):
+def test_a_link_swapped_in_after_the_check_is_not_followed(repo, tmp_path):
     """Between open_cache's check and a read or write, the folder is opened again, link by link."""
-    cache = caches.open_cache(Path(CACHE))
+    cache = caches.open_cache(Path(CACHE), [RESULTS, PARSED_RULES])
     (repo / CACHE / caches.FORMAT).mkdir(parents=True)
-    (repo / CACHE / caches.FORMAT / "results").symlink_to("../../../outside")
-    results = caches.ResultCache(cache, caches.fingerprint(builtin_rules), bool)
+    (repo / CACHE / caches.FORMAT / RESULTS).symlink_to("../../../outside")
+    results = cache.table(RESULTS, "a key", lambda path, data: data)
     before = tree(tmp_path)
-    assert results.lookup("s1.md", "hash") is None
-    results.store("s1.md", "hash", [])
+    assert results.get("s1.md") is None
+    results.put("s1.md", "hash", [])
     with pytest.raises(caches.CacheError, match="v2/results is a symbolic link"):
         results.save()
     assert_only_the_cache_changed(before, tree(tmp_path), repo / CACHE)  # CACHEDIR.TAG, .gitignore
@@ -241,13 +243,14 @@ def test_an_entry_that_does_not_describe_what_the_run_reports_is_ignored(repo, c
     seed_rules(repo, parsed_builtin_rules)
     first = run(capsys, "--format", "github", "bad.md")
     assert first[0] == 1
-    fingerprint = shard_holding(repo, "bad.md").parent.name
     digest = caches.content_hash(BAD.encode())
     forged = Violation(
         "bad.md", 2, 1, 2, 14, "advertisement", "footer", "error", "FORGED", fix=None, text="Advertisement"
     )._replace(**fields)
-    results = caches.ResultCache(caches.open_cache(Path(CACHE)), fingerprint, bool)
-    results.store("bad.md", digest, [forged])
+    key = result_key(load_plan(Settings()))
+    assert caches.address(key) == shard_holding(repo, "bad.md").parent.name  # the run's own table
+    results = caches.open_cache(Path(CACHE), [RESULTS]).table(RESULTS, key, lambda path, data: data)
+    results.put("bad.md", digest, [forged.to_data()])
     results.save()
     code, out, err = run(capsys, "--format", "github", "bad.md")
     assert (code, out, err) == first
@@ -270,7 +273,7 @@ def test_an_authentic_entry_moved_to_another_place_is_ignored(repo, capsys, pars
 
 def test_a_forged_rule_cache_entry_is_ignored(repo, capsys, parsed_builtin_rules):
     seed_rules(repo, parsed_builtin_rules)
-    [entry] = (repo / CACHE / caches.FORMAT / "rules").glob("*.json")
+    [entry] = (repo / CACHE / caches.FORMAT / PARSED_RULES).glob("*.json")
     rules = payload(entry)
     for rule in rules:
         rule["values"]["enabled"] = rule["name"] != "advertisement"  # the junk would pass
@@ -282,7 +285,7 @@ def test_a_forged_rule_cache_entry_is_ignored(repo, capsys, parsed_builtin_rules
 
 def test_old_generations_are_removed_only_where_newslint_wrote_them(repo, tmp_path, capsys, parsed_builtin_rules):
     seed_rules(repo, parsed_builtin_rules)
-    results = repo / CACHE / caches.FORMAT / "results"
+    results = repo / CACHE / caches.FORMAT / RESULTS
     results.mkdir()
     outside = tmp_path / "outside"
     names = sorted(path.name for path in outside.iterdir() if len(path.name) == 32)[:20]
@@ -325,7 +328,7 @@ def own_key_folder(tmp_path, monkeypatch) -> Path:
 def test_the_key_is_made_once_private_and_reused(repo, capsys, own_key_folder):
     assert run(capsys, "bad.md")[0] == 1
     key = own_key_folder / "newslint" / "key"
-    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_bytes()) == caches.KEY_BYTES
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_bytes()) == KEY_BYTES
     assert stat.S_IMODE(key.parent.stat().st_mode) == 0o700
     made = key.read_bytes()
     assert run(capsys, "bad.md")[0] == 1
@@ -334,8 +337,8 @@ def test_the_key_is_made_once_private_and_reused(repo, capsys, own_key_folder):
 
 def test_a_new_key_makes_every_entry_a_miss(repo, capsys, own_key_folder, monkeypatch):
     checked = []
-    check_file = runner.check_file
-    monkeypatch.setattr(runner, "check_file", lambda path, plan: checked.append(path) or check_file(path, plan))
+    check_bytes = pipeline.check_bytes
+    monkeypatch.setattr(pipeline, "check_bytes", lambda item, plan: checked.append(item[0]) or check_bytes(item, plan))
     first = run(capsys, "bad.md")
     assert run(capsys, "bad.md") == first and checked == ["bad.md"]  # from the cache
     (own_key_folder / "newslint" / "key").unlink()  # as on a fresh CI runner
@@ -354,7 +357,7 @@ def _key_link(folder: Path, tmp_path: Path) -> None:
 
 def _key_readable_by_others(folder: Path, tmp_path: Path) -> None:
     (folder / "newslint").mkdir(parents=True)
-    (folder / "newslint" / "key").write_bytes(b"k" * caches.KEY_BYTES)
+    (folder / "newslint" / "key").write_bytes(b"k" * KEY_BYTES)
     (folder / "newslint" / "key").chmod(0o644)
 
 

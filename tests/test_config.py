@@ -8,6 +8,7 @@ import pytest
 from helpers import check_json
 from newslint.cli import main
 from newslint.config import Config, find_config, load_config
+from newslint.filters import Plan
 from newslint.rules import load_rules
 
 SEED_LINES = ["photo-caption", "orphan-dateline", "duplicate-paragraph", "site-footer"]
@@ -164,13 +165,14 @@ def test_unknown_rule_on_the_command_line_is_a_usage_error_without_position(proj
     assert capsys.readouterr().err == "newslint: error: unknown rule 'nope' (see `newslint rules`)\n"
 
 
-def test_fingerprint_is_stable_and_follows_what_changes_a_run(project):
+def test_summary_is_stable_and_follows_what_changes_a_run(project):
+    # The summary is part of the result cache's key (see pipeline.result_key).
     (project / ".newslint.yaml").write_text("ignore: [site-footer]\nseverity: {photo-caption: info}\n")
     config = load_config()
-    assert config.fingerprint() == load_config().fingerprint()
-    assert config.with_flags(fail_on="info").fingerprint() != config.fingerprint()
-    assert config.with_flags(select=["site-footer"]).fingerprint() != config.fingerprint()
-    assert Config(root=str(project)).fingerprint() != config.fingerprint()
+    assert config.summary() == load_config().summary()
+    assert config.with_flags(fail_on="info").summary() != config.summary()
+    assert config.with_flags(select=["site-footer"]).summary() != config.summary()
+    assert Config(root=str(project)).summary() != config.summary()
     assert config.summary()["severity"] == {"photo-caption": "info"}
 
 
@@ -182,7 +184,7 @@ def test_readme_config_examples_load(project):
         name = ".newslint.yaml" if kind == "yaml" else "pyproject.toml"
         (project / name).write_text(text)
         config = load_config(str(project / name))
-        config.plan(load_rules([]))  # every rule name in it is a real rule
+        Plan.of(config, load_rules([]))  # every rule name in it is a real rule
         assert config.exclude and dict(config.per_file_ignores)["wire/*.txt"] == ("orphan-dateline",)
 
 

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from newslint import document
+from newslint import document, engine
 from newslint.checks import context
 from newslint.errors import RuleError
 from newslint.linter import lint
@@ -207,13 +207,16 @@ def test_the_analysis_is_shared_by_rules_but_never_across_documents():
 def test_a_rule_pickles_for_spawned_workers():
     loaded = rule("lines: {patterns: ['^Home$'], unless: ['x']}")
     loaded.check.compile()
+    # As the loader leaves a rule: what the engine works out about its patterns, worked out.
+    engine.derived(loaded.check)
     again = pickle.loads(pickle.dumps(loaded))
     assert [v.line for v in lint(document.from_text("Home\n"), [again])] == [1]
 
 
-def test_a_pattern_rule_has_a_screen_and_a_shape_rule_has_none():
-    assert rule("lines: {patterns: ['^Home$']}").check.screen() is not None
-    assert rule("lines: {max_words: 3}").check.screen() is None
+def test_a_pattern_rule_has_a_line_matcher_and_a_shape_rule_has_none():
+    # The engine's gate skips a rule with a matcher on documents its patterns cannot match.
+    assert rule("lines: {patterns: ['^Home$']}").check.matcher is not None
+    assert rule("lines: {max_words: 3}").check.matcher is None
 
 
 @pytest.mark.parametrize(

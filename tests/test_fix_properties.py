@@ -23,10 +23,10 @@ from newslint import document as documents
 from newslint.config import Config
 from newslint.fix import fix_document, fix_passes
 from newslint.rules import load_rules
-from newslint.runner import find_problems
+from newslint.filters import Plan, find_problems
 
 FIXTURES = Path(__file__).parent / "fixtures"
-FIND = find_problems(Config(root=".").plan(load_rules([])))  # what a plain `newslint check` reports
+FIND = find_problems(Plan.of(Config(root="."), load_rules([])))  # what a plain `newslint check` reports
 
 STORY = (FIXTURES / "seed.txt").read_text(encoding="utf-8").splitlines()[2:14]
 # Junk lines that a built-in rule deletes with a safe fix.

@@ -23,7 +23,7 @@ from newslint.config import load_config
 from newslint.errors import NewslintError, RuleError
 from newslint.linter import lint
 from newslint.rules import load_rules, parse_rule
-from newslint.runner import find_problems
+from newslint.filters import Plan, find_problems
 from newslint.violations import Span
 
 BUILTIN_RULES = load_rules([])
@@ -250,7 +250,7 @@ def test_any_config_loads_or_is_refused_and_its_plan_runs(config_text, article_l
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(config_text)
         try:
-            plan = load_config(path).plan(BUILTIN_RULES)
+            plan = Plan.of(load_config(path), BUILTIN_RULES)
         except NewslintError as error:
             assert "\n" not in str(error)
             return

@@ -11,11 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from newslint import cli, document, reading, runner
+from newslint import document, pipeline, reading
 from newslint.linter import lint
 from newslint.cli import main
-from newslint.config import Config
-from newslint.rules import load_rules
 
 AD = "Advertisement\n"  # one problem for the built-in `advertisement` rule
 
@@ -73,31 +71,42 @@ def test_a_nul_byte_anywhere_makes_a_file_binary():
         document.from_bytes(data)
 
 
-@pytest.fixture(scope="module")
-def default_plan():
-    """What a run with no config and no flags checks: the built-in rules that are on."""
-    return Config(root=".").plan(load_rules([]))
+def limit_to(monkeypatch, max_bytes: int) -> None:
+    """NEWSLINT_MAX_FILE_MB set to exactly `max_bytes` bytes (a power of two's fraction: exact)."""
+    monkeypatch.setenv("NEWSLINT_MAX_FILE_MB", repr(max_bytes / reading.MEGABYTE))
 
 
-def test_a_file_over_the_size_limit_is_skipped_unread(tmp_path, default_plan):
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["cached", "no-cache"])
+def test_a_file_over_the_size_limit_is_skipped_unread(tmp_path, capsys, monkeypatch, cache):
     article = tmp_path / "big.txt"
     article.write_text("A long line. " * 100 + "\n" + AD)  # 1,315 bytes
-    violations, error = runner.check_file(str(article), default_plan, max_bytes=1315)
-    assert error is None and len(violations) == 1
-    violations, error = runner.check_file(str(article), default_plan, max_bytes=1314)
-    assert violations == []
-    assert error.message.startswith("skipped: file too large (0.0 MB; the limit is 0.00125313 MB")
+    limit_to(monkeypatch, 1315)
+    assert run([*cache, str(article)], capsys)[::2] == (1, [])
+    limit_to(monkeypatch, 1314)
+    code, out, err = run([*cache, str(article)], capsys)
+    assert code == 2 and out[-1].endswith("1 file could not be checked.")
+    assert err == [
+        f"newslint: {article}: skipped: file too large (0.0 MB; the limit is 0.00125313 MB, "
+        "set NEWSLINT_MAX_FILE_MB to change it)"
+    ]
 
 
-def test_a_file_of_too_many_short_lines_is_skipped(tmp_path, default_plan):
-    # Lines cost memory whatever their length: the limit allows one line per 32 bytes.
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["cached", "no-cache"])
+def test_a_file_of_too_many_short_lines_is_skipped(tmp_path, capsys, monkeypatch, cache):
+    # Lines cost memory whatever their length: the limit allows one line per 32 bytes. A
+    # result cached under a larger limit is not used: the file is read, and held to the
+    # limits, as a run without the cache would.
     article = tmp_path / "lines.txt"
     article.write_text("\r\n" * 99 + AD)  # 100 lines in 212 bytes
-    violations, error = runner.check_file(str(article), default_plan, max_bytes=3200)
-    assert error is None and len(violations) == 1
-    violations, error = runner.check_file(str(article), default_plan, max_bytes=3199)
-    assert violations == []
-    assert error.message.startswith("skipped: too many lines (100; the limit is 99 for files up to 0.00305")
+    limit_to(monkeypatch, 3200)
+    assert run([*cache, str(article)], capsys)[::2] == (1, [])
+    limit_to(monkeypatch, 3199)
+    code, out, err = run([*cache, str(article)], capsys)
+    assert code == 2
+    assert err == [
+        f"newslint: {article}: skipped: too many lines (100; the limit is 99 for files up to 0.0030508 MB, "
+        "set NEWSLINT_MAX_FILE_MB to change it)"
+    ]
 
 
 def test_the_size_limit_comes_from_the_environment(tmp_path, capsys, monkeypatch):
@@ -119,7 +128,7 @@ def test_the_size_limit_comes_from_the_environment(tmp_path, capsys, monkeypatch
 
 def test_the_default_size_limit_lets_a_20_mb_line_through_and_refuses_200_mb(monkeypatch):
     monkeypatch.delenv("NEWSLINT_MAX_FILE_MB", raising=False)
-    assert 20 << 20 < runner.max_file_bytes() < 200 << 20
+    assert 20 << 20 < reading.max_file_bytes() < 200 << 20
 
 
 def test_a_20_mb_single_line_is_checked(tmp_path):
@@ -143,8 +152,8 @@ def test_a_file_that_vanishes_mid_run_is_named_and_the_rest_are_checked(tmp_path
         (tmp_path / "b.txt").unlink()
         return found, missing
 
-    real_discover = cli.discover
-    monkeypatch.setattr(cli, "discover", discover_then_delete)
+    real_discover = pipeline.discover
+    monkeypatch.setattr(pipeline, "discover", discover_then_delete)
     code, out, err = run([str(tmp_path)], capsys)
     assert code == 2
     assert err == [f"newslint: {tmp_path / 'b.txt'}: cannot read: No such file or directory"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newslint import atomic_write, cli, fix
+from newslint import atomic_write, fix, pipeline
 from newslint.cli import main
 
 AD = "Advertisement\n"  # one problem for the built-in `advertisement` rule
@@ -154,7 +154,7 @@ def test_follow_outside_links_reads_them_and_only_the_flag_turns_it_on(attack, t
 def test_a_link_swapped_in_after_the_walk_is_not_followed(attack, tmp_path, monkeypatch, capsys, tree_snapshot):
     # discover vetted story.md, a plain file; by the time it is read it is a link out of the tree.
     monkeypatch.chdir(attack)
-    real_discover = cli.discover
+    real_discover = pipeline.discover
 
     def discover_then_swap(*args):
         found = real_discover(*args)
@@ -162,7 +162,7 @@ def test_a_link_swapped_in_after_the_walk_is_not_followed(attack, tmp_path, monk
         (attack / "story.md").symlink_to(tmp_path / "outside" / "precious.txt")
         return found
 
-    monkeypatch.setattr(cli, "discover", discover_then_swap)
+    monkeypatch.setattr(pipeline, "discover", discover_then_swap)
     before = tree_snapshot(tmp_path / "outside")
     code, out, err = run(capsys, "--fix", "story.md")
     assert code == 2

@@ -15,7 +15,7 @@ from newslint import document
 from newslint.config import Config
 from newslint.fix import fix_document
 from newslint.rules import load_rules
-from newslint.runner import find_problems
+from newslint.filters import Plan, find_problems
 
 # Prints "ready" once newslint is imported, then runs it: a signal sent after that line lands
 # in the run, not in Python's start-up.
@@ -87,7 +87,7 @@ def test_an_interrupted_fix_leaves_each_file_as_it_was_or_fully_fixed(tmp_path, 
     assert (process.returncode, err) == (130, "newslint: interrupted\n")
     after = tree_snapshot(folder)
     assert sorted(after) == sorted(before)  # no temporary file left behind
-    find = find_problems(Config(root=str(folder.parent)).plan(load_rules([])))  # what the run used
+    find = find_problems(Plan.of(Config(root=str(folder.parent)), load_rules([])))  # what the run used
     changed = [path for path in before if after[path][0] != before[path][0]]
     assert len(changed) < len(before)  # the run was stopped, not finished
     for path in changed:

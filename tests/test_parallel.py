@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from newslint import runner, workers
+from newslint import pipeline, workers
 from newslint.cli import main
 from newslint.document import from_bytes
 from newslint.linter import lint
-from newslint.runner import FileError
+from newslint.pipeline import FileError, FileResult
 
 
 @pytest.fixture(autouse=True)
@@ -55,11 +55,12 @@ def test_results_found_by_workers_are_cached(archive, capsys, monkeypatch):
     first = capsys.readouterr()
     checked = []
 
-    def record(path, plan):
+    def record(item, plan):
+        path = item[0]
         checked.append(Path(path).name)
-        return [], FileError(path, "skipped: still binary")
+        return FileResult([], error=FileError(path, "skipped: still binary"))
 
-    monkeypatch.setattr(runner, "check_file", record)
+    monkeypatch.setattr(pipeline, "check_bytes", record)
     assert main(["check", "--jobs", "1", str(archive)]) == 2
     assert capsys.readouterr().out == first.out
     assert checked == ["005.txt", "007.txt"]  # only the files that could not be checked
@@ -79,9 +80,29 @@ def test_rules_pickle_for_spawned_workers(builtin_rules, fixtures):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers inherit the patched function")
 def test_a_worker_that_dies_ends_the_run_with_exit_3(archive, capsys, monkeypatch):
-    monkeypatch.setattr(runner, "check_file", lambda path, plan: os._exit(9))
+    monkeypatch.setattr(pipeline, "check_file", lambda path, plan, max_bytes: os._exit(9))
     assert main(["check", "--no-cache", "--jobs", "2", str(archive)]) == 3
     assert "a worker process stopped abruptly" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("size", [None, lambda item: workers.CHUNK_BYTES], ids=["by count", "by size"])
+def test_items_are_taken_as_the_workers_need_them(monkeypatch, size):
+    """What the workers are handed may be files' bytes (a run with the cache reads each file
+    once, in the parent): an archive's worth must never wait in the parent's memory."""
+    monkeypatch.setattr(workers, "CHUNKS_AHEAD_PER_WORKER", 2)
+    taken = []
+
+    def items():
+        for n in range(-100, 0):
+            taken.append(n)
+            yield n
+
+    results = workers.map_in_order(abs, items(), 2, size)
+    assert next(results) == 100
+    files_per_chunk = 3 if size is None else 1
+    # The first 6 decide on workers; 2 workers x 2 chunks ahead, and one more for the one given back.
+    assert len(taken) <= 6 + (2 * 2 + 1) * files_per_chunk
+    assert [100, *results] == list(range(100, 0, -1))
 
 
 def test_workers_leave_ctrl_c_to_the_parent():

@@ -30,10 +30,9 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple
 
 from newslint.checks.base import Check
-from newslint.checks.matching import alternation, compile_re2, regex_problem
 from newslint.checks.options import Option
-from newslint.checks.screen import screen
 from newslint.document import Document
+from newslint.engine import LineMatcher, LinePatterns, alternation, compile_re2, line_matcher, regex_problem
 from newslint.violations import Finding, Span
 
 STOPWORDS_DIR = Path(__file__).resolve().parent.parent / "data" / "stopwords"
@@ -455,6 +454,18 @@ def _defaults(fields: dict[str, Option], values: dict[str, Any] | None) -> dict[
 
 
 class ContextCheck(Check):
+    """Flags lines by their shape and by where they stand around the story. The story is found as
+    jusText (Pomikalek 2011) finds a page's text: blocks (a line, or the lines of a hard-wrapped
+    paragraph) long enough and dense enough in stop words are the story's, prose next to them
+    joins them, and the first and last such line bound it. A line counts when it has every
+    feature `lines` asks for; with `run`, lines that count are reported together when enough of
+    them stand in a row (blank lines and lines of symbols between them do not break a run), and
+    a run of data the story lists (figures, a shared word) is left alone. Stop-word lists are
+    data files shipped with newslint (`newslint/data/stopwords/en.txt`); every threshold is an
+    option. A document is analysed once for all the rules of this kind. Message fields:
+    `{count}`, the lines in the run, and `{where}`, "at the top of the article", "at the end of
+    the article" or "in the story"."""
+
     OPTIONS = {
         "where": Option(
             "str", "Where the lines stand: above the story (head), below it (tail), either (outside), in it "
@@ -478,36 +489,36 @@ class ContextCheck(Check):
         self.run_options = _defaults(RUN_FIELDS, options["run"])
         self.story = _defaults(STORY_FIELDS, options["story"])
         self._analysis_key = (options["stopwords"], tuple(sorted(self.story.items())))
-        self._patterns: Any = None
         self._unless: Any = None
+        patterns = self.lines["patterns"]
+        # A rule that names its lines by patterns can only report a line one of them matches:
+        # the engine's matcher finds those lines, and its gate skips the rule on documents
+        # where none can match. A rule without patterns judges every line and always runs.
+        self.matcher: LineMatcher | None = (
+            line_matcher(LinePatterns(f"(?m){alternation(patterns)}", tuple(patterns), False)) if patterns else None
+        )
         vocabulary = self.lines["vocabulary"]
         self.vocabulary = frozenset(token for word in vocabulary for token in tokenize(word)) if vocabulary else None
 
     def compile(self) -> None:
-        self._programs()
+        if self.matcher is not None:
+            self.matcher.compile()
+        self._unless_program()
         load_stopwords(self.options["stopwords"])
 
     def program_size(self) -> int:
-        return sum(p.programsize for p in self._programs() if p is not None)
+        unless = self._unless_program()
+        return (0 if self.matcher is None else self.matcher.program_size()) + (0 if unless is None else unless.programsize)
 
-    def _programs(self) -> tuple[Any, Any]:
-        if self._patterns is None and self.lines["patterns"]:
-            # (?m): searched once over the whole document, `^` and `$` still mean a line's ends.
-            self._patterns = compile_re2(f"(?m){alternation(self.lines['patterns'])}", ignore_case=False)
+    def _unless_program(self) -> Any:
         if self._unless is None and self.lines["unless"]:
             self._unless = compile_re2(alternation(self.lines["unless"]), ignore_case=False)
-        return self._patterns, self._unless
-
-    def screen(self) -> str | None:
-        # A rule that names its lines by patterns can only report a line one of them matches,
-        # so the prefilter may skip it on documents where none does; the others always run.
-        patterns = self.lines["patterns"]
-        return screen(f"(?m){alternation(patterns)}") if patterns else None
+        return self._unless
 
     def __getstate__(self) -> dict:
         # Compiled programs do not pickle (workers started by spawn); each process compiles its own.
         state = self.__dict__.copy()
-        state["_patterns"] = state["_unless"] = None
+        state["_unless"] = None
         return state
 
     def run(self, document: Document) -> Iterable[Finding]:
@@ -531,11 +542,8 @@ class ContextCheck(Check):
         if first is not None and analysis.lines:
             head = analysis.lines[0]
             lines = [head] if first and lines and lines[0] is head else [] if first else [line for line in lines if line is not head]
-        patterns, _ = self._programs()
-        if patterns is not None and lines:
-            document = analysis.document
-            locate = document.locate_utf8
-            numbers = {locate(match.start())[0] for match in patterns.finditer(document.scan_bytes)}
+        if self.matcher is not None and lines:
+            numbers = {line.number for line, _, _ in self.matcher.spans(analysis.document, 1)}
             lines = [line for line in lines if line.number in numbers]
         return lines
 
@@ -604,7 +612,7 @@ class ContextCheck(Check):
             known = sum(map(self.vocabulary.__contains__, tokens))
             if known < needed and known + sum(map(self._in_vocabulary, [t for t in tokens if "-" in t])) < needed:
                 return False
-        _, unless = self._programs()
+        unless = self._unless_program()
         if unless is not None and unless.search(line.text) is not None:
             return False
         if lines["repeats_headline"] is not None:

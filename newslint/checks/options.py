@@ -1,7 +1,9 @@
 """Declared, validated options for check kinds.
 
 Each check kind lists its options as `Option`s; `validate_options` checks a rule file's values
-against them so a typo or a wrong type is an error naming the file, line and column.
+against them so a typo or a wrong type is an error naming the file, line and column. An Option's
+`doc` is the option's documentation for rule authors: newslint/ruledocs.py renders it, with its
+type, default and bounds, into docs/rules.md, so it is written here and nowhere else.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ _MISSING = object()
 
 class Option(NamedTuple):
     kind: str  # "str", "int", "number", "bool", "str-list", "mapping"
-    doc: str
+    doc: str  # full sentences for rule authors; the type, default and bounds are rendered apart
     default: Any = _MISSING
     choices: tuple = ()
     minimum: float | None = None
@@ -32,7 +34,8 @@ class Option(NamedTuple):
         return self.default is _MISSING
 
 
-_TYPE_NAMES = {
+# How errors and the documentation name each kind of value.
+TYPE_NAMES = {
     "str": "a string",
     "int": "a whole number",
     "number": "a number",
@@ -77,8 +80,8 @@ def _validate_value(option: Option, value: Any, doc: YamlDocument, path: tuple, 
     if not ok:
         if option.kind == "str-list" and isinstance(value, list):
             bad = next(i for i, x in enumerate(value) if not isinstance(x, str))
-            raise doc.error(f"{name!r} must be {_TYPE_NAMES['str-list']}", path + (bad,), cls=error)
-        raise doc.error(f"{name!r} must be {_TYPE_NAMES[option.kind]}, not {value!r}", path, cls=error)
+            raise doc.error(f"{name!r} must be {TYPE_NAMES['str-list']}", path + (bad,), cls=error)
+        raise doc.error(f"{name!r} must be {TYPE_NAMES[option.kind]}, not {value!r}", path, cls=error)
     if option.kind == "number" and not math.isfinite(value):
         # YAML's .nan and .inf: NaN passes every minimum and maximum test, and fails later.
         raise doc.error(f"{name!r} must be a finite number, not {value!r}", path, cls=error)

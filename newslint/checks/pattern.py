@@ -12,8 +12,20 @@ from newslint.checks.options import Option
 
 
 class PatternCheck(LineMatchCheck):
+    """Flags what regular expressions in RE2 syntax (https://github.com/google/re2/wiki/Syntax)
+    match, line by line. Patterns run on google-re2, in time linear in the text, so no pattern can
+    hang a run: `(a+)+$`, which takes Python's backtracking `re` exponential time on `aaa...a!`, is
+    one linear pass. The price is that backreferences and lookaround are refused at load, with
+    RE2's reason. A match that is only part of its line is reported with its own columns, and its
+    fix removes only that part."""
+
     OPTIONS = {
-        "patterns": Option("str-list", "RE2 regular expressions; a match on any of them is flagged.", check=regex_problem),
+        "patterns": Option(
+            "str-list",
+            "RE2 regular expressions, matched in each line: `^` and `$` are the line's start and end, "
+            "and no match crosses a line. A match of any of them is flagged.",
+            check=regex_problem,
+        ),
         **SCOPE_OPTIONS,
         "ignore_case": Option("bool", "Match regardless of case.", default=False),
     }

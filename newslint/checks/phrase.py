@@ -32,10 +32,26 @@ def _phrase_list_problem(phrases: list[str]) -> str | None:
 
 
 class PhraseCheck(LineMatchCheck):
+    """Flags lines that hold one of a list of literal phrases: "Advertisement", "Share this
+    article", "Track Latest News Live on NDTV.com ...". Spacing is ignored (a space in a phrase
+    matches any run of whitespace), and so is case unless `ignore_case: false`. All the phrases of
+    a rule are matched in one pass. A phrase that is only part of its line is reported with its
+    own columns, and its fix removes only that part."""
+
     OPTIONS = {
-        "phrases": Option("str-list", "The literal phrases to flag.", check=_phrase_list_problem),
+        "phrases": Option(
+            "str-list",
+            "The literal phrases to flag, each on one line and not blank. No character is special: "
+            "write a regular expression with the `pattern` kind.",
+            check=_phrase_list_problem,
+        ),
         "match": Option(
-            "str", "How the phrase sits in its line.", default="line", choices=("line", "start", "end", "contains")
+            "str",
+            "How the phrase sits in its line: `line`, it is the whole line, bar punctuation and Markdown "
+            "markers around it (\"- Advertisement\", \"**ADVERTISEMENT**\"); `start` / `end`, the line "
+            "begins / ends with it; `contains`, anywhere in the line, on word boundaries.",
+            default="line",
+            choices=("line", "start", "end", "contains"),
         ),
         **SCOPE_OPTIONS,
     }

@@ -1,0 +1,156 @@
+"""What a run reports of what its rules find: the filters, in the order a run applies them.
+
+1. Selection and severity (Plan.of): the rules that run at all are `select`'s (without it,
+   those enabled by default) less `ignore`'s, each reporting with the severity `severity`
+   gives it. A rule that is not selected is never run, and cannot be reported.
+2. Per-file ignores (Plan.rules_for): of those, the rules that `per-file-ignores` names for a
+   file (by its path relative to the config's folder) are not run on it.
+3. Then lint (linter.lint) runs the remaining rules over the file's document.
+4. Suppression comments (suppressions.apply): in a Markdown file, what a `<!-- newslint: ... -->`
+   comment covers is dropped, and a comment that suppresses nothing is reported as
+   `unused-suppression` (where that rule is selected and not ignored for the file).
+5. The baseline (Baseline.filter, once every file is checked): the problems the baseline file
+   records are left out of the report and counted; its entries for checked files that match no
+   problem any more are counted as stale.
+6. The change (within_change, with --diff-base): only the problems whose lines touch a line
+   the change added or modified are reported (a repeated paragraph: its later copy, the one
+   reported); the others are left out and counted.
+
+Steps 1 to 4 concern one file alone (find_problems): the result cache keeps what they give,
+and --fix fixes exactly what they report, so it never touches ignored or suppressed text.
+Step 5 needs the whole run's problems (a baseline counts them per file, rule and text), so it
+comes after them; --update-baseline records what step 4 gives. Step 6 comes last, so the
+baseline sees every problem of the files it covers and does not call its entries for untouched
+lines stale; the cache keeps what steps 1 to 4 give, which does not depend on the change. With
+--fix, only the problems step 6 would report are fixed (fix.fix_document's `lines`).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Mapping
+
+from newslint import suppressions
+from newslint.config import SEVERITY_RANK, Config
+from newslint.globs import GlobSet, relative_to
+from newslint.lineranges import LineRanges, touches
+from newslint.linter import lint
+from newslint.rules import Rule
+from newslint.suppressions import UNUSED_SUPPRESSION
+from newslint.violations import RuleInfo, Violation
+
+if TYPE_CHECKING:
+    from newslint.document import Document
+    from newslint.fix import FindProblems
+    from newslint.engine import Gate
+
+
+class Plan:
+    """What a run does with its rules: which run on each file, what it may report, and what
+    fails the run."""
+
+    def __init__(
+        self,
+        config: Config,
+        all_rules: list[Rule],  # every loaded rule, with severity overrides
+        rules: list[Rule],  # the selected ones
+        known_rules: frozenset[str],
+        unused_suppression: RuleInfo | None,  # None when unused-suppression is not selected
+    ):
+        self.config = config
+        self.all_rules = all_rules
+        self.rules = rules
+        self.known_rules = known_rules
+        self.unused_suppression = unused_suppression
+        self._per_file = [(GlobSet([glob]), frozenset(names)) for glob, names in config.per_file_ignores]
+
+    @classmethod
+    def of(cls, config: Config, loaded: list[Rule]) -> Plan:
+        """Step 1: check every rule name `config` uses against the `loaded` rules (an unknown
+        one is an error naming where it was written), and choose the rules that run."""
+        known = frozenset(rule.name for rule in loaded) | {UNUSED_SUPPRESSION.name}
+        config.check_rule_names(known)
+        severity = dict(config.severity)
+        with_severity = [
+            rule._replace(severity=severity[rule.name]) if rule.name in severity else rule for rule in loaded
+        ]
+        if config.select is not None:
+            chosen = [rule for rule in with_severity if rule.name in config.select]
+        else:
+            chosen = [rule for rule in with_severity if rule.enabled]
+        chosen = [rule for rule in chosen if rule.name not in config.ignore]
+        unused = None
+        name = UNUSED_SUPPRESSION.name
+        if (config.select is None or name in config.select) and name not in config.ignore:
+            unused = UNUSED_SUPPRESSION._replace(severity=severity.get(name, UNUSED_SUPPRESSION.severity))
+        return cls(config, with_severity, chosen, known, unused)
+
+    def ignored_for(self, path: str) -> frozenset[str]:
+        """Step 2: the rule names per-file-ignores names for `path`."""
+        if not self._per_file:
+            return frozenset()
+        relative = relative_to(path, self.config.root)
+        return frozenset().union(*(names for globs, names in self._per_file if globs.match(relative)))
+
+    def rules_for(self, path: str) -> list[Rule]:
+        ignored = self.ignored_for(path)
+        return [rule for rule in self.rules if rule.name not in ignored] if ignored else self.rules
+
+    def unused_suppression_for(self, path: str) -> RuleInfo | None:
+        if self.unused_suppression is None or self.unused_suppression.name in self.ignored_for(path):
+            return None
+        return self.unused_suppression
+
+    @cached_property
+    def gate(self) -> Gate:
+        """The engine's gate for the selected rules: spares, per document, those that cannot
+        match it (see newslint/engine/)."""
+        from newslint import engine
+
+        return engine.gate_for(self.rules)
+
+    @cached_property
+    def rule_names(self) -> frozenset[str]:
+        return frozenset(rule.name for rule in self.rules)
+
+    def rule_infos(self) -> list[RuleInfo]:
+        """Metadata of every rule that can report in this run (for SARIF's rule list)."""
+        infos = [rule.info for rule in self.rules]
+        if self.unused_suppression is not None:
+            infos.append(self.unused_suppression)
+        return infos
+
+    @cached_property
+    def _reported(self) -> dict[str, tuple[str, str]]:
+        return {info.name: (info.category, info.severity) for info in self.rule_infos()}
+
+    def reports(self, violation: Violation) -> bool:
+        """Whether this run could report `violation` (one read back from the result cache):
+        found by a rule it runs, with the category and severity that rule reports with."""
+        return self._reported.get(violation.rule) == (violation.category, violation.severity)
+
+    def fails(self, violation: Violation) -> bool:
+        """Whether `violation` fails the run (its severity is at least fail-on's)."""
+        return SEVERITY_RANK[violation.severity] >= SEVERITY_RANK[self.config.fail_on]
+
+
+def find_problems(plan: Plan) -> FindProblems:
+    """Steps 2 to 4 for one document: the rules `plan` runs on its path, less what its
+    suppression comments suppress, plus the comments that suppress nothing. --fix fixes exactly
+    these, so it never touches suppressed text."""
+
+    def find(doc: Document) -> list[Violation]:
+        rules = plan.rules_for(doc.path)
+        ran = plan.rule_names if rules is plan.rules else frozenset(rule.name for rule in rules)
+        found = lint(doc, rules, plan.gate)
+        return suppressions.apply(doc, found, ran, plan.known_rules, plan.unused_suppression_for(doc.path))
+
+    return find
+
+
+def within_change(violations: list[Violation], changed: Mapping[str, LineRanges]) -> tuple[list[Violation], int]:
+    """Step 6: of `violations`, those whose lines touch the lines `changed` gives for their
+    file, and how many were left out (the files of a run with --diff-base are all in
+    `changed`; a file that is not has no changed line)."""
+    kept = [v for v in violations if touches(changed.get(v.path, ()), v.line, v.end_line)]
+    return kept, len(violations) - len(kept)

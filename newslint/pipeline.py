@@ -1,0 +1,393 @@
+"""A run of `newslint check`, put together in one place:
+
+    discover -> read once -> lint -> filters -> report / fix
+
+check(request, notify) runs these stages, in this order:
+
+1. Plan (load_plan): the config (the nearest one from the current folder up, or --config)
+   with the command line's flags applied; the rule files, read back already parsed from the
+   cache where it has them; and filter step 1, which rules run and with which severity
+   (filters.Plan.of). A bad config or rule file stops the run here.
+2. The baseline file, if there is one, is read before any article: a broken one stops the run
+   at once.
+3. Discover (discovery.discover): the files under the paths given, in a stable order; a path
+   that does not exist or leads out of its tree is reported, and the run goes on. With
+   --diff-base, only the files the change touched are kept, with its lines (gitdiff.Change).
+4. Each file (workers.map_in_order: in worker processes when there are many; the results come
+   in the order of discovery whatever --jobs is):
+   - its bytes are read once (reading.read_article: a regular file within the size and line
+     limits);
+   - with the result cache, this process reads and hashes them, and if the cache holds a
+     result for this path and this hash, that is the file's result: nothing more is done,
+     and a re-run of an unchanged archive starts no worker;
+   - otherwise (in a worker, handed the bytes read) they are decoded into a Document and its
+     problems found: filter steps 2 to 4 around lint (filters.find_problems: per-file
+     ignores, lint, suppression comments);
+   - with --fix or --diff (which never use the result cache), the worker reads the file, and
+     the document is fixed (fix.fix_document) and written back (atomic_write) or diffed.
+   A file that cannot be read, decoded or written is an error of its own; the run goes on.
+5. The results of the files checked afresh are saved in the cache, under the key of
+   everything besides a file's bytes that they depend on (result_key).
+6. Filter step 5, the baseline: what it records is left out of the report and counted; or,
+   with --update-baseline, the problems found are recorded in it.
+7. Filter step 6, with --diff-base: the problems on lines the change did not touch are left
+   out and counted (with --fix, which fixed only the others, on the lines as fixed).
+
+The pipeline never prints: each line for stderr is handed to `notify` when it arises, and the
+outcome (what to report, what was fixed, how many files could not be checked) goes back to the
+caller (cli.py), which formats the report and picks the exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, NamedTuple, Sequence
+
+from newslint import document as documents
+from newslint.cache import Cache, CacheError, Table, content_hash, open_cache
+from newslint.config import load_config
+from newslint.discovery import VettedPath, discover
+from newslint.errors import UsageError
+from newslint.filters import Plan, find_problems, within_change
+from newslint.lineranges import LineRanges
+from newslint.reading import SkippedFile, max_file_bytes, read_article
+from newslint.rules import load_rules, rule_set_identity
+from newslint.violations import Violation
+from newslint.workers import map_in_order
+
+if TYPE_CHECKING:
+    from newslint.baseline import Baseline
+
+# The cache's namespaces a run uses: each file's results (a table), and parsed rule files (values).
+RESULTS = "results"
+PARSED_RULES = "rules"
+
+
+class Settings(NamedTuple):
+    """What the command line says of the config and the rules (each may be left unsaid)."""
+
+    config_file: str | None = None  # None: the nearest config from the current folder up
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    rule_folders: Sequence[str] = ()
+    fail_on: str | None = None
+    baseline: str | None = None
+
+
+class FixMode(NamedTuple):
+    """How a run fixes: --fix writes the fixed files, --diff only describes them."""
+
+    write: bool  # False: change nothing, give a diff of each file that would change
+    unsafe: bool = False  # also apply the fixes rules mark unsafe (--unsafe-fixes)
+
+
+class Request(NamedTuple):
+    """A run of `newslint check`."""
+
+    paths: Sequence[str] = (".",)
+    settings: Settings = Settings()
+    fix: FixMode | None = None
+    jobs: int = 1
+    cache_dir: Path | None = None  # None: neither read nor write the cache
+    follow_outside_links: bool = False
+    update_baseline: bool = False
+    diff_base: str | None = None  # check only what the change since this git commit touched
+
+
+class FileError(NamedTuple):
+    """A file that could not be checked, and why (shown as `path: message`)."""
+
+    path: str
+    message: str
+
+
+class FileFix(NamedTuple):
+    """What fixing one file did (or, with --diff, would do)."""
+
+    path: str
+    fixed: int  # problems fixed
+    diff: str = ""  # the unified diff, in --diff mode only
+    lines: LineRanges | None = None  # with --diff-base, the change's lines in the file as fixed
+
+
+class FileResult(NamedTuple):
+    """What stage 4 gives for one file."""
+
+    violations: list[Violation]  # with --fix, those that remain
+    digest: str | None = None  # the content hash of the bytes checked, when the run uses the cache
+    error: FileError | None = None
+    fix: FileFix | None = None
+
+
+class Outcome(NamedTuple):
+    """What a run found, for the caller to report."""
+
+    plan: Plan
+    violations: list[Violation]  # after every filter; with --fix, the problems that remain
+    files_checked: int
+    file_errors: int  # files and paths given that could not be checked
+    fixes: list[FileFix]  # the files fixed (or that --diff would change), in order
+    baselined: int  # problems left out because the baseline records them
+    outside_change: int | None = None  # with --diff-base, problems left out on lines it did not touch
+
+
+def check(request: Request, notify: Callable[[str], None]) -> Outcome:
+    """Run the stages above. Bad usage, a bad config, rule or baseline file raise
+    NewslintError; a cache that cannot be used is a warning, and the run goes on without it."""
+    cache = _open_cache(request.cache_dir, notify)
+    plan = load_plan(request.settings, cache)
+    baseline = _read_baseline(plan, request.update_baseline)
+    paths, missing = discover(list(request.paths), plan.config.file_filter(), request.follow_outside_links)
+    changed = None
+    if request.diff_base is not None:
+        from newslint.gitdiff import Change  # here: only --diff-base runs git
+
+        change = Change(request.diff_base)
+        changed = change.lines_of(paths)
+        paths = list(changed)
+        missing = [problem for problem in missing if change.concerns(problem.path, request.paths)]
+    for problem in missing:
+        notify(f"{problem.path}: {problem.reason}")
+    # --fix and --diff never use the cache: a cached result says what is wrong with a file,
+    # not what fixing it would write.
+    table = None if cache is None or request.fix is not None else cache.table(RESULTS, result_key(plan), _decoder(plan))
+    try:
+        checked, violations, errors, fixes = check_files(paths, plan, request.fix, request.jobs, table, changed)
+    finally:
+        if table is not None:
+            table.close()
+    for error in errors:
+        notify(f"{error.path}: {error.message}")
+    if table is not None:
+        try:
+            table.save()
+        except CacheError as exc:
+            notify(f"warning: {exc}")
+    baselined = 0
+    if baseline is not None:
+        violations, baselined = baseline.apply(violations, checked, request.update_baseline, notify)
+    outside_change = None
+    if changed is not None:
+        changed.update((fix.path, fix.lines) for fix in fixes if fix.lines is not None)
+        violations, outside_change = within_change(violations, changed)
+    return Outcome(plan, violations, len(checked), len(errors) + len(missing), fixes, baselined, outside_change)
+
+
+def load_plan(settings: Settings, cache: Cache | None = None) -> Plan:
+    """Stage 1: the config with the flags applied, its rules loaded (parsed rule files read
+    back from `cache` where it has them), and the plan of what runs."""
+    config = load_config(settings.config_file).with_flags(
+        select=list(settings.select),
+        ignore=list(settings.ignore),
+        rule_folders=list(settings.rule_folders),
+        fail_on=settings.fail_on,
+        baseline=settings.baseline,
+    )
+    store = None if cache is None else cache.values(PARSED_RULES)
+    return Plan.of(config, load_rules(config.rule_folders, store=store))
+
+
+def result_key(plan: Plan) -> Any:
+    """Everything besides a file's bytes that its result depends on, as plain data: the rules
+    that run (with their severity overrides), the config (per-file ignores, ...), and every
+    rule name a suppression comment may name (it decides which are reported as unknown)."""
+    settings = json.dumps([plan.config.summary(), sorted(plan.known_rules)], sort_keys=True)
+    return [rule_set_identity(plan.rules), settings]
+
+
+def _open_cache(folder: Path | None, notify: Callable[[str], None]) -> Cache | None:
+    """The run's cache, or None: without a folder, or when it cannot be used safely (said
+    once, as a warning: the run goes on without it)."""
+    if folder is None:
+        return None
+    try:
+        return open_cache(folder, (RESULTS, PARSED_RULES))
+    except CacheError as exc:
+        notify(f"warning: {exc}")
+        return None
+
+
+def _read_baseline(plan: Plan, update: bool) -> Baseline | None:
+    path = plan.config.baseline
+    if update and path is None:
+        raise UsageError("--update-baseline needs a baseline file: give --baseline FILE or set `baseline` in the config")
+    if path is None:
+        return None
+    from newslint.baseline import Baseline, load_or_empty  # here: most runs have no baseline
+
+    return load_or_empty(path) if update else Baseline.load(path)
+
+
+def _decoder(plan: Plan) -> Callable[[str, Any], list[Violation] | None]:
+    """How the result cache's data for a file is read back: as violations this run could
+    report (see Plan.reports), else as a miss."""
+    reports = plan.reports
+
+    def decode(path: str, data: Any) -> list[Violation] | None:
+        if not isinstance(data, list):
+            return None
+        try:
+            violations = [Violation.from_data(item, path) for item in data]
+        except (TypeError, ValueError, IndexError):
+            return None
+        for violation in violations:
+            if not reports(violation):
+                return None
+        return violations
+
+    return decode
+
+
+# Stage 4: each file.
+
+
+def check_files(
+    paths: list[str], plan: Plan, fix: FixMode | None, jobs: int, table: Table[list[Violation]] | None = None,
+    changed: Mapping[str, LineRanges] | None = None,
+) -> tuple[list[str], list[Violation], list[FileError], list[FileFix]]:
+    """Check `paths` (with `fix`, fix them) in up to `jobs` processes, answering from `table`
+    each file whose bytes it holds a result for and keeping there the others'. With `changed`
+    (--diff-base), `fix` fixes only the problems on the lines it gives for a file. Gives, in the
+    order of `paths`: the files checked, their problems, the files that could not be checked,
+    and the fixes."""
+    max_bytes = max_file_bytes()
+    if table is None:
+        plan.gate.expect(len(paths))
+    if fix is not None:
+        results = map_in_order(partial(fix_file, plan=plan, mode=fix, max_bytes=max_bytes, changed=changed), paths, jobs)
+    elif table is None:
+        results = map_in_order(partial(check_file, plan=plan, max_bytes=max_bytes), paths, jobs)
+    else:
+        results = _check_with_cache(paths, plan, jobs, table, max_bytes)
+    checked: list[str] = []
+    violations: list[Violation] = []
+    errors: list[FileError] = []
+    fixes: list[FileFix] = []
+    for path, result in zip(paths, results):
+        if result.error is not None:
+            errors.append(result.error)
+            if not result.violations:  # unreadable; a file whose fixes could not be written was checked
+                continue
+        checked.append(path)
+        violations.extend(result.violations)
+        if result.fix is not None:
+            fixes.append(result.fix)
+    return checked, violations, errors, fixes
+
+
+def _check_with_cache(
+    paths: list[str], plan: Plan, jobs: int, table: Table[list[Violation]], max_bytes: int
+) -> list[FileResult]:
+    """Each file's result: the table's when it holds one for the file's bytes, else what
+    check_bytes finds (in up to `jobs` processes), which is then kept in the table.
+
+    This process reads each file, once, and hashes it: a cached re-run then needs no worker at
+    all, and a file the table does not answer is handed over with the bytes read, so what is
+    kept is the result of exactly the bytes hashed. Files that could not be checked are never
+    kept (the reason may be passing: a permission, a file being written)."""
+    results: list[FileResult | None] = [None] * len(paths)
+    unanswered: list[int] = []  # the indices of the files handed to check_bytes, in order
+
+    def to_check() -> Iterator[tuple[str, bytes, str]]:
+        for index, path in enumerate(paths):
+            data, _, error = _read(path, max_bytes)
+            if data is None:
+                results[index] = FileResult([], error=error)
+                continue
+            digest = content_hash(data)
+            entry = table.get(path)
+            if entry is not None and entry[0] == digest:
+                results[index] = FileResult(entry[1], digest)
+                continue
+            unanswered.append(index)
+            # The gate prepares for as many documents as will be checked, not as many as
+            # were found: a re-run that checks a few files again never builds its set. (It is
+            # told before any is checked: map_in_order takes the first files before it starts.)
+            plan.gate.expect(len(unanswered))
+            yield path, data, digest
+
+    checked = map_in_order(partial(check_bytes, plan=plan), to_check(), jobs, size=lambda item: len(item[1]))
+    for position, result in enumerate(checked):
+        index = unanswered[position]
+        results[index] = result
+        if result.error is None:
+            table.put(paths[index], result.digest, [v.to_data() for v in result.violations])
+    return results
+
+
+def check_file(path: str, plan: Plan, max_bytes: int) -> FileResult:
+    """One file's problems (without the cache): read it, and check its bytes."""
+    data, _, error = _read(path, max_bytes)
+    if data is None:
+        return FileResult([], error=error)
+    return check_bytes((path, data, None), plan)
+
+
+def check_bytes(item: tuple[str, bytes, str | None], plan: Plan) -> FileResult:
+    """The problems of a file's bytes: `item` is its path, its bytes and their content hash
+    (None without the cache), which the result carries back."""
+    path, data, digest = item
+    doc, error = _document(path, data)
+    if doc is None:
+        return FileResult([], error=error)
+    return FileResult(find_problems(plan)(doc), digest)
+
+
+def fix_file(
+    path: str, plan: Plan, mode: FixMode, max_bytes: int, changed: Mapping[str, LineRanges] | None = None
+) -> FileResult:
+    """One file's remaining problems and what fixing it did, with a write error if there was one.
+    With `changed` (--diff-base), only the problems on the lines it gives for the file are fixed.
+
+    The file is written only when its bytes change, and only if it is still the file that was
+    read (see atomic_write); if it is not written it is left as it was and its problems are
+    reported as found.
+    """
+    # Imported here: a run without --fix or --diff is spared difflib, tempfile and shutil.
+    from newslint.atomic_write import FileChanged, HardLinked, write_atomic
+    from newslint.fix import fix_document, unified_diff
+
+    data, info, error = _read(path, max_bytes)
+    doc, error = (None, error) if data is None else _document(path, data)
+    if doc is None:
+        return FileResult([], error=error)
+    find = find_problems(plan)
+    outcome = fix_document(doc, find, unsafe=mode.unsafe, lines=None if changed is None else changed.get(path, ()))
+    if not outcome.fixed:
+        return FileResult(outcome.remaining)
+    if not mode.write:
+        diff = unified_diff(path, doc.text, outcome.document.text)
+        return FileResult(outcome.remaining, fix=FileFix(path, outcome.fixed, diff, outcome.lines))
+    try:
+        # A VettedPath is written where it was read; write_atomic resolves a plain path's links.
+        write_atomic(path.real if isinstance(path, VettedPath) else path, outcome.data, read_as=info)
+    except FileChanged:
+        return FileResult(find(doc), error=FileError(path, "changed while being fixed, left unchanged"))
+    except HardLinked as exc:
+        message = f"has {exc.links} hard links: fixing would split them; left unchanged (--diff shows the fixes)"
+        return FileResult(find(doc), error=FileError(path, message))
+    except OSError as exc:
+        return FileResult(find(doc), error=FileError(path, f"cannot write the fixes, left unchanged: {exc.strerror or exc}"))
+    return FileResult(outcome.remaining, fix=FileFix(path, outcome.fixed, lines=outcome.lines))
+
+
+def _read(path: str, max_bytes: int) -> tuple[bytes | None, os.stat_result | None, FileError | None]:
+    """The article's bytes and its stat from before they were read, or why it cannot be read."""
+    try:
+        data, info = read_article(path, max_bytes)
+    except OSError as exc:
+        return None, None, FileError(path, f"cannot read: {exc.strerror or exc}")
+    except SkippedFile as exc:
+        return None, None, FileError(path, f"skipped: {exc}")
+    return data, info, None
+
+
+def _document(path: str, data: bytes) -> tuple[documents.Document | None, FileError | None]:
+    """The article's Document, or why its bytes are not one (binary, not UTF-8)."""
+    try:
+        return documents.from_bytes(data, path), None
+    except documents.DecodeError as exc:
+        return None, FileError(path, f"skipped: {exc}")

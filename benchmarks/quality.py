@@ -3,7 +3,7 @@
 
     python benchmarks/quality.py [--corpus ../shared/corpus] [--labels FILE] [--clean DIR]
                                  [--selection random] [--rules DIR] [--show-errors]
-                                 [--list-flagged DIR]
+                                 [--list-flagged DIR] [--l3s DIR | --no-l3s]
 
 Labels use the format of ../shared/corpus/labels.jsonl: one JSON object per line, with `file`
 (relative to --corpus) and lists of 1-based line numbers `duplicate_paragraph_lines`,
@@ -16,15 +16,27 @@ and the flagged lines per 1,000 non-blank lines of a clean folder (default CORPU
 skipped when it does not exist). --show-errors lists each false alarm (FP) and miss (FN) with
 the rules that flagged it and the line's text; --list-flagged DIR lists every flagged line of the
 unlabelled files under DIR the same way (labels cover few files: read the rest for false alarms).
+
+Then, when it is built, the L3S-GN1 benchmark (../shared/benchmarks/l3s-gn1: news pages of 392
+sites through two extractors, labelled line by line): --l3s DIR, or $NEWSLINT_L3S, or
+CORPUS/../benchmarks/l3s-gn1 (the folder rebuild.py writes articles/ and labels.jsonl to); a note
+says so when none is built. It prints the table that set's measure.py prints: precision and recall
+overall and per extractor folder (with and without user comments), recall per junk kind and the
+rules behind the false alarms (with --show-errors, each false alarm too); and the scores on each
+half of the sites (split by a hash of the domain): rules are developed on the "development"
+half and checked on the "held-out" one. Its texts are for
+research use only: they are read, never copied anywhere.
 Exits 0 whatever the scores; 2 on bad input.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -176,6 +188,77 @@ def clean_rate(folder: Path, rules, show_errors: bool) -> tuple[str, list[str]]:
     return f"Clean folder {folder.name}: {flagged} flagged of {total} lines in {len(files)} files = {rate:.2f} per 1,000", errors
 
 
+def l3s_folder(args) -> Path | None:
+    """The L3S-GN1 folder to score (None: none asked for and none built). One named by --l3s or
+    $NEWSLINT_L3S must hold labels.jsonl."""
+    if args.no_l3s:
+        return None
+    named = args.l3s or (Path(os.environ["NEWSLINT_L3S"]) if os.environ.get("NEWSLINT_L3S") else None)
+    if named is not None:
+        if not (named / "labels.jsonl").is_file():
+            raise BadInput(f"L3S-GN1 folder {named} has no labels.jsonl (build it with rebuild.py)")
+        return named
+    default = args.corpus.parent / "benchmarks" / "l3s-gn1"
+    return default if (default / "labels.jsonl").is_file() else None
+
+
+def l3s_report(folder: Path, rules, show_errors: bool) -> list[str]:
+    """measure.py's table for the L3S-GN1 set in `folder`: junk lines flagged are hits, content
+    lines flagged false alarms, uncertain lines count neither way."""
+    try:
+        records = [json.loads(line) for line in (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise BadInput(f"cannot read {folder / 'labels.jsonl'}: {exc}") from None
+    groups: dict[str, Counter] = defaultdict(Counter)
+    kind_recall: dict[str, Counter] = defaultdict(Counter)
+    fp_rules: Counter = Counter()
+    errors = []
+    for record in records:
+        try:
+            path, extractor = folder / record["file"], record["extractor"]
+            junk, content = record["junk_lines"], record["content_lines"]
+            kind_of = {n: kind for kind, numbers in record["junk_kinds"].items() for n in numbers}
+        except (KeyError, TypeError, AttributeError):
+            raise BadInput(f"{folder / 'labels.jsonl'}: not an L3S-GN1 labels record: {str(record)[:80]}") from None
+        found = flag(path, rules)
+        flagged = found.lines[JUNK]
+        for key in ("all", extractor, f"{site_half(record.get('site', ''))} sites"):
+            for group in (groups[key], groups[key + ", without user comments"]):
+                comments = group is groups[key + ", without user comments"]
+                group["tp"] += sum(1 for n in junk if n in flagged and not (comments and kind_of.get(n) == "comments"))
+                group["fn"] += sum(1 for n in junk if n not in flagged and not (comments and kind_of.get(n) == "comments"))
+                group["fp"] += sum(1 for n in content if n in flagged)
+        for n in junk:
+            kind_recall[kind_of.get(n, "?")]["tp" if n in flagged else "fn"] += 1
+        for n in content:
+            if n in flagged:
+                fp_rules.update(found.rules[n])
+                if show_errors:
+                    errors.append(Scores._error("FP", "l3s", record["file"], n, found))
+    out = [f"L3S-GN1 ({folder}): {len(records)} files"]
+    for key in sorted(groups, key=lambda k: (k.split(",")[0] != "all", k.split(",")[0].endswith(" sites"), k)):
+        g = groups[key]
+        out.append(f"{key:40s} {_measure(g['tp'], g['fp'], g['fn'])}")
+    out.append("recall per junk kind:")
+    for kind, c in sorted(kind_recall.items(), key=lambda kv: -sum(kv[1].values())):
+        out.append(f"  {kind:14s} {c['tp']:5d} / {c['tp'] + c['fn']:5d} = {c['tp'] / (c['tp'] + c['fn']):.3f}")
+    out.append(f"rules behind false alarms: {dict(fp_rules.most_common())}")
+    return out + errors
+
+
+def site_half(site: str) -> str:
+    """Which half of L3S-GN1 a site is in: rules are developed on one half of the sites and held
+    to the other, which they were not tuned on (a rule that only helps the sites it was written
+    from is overfitted). The halves are fixed by a hash of the site's domain."""
+    return "development" if hashlib.md5(site.encode("utf-8")).digest()[0] % 2 == 0 else "held-out"
+
+
+def _measure(tp: int, fp: int, fn: int) -> str:
+    p = f"{tp / (tp + fp):.3f}" if tp + fp else "nan"
+    r = f"{tp / (tp + fn):.3f}" if tp + fn else "nan"
+    return f"P={p} R={r} (TP {tp}, FP {fp}, FN {fn})"
+
+
 def run(args) -> list[str]:
     labels_path = args.labels or args.corpus / "labels.jsonl"
     if args.clean is not None and not args.clean.is_dir():
@@ -203,7 +286,11 @@ def run(args) -> list[str]:
             raise BadInput(f"folder {args.list_flagged} does not exist or is not a folder")
         labelled = {(args.corpus / r["file"]).resolve() for r in records}
         errors += flagged_listing(args.list_flagged, rules, labelled)
-    return out + errors
+    l3s = l3s_folder(args)
+    if l3s is None:
+        out.append("L3S-GN1: not built (see ../shared/benchmarks/l3s-gn1/SOURCES.md; then --l3s DIR or $NEWSLINT_L3S)")
+        return out + errors
+    return out + errors + l3s_report(l3s, rules, args.show_errors)
 
 
 def main(argv=None) -> int:
@@ -218,6 +305,8 @@ def main(argv=None) -> int:
         "--list-flagged", type=Path, metavar="DIR",
         help="also list every flagged line of DIR's unlabelled files, to read them for false alarms",
     )
+    parser.add_argument("--l3s", type=Path, metavar="DIR", help="the L3S-GN1 folder rebuild.py wrote (default: $NEWSLINT_L3S)")
+    parser.add_argument("--no-l3s", action="store_true", help="score the labelled corpus only")
     args = parser.parse_args(argv)
     try:
         lines = run(args)

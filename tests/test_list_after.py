@@ -77,3 +77,14 @@ def test_list_options_are_validated():
         rule("list_after: {max_item: 3}")
     with pytest.raises(RuleError, match="invalid regular expression"):
         rule("list_after: {stop: ['(']}")
+
+
+def test_a_stop_after_blank_pattern_ends_the_list_only_after_a_blank_line():
+    listing = "list_after: {stop_after_blank: ['[.!?]\\s*$']}"
+    text = "Read more:\nWhy the probe failed\nLions to be hunted\n\nThe launch is set for May.\n"
+    assert spans(listing, text) == [(1, 3)]
+    # Without the blank line, a headline ending in a full stop is still an item.
+    assert spans(listing, "Read more:\nWhy the probe failed\nThe launch is set for May.\n") == [(1, 3)]
+    # Once an item has the shape, it is the list's: headlines that are sentences.
+    text = "Read more:\n\nLions are raised to be hunted.\n\nWhy the probe failed\n\nThe launch is set for May.\n"
+    assert spans(listing, text) == [(1, 7)]

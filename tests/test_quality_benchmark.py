@@ -94,3 +94,48 @@ def test_missing_clean_folder_exits_2(quality, corpus, capsys):
     labels = write_labels(corpus, {"file": "a.txt"})
     assert quality.main(["--corpus", str(corpus), "--labels", str(labels), "--clean", str(corpus / "nope")]) == 2
     assert "clean folder" in capsys.readouterr().err
+
+
+def write_l3s(folder: Path) -> Path:
+    """A tiny set in L3S-GN1's layout (invented text): a menu above a story, per extractor."""
+    story = (
+        "The council voted on Tuesday to close the library after a long and heated debate about what "
+        "the town could still afford to pay for, and what it would have to give up instead."
+    )
+    (folder / "articles" / "trafilatura").mkdir(parents=True)
+    (folder / "articles" / "trafilatura" / "a.txt").write_text(
+        f"Home\nNews\nSport\nWeather\nCouncil to close library\n{story}\n", encoding="utf-8"
+    )
+    record = {
+        "file": "articles/trafilatura/a.txt", "junk_lines": [1, 2, 3, 4], "content_lines": [5, 6],
+        "uncertain_lines": [], "junk_kinds": {"boilerplate": [1, 2, 3], "comments": [4]}, "extractor": "trafilatura",
+        "site": "example.com",
+    }
+    (folder / "labels.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_l3s_gn1_is_scored_as_measure_py_scores_it(quality, corpus, capsys, tmp_path):
+    labels = write_labels(corpus, {"file": "a.txt"})
+    l3s = write_l3s(tmp_path / "l3s")
+    assert quality.main(["--corpus", str(corpus), "--labels", str(labels), "--l3s", str(l3s), "--show-errors"]) == 0
+    out = capsys.readouterr().out
+    assert f"L3S-GN1 ({l3s}): 1 files" in out
+    assert "trafilatura                              P=1.000 R=1.000 (TP 4, FP 0, FN 0)" in out
+    assert "trafilatura, without user comments       P=1.000 R=1.000 (TP 3, FP 0, FN 0)" in out
+    assert "  boilerplate        3 /     3 = 1.000" in out
+    # example.com's half of the sites (by a hash of the domain), scored apart.
+    assert "development sites                        P=1.000 R=1.000 (TP 4, FP 0, FN 0)" in out
+    assert "rules behind false alarms: {}" in out
+
+
+def test_l3s_gn1_found_by_the_environment_or_skipped_with_a_note(quality, corpus, capsys, tmp_path, monkeypatch):
+    labels = write_labels(corpus, {"file": "a.txt"})
+    monkeypatch.delenv("NEWSLINT_L3S", raising=False)
+    assert quality.main(["--corpus", str(corpus), "--labels", str(labels)]) == 0
+    assert "L3S-GN1: not built" in capsys.readouterr().out
+    monkeypatch.setenv("NEWSLINT_L3S", str(write_l3s(tmp_path / "l3s")))
+    assert quality.main(["--corpus", str(corpus), "--labels", str(labels)]) == 0
+    assert "L3S-GN1 (" in capsys.readouterr().out
+    assert quality.main(["--corpus", str(corpus), "--labels", str(labels), "--l3s", str(tmp_path / "none")]) == 2
+    assert "has no labels.jsonl" in capsys.readouterr().err

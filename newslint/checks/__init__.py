@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from newslint.checks.base import Check
+from newslint.checks.context import ContextCheck
 from newslint.checks.duplicate import DuplicateCheck
 from newslint.checks.pattern import PatternCheck
 from newslint.checks.phrase import PhraseCheck
 
 CHECKS: dict[str, type[Check]] = {
+    "context": ContextCheck,
     "duplicate": DuplicateCheck,
     "phrase": PhraseCheck,
     "pattern": PatternCheck,

@@ -9,12 +9,16 @@ budget of work proportional to the document's length) is the engine's: see
 engine/near_duplicates.py.
 
 A run of repeated units whose originals are themselves consecutive (a whole body printed twice)
-is one finding naming both ranges. The later copy is flagged; the first copy always stays.
+is one finding naming both ranges. The later copy is flagged; the first copy always stays,
+but for one case: a short unit held in a later, longer one (a pull quote, a highlight, a
+summary, a truncated caption, then the full paragraph) is the finding, and the full one stays.
 
 Legitimate repeats: units shorter than `min_length` are never compared (credits, list items);
 with `template_items`, near repeats that open with different names or numbers are items of one
 template; with `events`, a document made largely of short templated units (live commentary) is
-an event log, and its short units may repeat.
+an event log, and its short units may repeat; with `lists`, a short unit that stands in a list
+may repeat in another list, or further down its own (a meal plan's dishes under several days,
+a schedule, a product's features), unless the whole list is printed again.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from itertools import islice
-from typing import Iterable
+from typing import Any, Iterable
 
 from newslint.checks.base import Check
 from newslint.checks.options import Option
@@ -50,6 +54,16 @@ GRAM = 3
 CONTAINED = 95
 # How far into a unit a dateline or date put before a copy may push its first word.
 OPENING_WORDS = 4
+
+LIST_FIELDS = {
+    "max_length": Option("int", "A list item is at most this many normalised characters.", default=150, minimum=1),
+    "min_items": Option("int", "At least this many short units in a row (headings included) make a list.", default=3, minimum=2),
+    "items": Option(
+        "str-list", "RE2 patterns: a list item matches one (opens with a bullet, a number or a label such as "
+        "\"Breakfast:\"); a short unit that does not (a headline, a quote) is compared as any other.",
+        check=regex_problem,
+    ),
+}
 
 EVENT_FIELDS = {
     "min_count": Option("int", "Event-like units a document needs to be read as an event log.", default=10, minimum=2),
@@ -101,14 +115,15 @@ class _Unit:
     """A paragraph (or line) as the check compares it. A plain class with slots: made once per
     paragraph of every article, it must be cheap to make."""
 
-    __slots__ = ("first_line", "last_line", "text", "norm", "words")
+    __slots__ = ("first_line", "last_line", "text", "norm", "words", "position")
 
-    def __init__(self, first_line: int, last_line: int, text: str, norm: str, words: list[str]):
+    def __init__(self, first_line: int, last_line: int, text: str, norm: str, words: list[str], position: int = 0):
         self.first_line = first_line
         self.last_line = last_line
         self.text = text
         self.norm = norm
         self.words = words
+        self.position = position  # its index among all the document's units, compared or not
 
 
 class DuplicateCheck(Check):
@@ -116,7 +131,9 @@ class DuplicateCheck(Check):
     compared with case, spacing and punctuation folded away ("normalised"); near repeats are scored
     with rapidfuzz. A run of repeated units whose originals are consecutive too (a whole body
     printed twice) is one problem naming both ranges. The later copy is flagged and its fix deletes
-    it; the first copy always stays. A near repeat or a containment is an unsafe fix (it runs only
+    it; the first copy always stays. But a short unit held in a later, longer one (a pull quote, a
+    highlight, a truncated caption, then the full paragraph; their ratio below `threshold`) is the
+    problem ("Line 1 is held in line 5"), and its fix deletes the short copy, never the full one. A near repeat or a containment is an unsafe fix (it runs only
     with `--unsafe-fixes`): the words that differ may be the story's. Units longer than 20,000
     normalised characters are compared for exact repeats only: fuzzy scoring costs the product of
     the two lengths; and a document may spend a bounded number of such character pairs for each
@@ -164,6 +181,15 @@ class DuplicateCheck(Check):
             default=None,
             fields=EVENT_FIELDS,
         ),
+        "lists": Option(
+            "mapping",
+            "Lists (runs of at least `min_items` units of at most `max_length` normalised characters) may "
+            "share items by design: an item (a short unit matching one of `items`) in a list that repeats "
+            "one in another list, or further up its own, is not a copy, unless the two lists are the same "
+            "list printed twice.",
+            default=None,
+            fields=LIST_FIELDS,
+        ),
     }
     MESSAGE_FIELDS = ("repeat", "similarity")
 
@@ -171,6 +197,8 @@ class DuplicateCheck(Check):
         super().__init__(options)
         patterns = options["ignore_patterns"]
         self.ignore = compile_re2(alternation(patterns), False) if patterns else None
+        lists = options["lists"]
+        self.list_items = compile_re2(alternation(lists["items"]), False) if lists else None
         # Near repeats as the engine scores them; None: exact repeats only.
         self.scoring = (
             Scoring(options["threshold"], options["containment"], options["min_length"], max(options["threshold"], CONTAINED))
@@ -179,11 +207,11 @@ class DuplicateCheck(Check):
         )
 
     def program_size(self) -> int:
-        return 0 if self.ignore is None else self.ignore.programsize
+        return sum(program.programsize for program in (self.ignore, self.list_items) if program is not None)
 
-    def _units(self, document: Document) -> tuple[list[_Unit], list[str], int]:
+    def _units(self, document: Document) -> tuple[list[_Unit], list[str], list[tuple[str, str]]]:
         """The units compared; the texts of all short units (an event log's candidate events), and
-        how many units there are in all, compared or not."""
+        the text and normalised text of every unit, compared or not."""
         folded = _folded_lines(document.scan_text)  # one per line of the document
         if self.options["unit"] == "paragraph":
             raw = [(p.first_line, p.last_line, p.text) for p in document.paragraphs]
@@ -193,14 +221,16 @@ class DuplicateCheck(Check):
         events = self.options["events"]
         units = []
         short_texts = []
-        for first, last, text in raw:
+        every = []
+        for position, (first, last, text) in enumerate(raw):
             words = (folded[first - 1] if first == last else " ".join(folded[first - 1 : last])).split()
             norm = " ".join(words)
+            every.append((text, norm))
             if events and len(norm) <= events["max_length"]:
                 short_texts.append(text)
             if len(norm) >= min_length and (self.ignore is None or not self.ignore.search(text)):
-                units.append(_Unit(first, last, text, norm, words))
-        return units, short_texts, len(raw)
+                units.append(_Unit(first, last, text, norm, words, position))
+        return units, short_texts, every
 
     def _event_units(self, units: list[_Unit], short_texts: list[str], unit_count: int) -> list[_Unit] | None:
         """The units still compared if the document is an event log, whose short units repeat
@@ -219,7 +249,8 @@ class DuplicateCheck(Check):
         return find_repeats(units, self.scoring, _template_items if self.options["template_items"] else None)
 
     def run(self, document: Document) -> Iterable[Finding]:
-        units, short_texts, unit_count = self._units(document)
+        units, short_texts, every = self._units(document)
+        unit_count = len(every)
         matches, exhaustive = self._matches(units)
         # Whether the document is an event log (a scan of every short unit's words) only matters
         # when leaving its short units out could change the answer. If no unit repeats and every
@@ -230,6 +261,12 @@ class DuplicateCheck(Check):
             if event_units is not None:
                 units = event_units
                 matches, _ = self._matches(units)
+        if matches and self.options["lists"]:
+            matches = _without_list_items(matches, units, every, self.options["lists"], self.list_items)
+        # A short unit held in a later, longer one is the finding; the full unit stays.
+        held = _held_in_later(matches, units, self.options["threshold"]) if self.options["containment"] else {}
+        for j, i in held.items():
+            yield self._held_finding(document, units[j], units[i], matches.pop(i)[1])
         index = sorted(matches)
         k = 0
         while k < len(index):
@@ -246,6 +283,21 @@ class DuplicateCheck(Check):
             run = [index[m] for m in range(k, end + 1)]
             yield self._finding(document, units, matches, run)
             k = end + 1
+
+    def _held_finding(self, document: Document, short: _Unit, full: _Unit, similarity: float) -> Finding:
+        span = Span(short.first_line, 1, short.last_line, len(document.line(short.last_line).text) + 1)
+        related = Span(full.first_line, 1, full.last_line, len(document.line(full.last_line).text) + 1)
+        repeat = f"{_lines(short.first_line, short.last_line).capitalize()} " + (
+            "is held in " if short.first_line == short.last_line else "are held in "
+        ) + _lines(full.first_line, full.last_line)
+        return Finding(
+            span=span,
+            text=short.text,
+            values={"repeat": repeat, "similarity": int(similarity)},
+            related=(related,),
+            fix_range=document.line_range(short.first_line, short.last_line),
+            exact=False,
+        )
 
     def _finding(self, document: Document, units, matches, run: list[int]) -> Finding:
         first, last = units[run[0]], units[run[-1]]
@@ -265,6 +317,63 @@ class DuplicateCheck(Check):
             fix_range=document.line_range(first.first_line, last.last_line),
             exact=all(matches[i][2] for i in run),
         )
+
+
+def _without_list_items(matches: dict, units: list[_Unit], every: list[tuple[str, str]], lists: dict, items: Any) -> dict:
+    """`matches` without the repeats of list items that lists share by design (see the `lists`
+    option): a meal plan's "Breakfast: oatmeal with berries ..." under Monday and Thursday."""
+    max_length, min_items = lists["max_length"], lists["min_items"]
+    # The list each item stands in: the (start, end) positions of its run of items in a row.
+    runs: dict[int, tuple[int, int]] = {}
+    start = None
+    for position, (text, norm) in enumerate(every + [("", "")]):
+        if norm and len(norm) <= max_length and items.search(text):
+            if start is None:
+                start = position
+            continue
+        if start is not None and position - start >= min_items:
+            for member in range(start, position):
+                runs[member] = (start, position)
+        start = None
+
+    def texts(run: tuple[int, int]) -> list[str]:
+        return [norm for _, norm in every[run[0] : run[1]]]
+
+    def by_design(i: int, j: int) -> bool:
+        later, earlier = units[i], units[j]
+        mine, theirs = runs.get(later.position), runs.get(earlier.position)
+        if mine is None or theirs is None or later.position == earlier.position + 1:
+            return False
+        # A list printed twice (two lists alike, or one list that is the same items twice)
+        # repeats every item: that is a copy.
+        if mine != theirs:
+            return texts(mine) != texts(theirs)
+        own = texts(mine)
+        half = len(own) // 2
+        return len(own) % 2 == 1 or own[:half] != own[half:]
+
+    return {i: match for i, match in matches.items() if not by_design(i, match[0])}
+
+
+def _held_in_later(matches: dict, units: list[_Unit], threshold: float) -> dict[int, int]:
+    """The units held in a later, longer one: {short unit: the first later unit holding it}. A
+    pair counts when it matched by containment alone (their ratio is below `threshold`: one is
+    much shorter), and the short unit is no repeat itself."""
+    held: dict[int, int] = {}
+    for i in sorted(matches):
+        j, _, exact = matches[i]
+        short, full = units[j].norm, units[i].norm
+        if exact or j in held or j in matches or len(full) <= len(short):
+            continue
+        # The ratio is worked out only where the lengths allow it (see _similarity): its cost is
+        # that of the LCS the pair already passed to match.
+        if 200 * len(short) >= threshold * (len(short) + len(full)):
+            from rapidfuzz import fuzz  # imported on first use, as the engine's scorers are
+
+            if fuzz.ratio(short, full, score_cutoff=threshold):
+                continue  # a near copy with a word or two added (a dateline): the later is the copy
+        held[j] = i
+    return held
 
 
 def _template_items(a: _Unit, b: _Unit) -> bool:

@@ -37,6 +37,12 @@ LIST_FIELDS = {
         "str-list", "RE2 patterns: a line matching one ends the list (a quote, a credit).", default=None,
         check=lambda patterns: regex_problem(patterns),
     ),
+    "stop_after_blank": Option(
+        "str-list", "RE2 patterns: a line matching one after a blank line ends the list (the story going on: "
+        "a full sentence set apart as a paragraph), unless an item before it matched one too (a list of "
+        "headlines that are sentences).", default=None,
+        check=lambda patterns: regex_problem(patterns),
+    ),
 }
 
 SCOPE_OPTIONS = {
@@ -95,14 +101,21 @@ class LineMatchCheck(Check):
         stop = listing["stop"] if listing else None
         return compile_re2(alternation(stop), self.options["ignore_case"]) if stop else None
 
+    @cached_property
+    def list_stop_after_blank(self) -> Any:
+        listing = self.options["list_after"]
+        stop = listing["stop_after_blank"] if listing else None
+        return compile_re2(alternation(stop), self.options["ignore_case"]) if stop else None
+
     def compile(self) -> None:
         # Compiling is the point: a program too large fails here.
         self.matcher.compile()
-        self.unless, self.list_stop  # noqa: B018
+        self.unless, self.list_stop, self.list_stop_after_blank  # noqa: B018
 
     def program_size(self) -> int:
         size = self.matcher.program_size()
-        return size + sum(program.programsize for program in (self.unless, self.list_stop) if program is not None)
+        programs = (self.unless, self.list_stop, self.list_stop_after_blank)
+        return size + sum(program.programsize for program in programs if program is not None)
 
     def run(self, document: Document) -> Iterable[Finding]:
         facts: _LineFacts | None = None
@@ -151,8 +164,14 @@ class LineMatchCheck(Check):
         """The last line of the list under a heading line (the heading itself when none)."""
         listing = self.options["list_after"]
         last, items = heading, 0
+        # The list ends where its shape changes: a paragraph of the story set apart by a blank
+        # line, where no item before it had that shape. (The first item is the list's whatever
+        # its shape.)
+        after_blank = False
+        sentence_stop = self.list_stop_after_blank
         for line in document.lines[heading:]:
             if line.is_blank:
+                after_blank = items > 0
                 continue
             stripped = line.text.strip()
             if (
@@ -162,7 +181,11 @@ class LineMatchCheck(Check):
                 or (self.list_stop is not None and self.list_stop.search(line.text))
             ):
                 break
-            last, items = line.number, items + 1
+            if sentence_stop is not None and sentence_stop.search(line.text):
+                if after_blank:
+                    break
+                sentence_stop = None  # the items themselves are of that shape
+            last, items, after_blank = line.number, items + 1, False
         return last if items >= listing["min_items"] else heading
 
 

@@ -283,7 +283,7 @@ def run_server(args: argparse.Namespace) -> int:
     try:
         from newslint.server import serve
     except ImportError as exc:  # pygls is an extra: most installs only check files
-        if exc.name is None or exc.name.split(".")[0] not in ("pygls", "lsprotocol", "cattrs", "attrs"):
+        if exc.name is None or exc.name.split(".")[0] not in ("pygls", "lsprotocol", "cattrs", "attrs", "attr"):
             raise
         raise UsageError(f"the language server needs pygls ({exc.name} is missing): install newslint[lsp]") from None
     serve(None if args.no_cache else (args.cache_dir or default_cache_dir()))

@@ -40,11 +40,12 @@ examples:
 
 @pytest.fixture
 def start(tmp_path):
-    """Start servers in `tmp_path` (initialized); each is shut down, or killed, at the end."""
+    """Start servers in `tmp_path` (initialized); each is shut down, or killed, at the end.
+    They cache in the test's cache folder (conftest.py), whose built-in rules are parsed."""
     clients: list[Client] = []
 
     def start_server(*args: str, **initialize) -> Client:
-        client = Client(tmp_path, *(args or ("--no-cache",)))
+        client = Client(tmp_path, *args)
         clients.append(client)
         client.initialize(tmp_path, **initialize)
         return client
@@ -119,7 +120,7 @@ def test_positions_are_counted_in_the_encoding_agreed(start, tmp_path, offered, 
     article.write_text(EMOJI_TEXT, encoding="utf-8")
     [violation] = check_json(article)
     assert (violation["line"], violation["column"], violation["end_column"]) == (2, 24, 68)  # code points
-    client = Client(tmp_path, "--no-cache")
+    client = Client(tmp_path)
     try:
         result = client.initialize(tmp_path, position_encodings=offered)
         assert result["capabilities"]["positionEncoding"] == encoding
@@ -214,6 +215,8 @@ def test_changes_are_checked_and_reported_with_their_version(start, tmp_path):
     assert codes(client.diagnostics(article, version=2)) == ["site-footer"]
     client.change(article, f"{PARA_A}\n\n{PARA_A}\n", version=3)
     assert codes(client.diagnostics(article, version=3)) == ["duplicate-paragraph"]
+    client.notify("textDocument/didSave", {"textDocument": {"uri": article.as_uri()}})
+    assert codes(client.diagnostics(article, version=3)) == ["duplicate-paragraph"]
     client.notify("textDocument/didClose", {"textDocument": {"uri": article.as_uri()}})
     assert client.diagnostics(article)["diagnostics"] == []  # closed: its problems are cleared
 
@@ -289,18 +292,51 @@ def test_the_baseline_is_honoured(start, tmp_path, monkeypatch):
     assert [d["range"]["start"]["line"] for d in client.diagnostics(article, version=2)["diagnostics"]] == [2]
 
 
-def test_results_of_opened_files_go_to_the_cache(start, tmp_path):
+def test_results_of_opened_files_go_to_the_cache(start, tmp_path, cache_in_tmp):
     article = tmp_path / "story.txt"
     article.write_text(f"{PARA_A}\n{FOOTER}\n", encoding="utf-8")
+    client = start("--no-cache")
+    assert codes(client.open(article, article.read_text(encoding="utf-8"))) == ["site-footer"]
+    assert not list(cache_in_tmp.glob("v2/results/*/*.json"))
     client = start("--cache-dir", str(tmp_path / "cache"))
     assert codes(client.open(article, article.read_text(encoding="utf-8"))) == ["site-footer"]
-    assert list((tmp_path / "cache" / "v2" / "results").glob("*/*.json"))
+    assert list(tmp_path.glob("cache/v2/results/*/*.json"))
+
+
+def test_check_buffer_answers_from_the_table_for_the_same_bytes(tmp_path):
+    from newslint.cache import open_cache
+    from newslint.pipeline import PARSED_RULES, RESULTS, Settings, check_buffer, load_plan, results_table
+
+    cache = open_cache(tmp_path / "cache", (RESULTS, PARSED_RULES))
+    plan = load_plan(Settings(), cache, start=str(tmp_path))
+    path = str(tmp_path / "story.txt")
+    data = f"{PARA_A}\n{FOOTER}\n".encode("utf-8")
+    table = results_table(cache, plan)
+    [found] = check_buffer(path, data, plan, table).violations
+    table.save()
+    # What the table keeps for these bytes is the answer (here, doctored to tell it apart).
+    table = results_table(cache, plan)
+    digest, _ = table.get(path)
+    table.put(path, digest, [found._replace(message="from the table").to_data()])
+    assert [v.message for v in check_buffer(path, data, plan, table).violations] == ["from the table"]
+    assert check_buffer(path, data + b"More.\n", plan, table).violations[0].message == found.message
+    # Bytes that are not text are refused as `newslint check` refuses them.
+    refused = check_buffer(path, b"a\x00b", plan)
+    assert refused.document is None and refused.error.message.startswith("skipped: binary file")
 
 
 def test_exit_ends_the_server(tmp_path):
     client = Client(tmp_path, "--no-cache")
     client.initialize(tmp_path)
     assert client.close() == 0
+
+
+def test_a_closed_stdin_ends_the_server(tmp_path):
+    """An editor that dies without a word must not leave a server behind."""
+    client = Client(tmp_path, "--no-cache")
+    client.initialize(tmp_path)
+    client.process.stdin.close()
+    assert client.process.wait(timeout=30) is not None
 
 
 def test_without_pygls_server_says_what_to_install(monkeypatch, capsys):

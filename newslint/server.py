@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote, urlparse
@@ -71,7 +72,10 @@ DEBOUNCE_SECONDS = 0.0
 # How many checks a plan is expected to serve: enough that it screens documents with one set of
 # all rules' screens from the first check on (prefilter.py), as an editor checks again and again.
 EXPECTED_CHECKS = 1000
-# What a change to may alter a plan: configs, rule files, baselines.
+# How recent a file's change must be for a plan read from it not to be trusted (see Plans).
+RACY_NS = 1_000_000_000
+# The files whose change may alter a plan (configs, rule files, baselines): editors that can
+# are asked to report changes to them.
 WATCHED_FILES = "**/{.newslint.yaml,pyproject.toml,*.yaml,*.yml,*.json}"
 
 
@@ -81,7 +85,7 @@ class LoadedPlan(NamedTuple):
     plan: Plan
     find: FindProblems
     baseline: Baseline | None
-    stamp: tuple  # the files it was loaded from, as the file system described them then
+    stamp: tuple | None  # the files it was loaded from, as the file system described them; None: load again
 
 
 class PlanUnusable(Exception):
@@ -113,9 +117,18 @@ class Plans:
             if loaded is not None and loaded.stamp == stamp(loaded.plan.config):
                 return loaded
             self._loaded.pop(config_file, None)
+            started = time.time_ns()
             plan = load_plan(Settings(config_file=config_file), self.cache, start=folder)
             plan.prefilter.expect(EXPECTED_CHECKS)
-            loaded = LoadedPlan(plan, find_problems(plan), read_baseline(plan), stamp(plan.config))
+            baseline = read_baseline(plan)
+            files = stamp(plan.config)
+            # A file changed since just before the load began may have been read before the
+            # change, and a change within the same tick of the clock leaves its time as it was:
+            # a plan of such files is used, but loaded again at the next check (as git treats
+            # a file changed as its index was written).
+            if any(signature is not None and signature[0] >= started - RACY_NS for _, signature in files):
+                files = None
+            loaded = LoadedPlan(plan, find_problems(plan), baseline, files)
         except NewslintError as exc:
             message = str(exc)
             new = self._unusable.get(config_file) != message
@@ -128,8 +141,8 @@ class Plans:
 
 def stamp(config: Config) -> tuple:
     """The files a plan of `config` is loaded from (the config, every rule file in its rule
-    folders, the baseline), each with its size, modification time and inode or None where there
-    is none: when this changes, the plan is loaded again."""
+    folders, the baseline), each with its modification and change times, size and inode, or None
+    where there is none: when this changes, the plan is loaded again."""
     paths = [] if config.source is None else [config.source]
     for folder in config.rule_folders:
         paths.append(str(folder))

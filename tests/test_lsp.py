@@ -250,6 +250,26 @@ def test_config_and_rule_files_are_honoured_and_reloaded(start, tmp_path):
     assert codes(client.diagnostics(article, version=3)) == ["site-footer"]
 
 
+def test_a_plan_read_from_a_file_just_changed_is_loaded_again(tmp_path):
+    """A change made while the plan was loaded, or in the same tick of the file system's clock
+    as the change before it, may leave no trace in the file's times: such a plan is not kept."""
+    import os
+
+    from newslint.server import Plans
+
+    config = tmp_path / ".newslint.yaml"
+    config.write_text("ignore: [site-footer]\n", encoding="utf-8")
+    plans = Plans(cache=None)
+    article = str(tmp_path / "story.txt")
+    fresh = plans.for_path(article)
+    assert fresh.stamp is None and plans.for_path(article) is not fresh
+    past = config.stat().st_mtime_ns - 10_000_000_000
+    os.utime(config, ns=(past, past))
+    settled = plans.for_path(article)
+    assert settled.stamp is not None and plans.for_path(article) is settled
+    assert settled.plan.config.ignore == ("site-footer",)
+
+
 def test_a_broken_config_is_shown_once_and_mended_without_a_restart(start, tmp_path):
     article = tmp_path / "story.txt"
     text = f"{PARA_A}\n{FOOTER}\n"

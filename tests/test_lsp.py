@@ -147,6 +147,21 @@ def test_quick_fix_cuts_the_junk_after_an_emoji(start, tmp_path):
     assert fixed == article.read_text(encoding="utf-8") == EMOJI_TEXT.replace(" Media playback is unsupported on your device", "")
 
 
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_fixes_keep_the_line_endings(start, tmp_path, ending):
+    article = tmp_path / "story.txt"
+    text = ending.join([PARA_A, "", FOOTER, "", "The mayor 🎉 spoke. Media playback is unsupported on your device", ""])
+    article.write_bytes(text.encode("utf-8"))
+    client = start()
+    diagnostics = client.open(article, text)["diagnostics"]
+    assert [(d["code"], d["range"]["start"]["line"]) for d in diagnostics] == [("site-footer", 2), ("video-player-chrome", 4)]
+    [fix_all] = code_actions(client, article, diagnostics[0], only=["source.fixAll.newslint"])
+    fixed = apply_edit(text, edits_of(fix_all["edit"], article.as_uri()))
+    main(["check", "--no-cache", "--fix", str(article)])
+    assert fixed.encode("utf-8") == article.read_bytes()
+    assert fixed == ending.join([PARA_A, "", "The mayor 🎉 spoke.", ""])
+
+
 def test_each_fixable_problem_has_a_quick_fix_and_fix_all_does_what_fix_does(start, tmp_path):
     article = tmp_path / "calais.txt"
     shutil.copy(EXAMPLES / "calais.txt", article)

@@ -249,7 +249,8 @@ class NewslintServer(LanguageServer):
         text, version = document.source, document.version
         keep_result, state.keep_result = state.keep_result, False
         if state.path is None:
-            return Checked(version, text, None, None, [])
+            state.checked = Checked(version, text, None, None, [])
+            return state.checked
         try:
             loaded = self.plans.for_path(state.path)
         except PlanUnusable as exc:
@@ -289,7 +290,9 @@ class NewslintServer(LanguageServer):
 
     @property
     def encoding(self) -> str:
-        return str(self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16)
+        """The position encoding agreed with the client ("utf-16", "utf-8" or "utf-32")."""
+        encoding = self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16
+        return getattr(encoding, "value", encoding)  # a member of the enum, or the client's string
 
     # Code actions.
 
@@ -405,9 +408,9 @@ class Positions:
 
     def units(self, text: str) -> int:
         """How many units of the encoding `text` takes."""
-        if self.encoding == lsp.PositionEncodingKind.Utf32:
+        if self.encoding == lsp.PositionEncodingKind.Utf32.value:
             return len(text)
-        if self.encoding == lsp.PositionEncodingKind.Utf8:
+        if self.encoding == lsp.PositionEncodingKind.Utf8.value:
             return len(text.encode("utf-8", "surrogatepass"))
         if text.isascii():
             return len(text)

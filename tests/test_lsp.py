@@ -313,6 +313,11 @@ def test_only_the_files_a_run_would_take_are_checked(start, tmp_path):
         path.parent.mkdir(exist_ok=True)
         assert client.open(path, f"{FOOTER}\n")["diagnostics"] == []
     assert codes(client.open(tmp_path / "story.markdown", f"{FOOTER}\n")) == ["site-footer"]
+    # A buffer never saved has no file, so no config and no place in a run.
+    untitled = {"uri": "untitled:Untitled-1", "languageId": "markdown", "version": 1, "text": f"{FOOTER}\n"}
+    client.notify("textDocument/didOpen", {"textDocument": untitled})
+    published = client.wait_for("textDocument/publishDiagnostics", lambda params: params["uri"] == untitled["uri"])
+    assert published["diagnostics"] == []
 
 
 def test_the_baseline_is_honoured(start, tmp_path, monkeypatch):

@@ -67,7 +67,7 @@ def check_alone(text: str, path: str, changes: int) -> list[float]:
     from newslint.pipeline import Settings, check_buffer, load_plan
 
     plan = load_plan(Settings(), start=str(REPO))
-    plan.prefilter.expect(1000)
+    plan.gate.expect(1000)
     times = []
     for n in range(WARM_UP + changes):
         data = edited(text, n).encode("utf-8")

@@ -385,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  --jobs {args.jobs} is {serial.seconds / parallel.seconds:.2f}x --jobs 1; "
               f"target >= 5,000 articles/s: {_verdict(rate >= 5000)}, peak memory < 200 MB: {_verdict(memory < 200)}")
         # Where the time goes: the duplicate check is the one rule that works on every word of
-        # every article (the others are screened out of most articles by the prefilter).
+        # every article (the others are screened out of most articles by the engine's gate).
         print(f"  the same run without {DUPLICATE_RULE}: {without.seconds:.2f} s, "
               f"{args.articles / without.seconds:,.0f} articles/s; that rule is "
               f"{1 - without.cpu_seconds / parallel.cpu_seconds:.0%} of the run's CPU\n")

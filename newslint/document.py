@@ -32,12 +32,6 @@ DIRECTIVE_LINE = re.compile(r"^\s*<!--\s*newslint\s*:(.*?)-->\s*$")
 # and most of them stop mid-sentence, where the wrapping tool ran out of room. Scraped
 # articles with one paragraph per line and no blank lines (the seed, the XSum files) have lines
 # far longer, or lines that each end a sentence.
-# The characters nearly every article is made of: Latin-1 (ASCII, accented Latin letters, NBSP)
-# and General Punctuation (curly quotes, dashes, the ellipsis), as inclusive code point ranges.
-# On a text of these only, rules run programs narrowed to them (checks/repertoire.py).
-COMMON_RANGES = ((0x0000, 0x00FF), (0x2000, 0x206F))
-_OUTSIDE_COMMON = re.compile("[^" + "".join(f"{chr(low)}-{chr(high)}" for low, high in COMMON_RANGES) + "]")
-
 WRAP_MIN_WIDTH = 40
 WRAP_MAX_WIDTH = 100
 _SENTENCE_END = (".", "!", "?", '"', "\u201d", "'", "\u2019", ":", ")")
@@ -123,31 +117,6 @@ class Document:
         return "\n".join(ln.text if ln.checked else " " * len(ln.text) for ln in self.lines)
 
     @cached_property
-    def scan_bytes(self) -> bytes:
-        """scan_text in UTF-8, which RE2 reads: encoded once rather than once per rule."""
-        return self.scan_text.encode("utf-8")
-
-    def locate_utf8(self, byte_offset: int) -> tuple[int, int]:
-        """1-based (line, column) of an offset in scan_bytes (columns count characters)."""
-        if len(self.scan_bytes) == len(self.scan_text):  # ASCII: bytes are characters
-            return self.locate(byte_offset)
-        starts = self._scan_byte_starts
-        index = bisect_right(starts, byte_offset) - 1
-        return index + 1, len(self.scan_bytes[starts[index] : byte_offset].decode("utf-8")) + 1
-
-    @cached_property
-    def _scan_byte_starts(self) -> list[int]:
-        """Where each line starts in scan_bytes."""
-        starts = [0]
-        starts.extend(accumulate(map(add, map(len, self.scan_bytes.split(b"\n")[:-1]), repeat(1))))
-        return starts
-
-    @cached_property
-    def common_characters(self) -> bool:
-        """Whether scan_text is made of COMMON_RANGES characters only."""
-        return is_common(self.scan_text)
-
-    @cached_property
     def _scan_starts(self) -> list[int]:
         """Where each line starts in scan_text."""
         starts, position = [], 0
@@ -161,11 +130,6 @@ class Document:
         starts = self._scan_starts
         index = bisect_right(starts, scan_offset) - 1
         return index + 1, scan_offset - starts[index] + 1
-
-
-def is_common(text: str) -> bool:
-    """Whether `text` is made of COMMON_RANGES characters only."""
-    return text.isascii() or _OUTSIDE_COMMON.search(text) is None
 
 
 def decode(data: bytes) -> tuple[str, bool]:

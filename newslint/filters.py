@@ -12,21 +12,28 @@
 5. The baseline (Baseline.filter, once every file is checked): the problems the baseline file
    records are left out of the report and counted; its entries for checked files that match no
    problem any more are counted as stale.
+6. The change (within_change, with --diff-base): only the problems whose lines touch a line
+   the change added or modified are reported (a repeated paragraph: its later copy, the one
+   reported); the others are left out and counted.
 
 Steps 1 to 4 concern one file alone (find_problems): the result cache keeps what they give,
 and --fix fixes exactly what they report, so it never touches ignored or suppressed text.
 Step 5 needs the whole run's problems (a baseline counts them per file, rule and text), so it
-comes last; --update-baseline records what step 4 gives.
+comes after them; --update-baseline records what step 4 gives. Step 6 comes last, so the
+baseline sees every problem of the files it covers and does not call its entries for untouched
+lines stale; the cache keeps what steps 1 to 4 give, which does not depend on the change. With
+--fix, only the problems step 6 would report are fixed (fix.fix_document's `lines`).
 """
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from newslint import suppressions
 from newslint.config import SEVERITY_RANK, Config
 from newslint.globs import GlobSet, relative_to
+from newslint.lineranges import LineRanges, touches
 from newslint.linter import lint
 from newslint.rules import Rule
 from newslint.suppressions import UNUSED_SUPPRESSION
@@ -35,7 +42,7 @@ from newslint.violations import RuleInfo, Violation
 if TYPE_CHECKING:
     from newslint.document import Document
     from newslint.fix import FindProblems
-    from newslint.prefilter import Prefilter
+    from newslint.engine import Gate
 
 
 class Plan:
@@ -95,11 +102,12 @@ class Plan:
         return self.unused_suppression
 
     @cached_property
-    def prefilter(self) -> Prefilter:
-        """Skips, per document, the selected rules that cannot match it (see prefilter.py)."""
-        from newslint.prefilter import Prefilter
+    def gate(self) -> Gate:
+        """The engine's gate for the selected rules: spares, per document, those that cannot
+        match it (see newslint/engine/)."""
+        from newslint import engine
 
-        return Prefilter(self.rules)
+        return engine.gate_for(self.rules)
 
     @cached_property
     def rule_names(self) -> frozenset[str]:
@@ -134,7 +142,15 @@ def find_problems(plan: Plan) -> FindProblems:
     def find(doc: Document) -> list[Violation]:
         rules = plan.rules_for(doc.path)
         ran = plan.rule_names if rules is plan.rules else frozenset(rule.name for rule in rules)
-        found = lint(doc, rules, plan.prefilter)
+        found = lint(doc, rules, plan.gate)
         return suppressions.apply(doc, found, ran, plan.known_rules, plan.unused_suppression_for(doc.path))
 
     return find
+
+
+def within_change(violations: list[Violation], changed: Mapping[str, LineRanges]) -> tuple[list[Violation], int]:
+    """Step 6: of `violations`, those whose lines touch the lines `changed` gives for their
+    file, and how many were left out (the files of a run with --diff-base are all in
+    `changed`; a file that is not has no changed line)."""
+    kept = [v for v in violations if touches(changed.get(v.path, ()), v.line, v.end_line)]
+    return kept, len(violations) - len(kept)

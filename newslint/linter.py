@@ -9,15 +9,15 @@ from newslint.rules import Rule
 from newslint.violations import Fix, Violation
 
 if TYPE_CHECKING:
-    from newslint.prefilter import Prefilter
+    from newslint.engine import Gate
 
 
-def lint(document: Document, rules: Iterable[Rule], prefilter: Prefilter | None = None) -> list[Violation]:
+def lint(document: Document, rules: Iterable[Rule], gate: Gate | None = None) -> list[Violation]:
     """All violations of `rules` in `document`, sorted by position then rule name. No I/O.
 
-    With a prefilter, rules it shows cannot match the document are not run (same result)."""
-    if prefilter is not None:
-        rules = prefilter.select(document, list(rules))
+    With the engine's gate, rules it shows cannot match the document are not run (same result)."""
+    if gate is not None:
+        rules = gate.select(document, list(rules))
     violations = []
     for rule in rules:
         for finding in rule.findings(document):

@@ -13,6 +13,7 @@ import string
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Protocol
 
+from newslint import engine
 from newslint.checks import CHECKS
 from newslint.checks.base import Check
 from newslint.checks.options import Option, validate_options
@@ -211,7 +212,7 @@ def load_rules(folders: Iterable[Path], builtin: bool = True, store: ParsedRuleS
     key = list(zip(map(str, paths), texts))
     loaded = _load_stored(store, key) if store is not None else None
     if loaded is None:
-        # What checks derive from their options is worked out here only to be cached; a run
+        # What the engine derives from the checks is worked out here only to be cached; a run
         # without a cache works out what it uses, when it uses it.
         parsed = []
         total = 0
@@ -271,7 +272,7 @@ def parse_rule(text: str, source: str, name: str) -> Rule:
 
 def _parse(text: str, source: str, name: str, derive: bool = False) -> tuple[Rule, dict[str, Any]]:
     """The rule in `text`, and the validated data it was built from (see rule_from_data), with
-    what the check derives from it if `derive`."""
+    what the engine derives from its check if `derive`."""
     from newslint.yamlsource import load_yaml
 
     if not RULE_NAME.match(name):
@@ -301,10 +302,10 @@ def _parse(text: str, source: str, name: str, derive: bool = False) -> tuple[Rul
         rule.check.compile()
     except ValueError as exc:
         raise doc.error(str(exc), cls=RuleError) from None
-    # What the check works out from its options (literals, screens, narrowed programs) is
-    # cached with the rule, so a run that reads its rules from the cache never works it out again.
+    # What the engine works out from the check's patterns (literals, screens, narrowed programs)
+    # is cached with the rule, so a run that reads its rules from the cache never works it out again.
     if derive:
-        validated["derived"] = rule.check.derived()
+        validated["derived"] = engine.derived(rule.check)
     return rule, validated
 
 
@@ -315,7 +316,7 @@ def rule_from_data(data: dict[str, Any]) -> Rule:
     values = data["values"]
     check = check_class({k: values[k] for k in check_class.OPTIONS})
     if "derived" in data:
-        check.restore(data["derived"])
+        engine.restore(check, data["derived"])
     return Rule(
         name=data["name"],
         path=data["path"],

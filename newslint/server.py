@@ -69,8 +69,9 @@ SEVERITIES = {
 # A check runs as soon as the event loop is free; changes that arrive meanwhile are coalesced
 # (see the module's docstring), so no delay is added to wait for more.
 DEBOUNCE_SECONDS = 0.0
-# How many checks a plan is expected to serve: enough that it screens documents with one set of
-# all rules' screens from the first check on (prefilter.py), as an editor checks again and again.
+# How many checks a plan is expected to serve: enough that the engine's gate prepares for many
+# documents from the first check on (one set of all rules' screens), as an editor checks again
+# and again.
 EXPECTED_CHECKS = 1000
 # How recent a file's change must be for a plan read from it not to be trusted (see Plans).
 RACY_NS = 1_000_000_000
@@ -119,7 +120,7 @@ class Plans:
             self._loaded.pop(config_file, None)
             started = time.time_ns()
             plan = load_plan(Settings(config_file=config_file), self.cache, start=folder)
-            plan.prefilter.expect(EXPECTED_CHECKS)
+            plan.gate.expect(EXPECTED_CHECKS)
             baseline = read_baseline(plan)
             files = stamp(plan.config)
             # A file changed since just before the load began may have been read before the

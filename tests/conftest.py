@@ -8,11 +8,24 @@ from typing import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
+from helpers import load_with_engine
 from newslint.cache import FORMAT, open_cache
 from newslint.pipeline import PARSED_RULES
 from newslint.rules import load_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-snapshots", action="store_true",
+        help="rewrite tests/snapshots/ from what newslint gives now (review the diff before committing)",
+    )
+
+
+@pytest.fixture
+def update_snapshots(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-snapshots"))
 
 # Property tests (test_fix_properties.py, the fuzz suite test_fuzz.py) stay a few seconds by
 # default; HYPOTHESIS_PROFILE=deep runs 20x more examples. Generating random rule files can be
@@ -57,6 +70,12 @@ def cache_in_tmp(tmp_path_factory, monkeypatch, parsed_builtin_rules) -> Path:
 @pytest.fixture(scope="session")
 def builtin_rules():
     return load_rules([])
+
+
+@pytest.fixture(scope="session")
+def reference_rules():
+    """The built-in rules as the reference engine runs them (engine/reference.py): the oracle."""
+    return load_with_engine("reference")
 
 
 @pytest.fixture

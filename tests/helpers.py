@@ -1,5 +1,5 @@
 """Shared by the tests: run the CLI in-process and read its JSON output; take a tree's state;
-find what a CI runner would obey in an output."""
+find what a CI runner would obey in an output; load rules as one engine or the other runs them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import re
 import stat
 from pathlib import Path
 
+import pytest
+
 from newslint.cli import main
+from newslint.rules import load_rules
 
 
 def check_json(capsys, *args: str) -> tuple[int, dict]:
@@ -55,3 +58,13 @@ def log_problems(output: str, own_commands: bool = False) -> list[str]:
         if stripped.startswith("::") and not (own_commands and re.match(r"::(error|warning|notice) file=[^:]*::", stripped)):
             problems.append(f"workflow command {line!r}")
     return problems
+
+
+def load_with_engine(engine: str, folders=()) -> list:
+    """Rules loaded (without a cache) as NEWSLINT_ENGINE=`engine` runs them."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSLINT_ENGINE", engine)
+        rules = load_rules(list(folders))
+        for rule in rules:
+            rule.check.matcher  # noqa: B018 (made now, by this engine)
+    return rules

@@ -1,7 +1,7 @@
 """Anchored programs: a rule's alternatives that open with `^` are matched from the start of each
 line the screen picks out, never searched for (a search runs the program backwards from each
 match's end, which bounded repetitions of large classes make slow on text outside Latin-1), and
-they find what a search of the whole text finds."""
+they find what the reference engine's search of the whole text finds."""
 
 import pytest
 import yaml
@@ -9,8 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newslint import document
-from newslint.checks.matching import LineMatchCheck, _spans, alternation, compile_re2
-from newslint.checks.re2syntax import starts_at_line_start
+from newslint.engine import compile_re2
+from newslint.engine.re2syntax import starts_at_line_start
+from newslint.engine.reference import ReferenceLineMatcher
+from newslint.engine.repertoire import is_common
+from newslint.engine.scan import encoded
 from newslint.rules import load_rules, parse_rule
 
 
@@ -80,23 +83,24 @@ def _rule(patterns: list[str]):
 def test_a_line_searched_by_the_alternatives_its_screens_pick_finds_what_their_alternation_finds(patterns, text):
     """Each alternative alone, matched from the line's start if anchored, and only those whose
     screen matches the line: the spans of the whole rule's program on that line."""
-    check = _rule(patterns).check
+    matcher = _rule(patterns).check.matcher
+    reference = ReferenceLineMatcher(matcher.patterns).regex
     data = text.encode("utf-8")
     start = 0
     for line in data.split(b"\n"):
         end = start + len(line)
-        expected = [m.span() for m in check.regex.finditer(data, start, end)]
-        for common in (False, True) if document.is_common(line.decode("utf-8")) else (False,):
-            assert list(check._line_spans(data, start, end, common)) == expected, (patterns, text)
+        expected = [m.span() for m in reference.finditer(data, start, end)]
+        for common in (False, True) if is_common(line.decode("utf-8")) else (False,):
+            assert list(matcher._alternatives_spans(data, start, end, common)) == expected, (patterns, text)
         start = end + 1
 
 
 def test_builtin_rules_are_anchored_but_for_four_alternatives(builtin_rules):
     floating = set()
     for rule in builtin_rules:
-        if isinstance(rule.check, LineMatchCheck):
-            alternatives = rule.check.alternatives or [rule.check.pattern]
-            floating.update({(rule.name, k) for k, a in enumerate(alternatives) if not rule.check.anchored_alternatives[k]})
+        if rule.check.matcher is not None:
+            anchored = rule.check.matcher.strategy.anchored_alternatives
+            floating.update({(rule.name, k) for k, flag in enumerate(anchored) if not flag})
     assert floating == {
         ("follow-contact-trailer", 4),
         ("image-caption-label", 1),
@@ -133,12 +137,13 @@ def test_a_caption_rule_on_lines_outside_latin1_matches_from_line_starts_and_nev
         f"Жители города собрались на площади номер {k} в воскресенье. Credit: Иван Петров\n" for k in range(50)
     )
     doc = document.from_text(text)
-    assert not doc.common_characters
-    whole = [m.span() for m in rule.check.regex.finditer(doc.scan_bytes)]
+    assert not encoded(doc).common
+    matcher = rule.check.matcher
+    whole = list(ReferenceLineMatcher(matcher.patterns).document_spans(doc))
     calls: list[str] = []
-    alone = rule.check._alternative_program
-    rule.check._alternative_program = lambda index, common: _Recorder(alone(index, common), calls)
-    assert list(rule.check._screened_spans(doc)) == whole and len(whole) == 50
+    alone = matcher._alternative_program
+    matcher._alternative_program = lambda index, common: _Recorder(alone(index, common), calls)
+    assert list(matcher.document_spans(doc)) == whole and len(whole) == 50
     assert calls and set(calls) == {"match"}
     assert [f.span.line for f in rule.findings(doc)] == list(range(1, 51))
 
@@ -162,11 +167,12 @@ examples:
 
 def test_a_rule_of_both_kinds_finds_what_its_program_finds():
     rule = parse_rule(RULE, "t.yaml", "mixed")
-    assert rule.check.anchored_alternatives == [True, False, True]
+    matcher = rule.check.matcher
+    assert matcher.strategy.anchored_alternatives == [True, False, True]
     text = "Read more: the rest, click here\nPlease click here or click here.\nÉlise / Éditions\nЖан / Пол\n" * 40
     doc = document.from_text(text)
-    whole = [m.span() for m in rule.check.regex.finditer(doc.scan_bytes)]
-    assert list(rule.check._screened_spans(doc)) == whole
+    whole = list(ReferenceLineMatcher(matcher.patterns).document_spans(doc))
+    assert list(matcher.document_spans(doc)) == whole
     assert len([f for f in rule.findings(doc)]) == len(whole) == 40 * 5
 
 
@@ -176,5 +182,5 @@ def test_a_rule_that_built_its_set_still_pickles_for_spawned_workers():
     rule = next(r for r in load_rules([]) if r.name == "photo-caption")
     doc = document.from_text("The story.\nA man walks by in Athens, Monday, Jan. 5, 2015. (AP Photo/John Doe)\n")
     found = list(rule.findings(doc))
-    assert rule.check.__dict__.get("_alternative_set") is not None and len(found) == 1
+    assert rule.check.matcher._alternative_set not in (None, False) and len(found) == 1
     assert list(pickle.loads(pickle.dumps(rule)).findings(doc)) == found

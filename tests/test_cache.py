@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from newslint import cache as caches
-from newslint import pipeline
+from newslint import engine, pipeline
 from newslint import rules as rule_loading
 from newslint.cli import main
 from newslint.config import Config
@@ -214,10 +214,10 @@ def test_cached_rules_skip_parsing_and_equal_parsed_ones(tmp_path, monkeypatch):
         (r.name, r.kind, r.check.options, r.message, r.examples) for r in parsed
     ]
     # What checks work out from their options comes back from the cache, not worked out again.
-    monkeypatch.setattr("newslint.checks.matching.required_literals", fail)
-    monkeypatch.setattr("newslint.checks.matching.narrow", fail)
+    monkeypatch.setattr("newslint.engine.literals.required_literals", fail)
+    monkeypatch.setattr("newslint.engine.strategy.narrow", fail)
     cached = rule_loading.load_rules([], store=rule_store(tmp_path))
-    assert [r.check.derived() for r in cached] == [r.check.derived() for r in parsed]
+    assert [engine.derived(r.check) for r in cached] == [engine.derived(r.check) for r in parsed]
 
 
 def test_damaged_derived_data_is_worked_out_again():
@@ -229,7 +229,7 @@ def test_damaged_derived_data_is_worked_out_again():
             item["derived"]["literals"] = [[1, "x"]]
     # Stored as the store keeps entries (authentic), as a bug of an earlier version might have.
     again = rule_loading.load_rules([], store=store)
-    assert [r.check.derived() for r in again] == [r.check.derived() for r in parsed]
+    assert [engine.derived(r.check) for r in again] == [engine.derived(r.check) for r in parsed]
 
 
 def test_a_changed_config_is_never_answered_from_the_cache(articles, capsys, monkeypatch):

@@ -13,9 +13,10 @@ import pytest
 
 from newslint import ruledocs
 from newslint.checks import CHECKS
-from newslint.checks.duplicate import MAX_FUZZY_LENGTH, DuplicateCheck
+from newslint.checks.duplicate import DuplicateCheck
 from newslint.checks.options import Option
 from newslint.cli import main
+from newslint.engine.near_duplicates import MAX_FUZZY_LENGTH
 from newslint.rules import COMMON_OPTIONS, load_rules, parse_rule
 
 REPO = Path(__file__).resolve().parent.parent

@@ -71,11 +71,3 @@ def test_a_second_bom_is_text_and_encode_gives_the_bytes_back():
     assert doc.bom is True and doc.text == "\ufeffLondon:\r\n"
     assert document.encode(doc.text, doc.bom) == data
 
-
-def test_utf8_offsets_locate_the_same_positions_as_character_offsets():
-    doc = document.from_text("Café – “quoted” …\nplain\n\nΕλλάδα 😀 end\n---\n")
-    text = doc.scan_text
-    for offset in range(len(text) + 1):
-        assert doc.locate_utf8(len(text[:offset].encode("utf-8"))) == doc.locate(offset)
-    ascii_doc = document.from_text("a\nbc\n")
-    assert [ascii_doc.locate_utf8(i) for i in range(5)] == [ascii_doc.locate(i) for i in range(5)]

@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from newslint.checks import duplicate
-from newslint.checks.duplicate import FuzzyBudget, normalise
+from newslint.checks.duplicate import normalise
 from newslint.cli import main
+from newslint.engine import near_duplicates
+from newslint.engine.near_duplicates import FuzzyBudget, Scoring
 
 
 def reference_normalise(text: str) -> str:
@@ -44,9 +46,15 @@ class _NoBound:
         return len(a) + len(b)
 
 
+def similarity(a, b, threshold, containment, min_length, budget):
+    """The engine's similarity under the duplicate check's own reading of its options."""
+    scoring = Scoring(threshold, containment, min_length, max(threshold, duplicate.CONTAINED))
+    return near_duplicates.similarity(a, b, scoring, budget)
+
+
 def similarity_without_bound(*args):
-    with mock.patch.object(duplicate, "_rapidfuzz", lambda: (fuzz, _NoBound)):
-        return duplicate._similarity(*args, plenty())
+    with mock.patch.object(near_duplicates, "_rapidfuzz", lambda: (fuzz, _NoBound)):
+        return similarity(*args, plenty())
 
 
 def plenty() -> FuzzyBudget:
@@ -86,15 +94,15 @@ def edited_copies(draw):
 @given(st.one_of(near_pairs(), edited_copies()), st.sampled_from([50, 90, 95, 98]), st.booleans())
 def test_lcs_bound_never_drops_a_match(pair, threshold, swap):
     a, b = pair if not swap else pair[::-1]
-    assert duplicate._similarity(a, b, threshold, True, 1, plenty()) == similarity_without_bound(a, b, threshold, True, 1)
+    assert similarity(a, b, threshold, True, 1, plenty()) == similarity_without_bound(a, b, threshold, True, 1)
 
 
 
 @given(st.dictionaries(st.integers(0, 199), st.integers(1, 70), max_size=60))
 def test_candidates_are_the_most_shared_then_the_earliest(counts):
     # The integer ranking gives the order of sorting (-count, unit) pairs.
-    expected = [unit for _, unit in sorted((-n, unit) for unit, n in counts.items())][: duplicate.MAX_CANDIDATES]
-    assert duplicate._candidates(Counter(counts), 200) == expected
+    expected = [unit for _, unit in sorted((-n, unit) for unit, n in counts.items())][: near_duplicates.MAX_CANDIDATES]
+    assert near_duplicates._candidates(Counter(counts), 200) == expected
 
 
 @st.composite
@@ -128,7 +136,7 @@ def test_containment_read_in_stretches_scores_as_partial_ratio(pair, cutoff):
     shorter, longer = pair
     needed = max(0, int(cutoff * len(shorter) / (200 - cutoff)) - 1)
     expected = fuzz.partial_ratio(shorter, longer, score_cutoff=cutoff) or None
-    assert duplicate._contained(shorter, longer, cutoff, needed, plenty()) == expected, (shorter, longer)
+    assert near_duplicates.contained(shorter, longer, cutoff, needed, plenty()) == expected, (shorter, longer)
 
 
 def test_a_window_cut_short_inside_the_longer_text_does_not_count():
@@ -140,8 +148,8 @@ def test_a_window_cut_short_inside_the_longer_text_does_not_count():
     longer = filler + shorter[3:] + filler
     assert fuzz.partial_ratio(shorter, longer, score_cutoff=95) == 0
     assert fuzz.partial_ratio(shorter, longer[20:69]) > 95  # the stretch from the copy's start
-    assert duplicate._contained(shorter, longer, 95, 35, plenty()) is None
-    assert duplicate._contained(shorter, filler + shorter + filler, 95, 35, plenty()) == 100
+    assert near_duplicates.contained(shorter, longer, 95, 35, plenty()) is None
+    assert near_duplicates.contained(shorter, filler + shorter + filler, 95, 35, plenty()) == 100
 
 
 def _lines_holding_the_one_before(count: int, length: int, seed: int = 4) -> str:
@@ -177,7 +185,7 @@ class _CellCounter:
 
             @staticmethod
             def partial_ratio(a, b, **kw):
-                counter.cells += duplicate._partial_cells(min(len(a), len(b)), max(len(a), len(b)))
+                counter.cells += near_duplicates.partial_cells(min(len(a), len(b)), max(len(a), len(b)))
                 return fuzz.partial_ratio(a, b, **kw)
 
         class LCS:
@@ -199,14 +207,14 @@ def test_fuzzy_work_on_lines_holding_each_other_stays_within_the_budget(tmp_path
     (tmp_path / "a.txt").write_text(text)
     characters = len(text)
     counter = _CellCounter()
-    with mock.patch.object(duplicate, "_rapidfuzz", lambda: counter.scorers), \
-            mock.patch.object(duplicate, "FUZZY_CELLS_PER_CHARACTER", 2_000):
+    with mock.patch.object(near_duplicates, "_rapidfuzz", lambda: counter.scorers), \
+            mock.patch.object(near_duplicates, "FUZZY_CELLS_PER_CHARACTER", 2_000):
         assert main(["check", "--no-cache", "--select", "duplicate-paragraph", str(tmp_path / "a.txt")]) in (0, 1)
     capsys.readouterr()
     assert 0 < counter.cells <= 2_000 * characters
     # Without the budget, the pairs alone would have cost an order of magnitude more.
     lines = text.splitlines()
-    unbounded = sum(duplicate._partial_cells(len(a), len(b)) for a, b in zip(lines, lines[1:]))
+    unbounded = sum(near_duplicates.partial_cells(len(a), len(b)) for a, b in zip(lines, lines[1:]))
     assert unbounded > 10 * 2_000 * characters
 
 
@@ -229,8 +237,8 @@ def test_the_budget_is_never_short_on_the_fixtures_and_the_rules_examples(builti
     texts += [example.text for r in builtin_rules for example in r.examples]
     for text in texts:
         doc = document.from_text(text)
-        with mock.patch.object(duplicate, "FuzzyBudget", Recording):
+        with mock.patch.object(near_duplicates, "FuzzyBudget", Recording):
             bounded = lint(doc, [rule])
-        with mock.patch.object(duplicate, "FUZZY_CELLS_PER_CHARACTER", 10**12):
+        with mock.patch.object(near_duplicates, "FUZZY_CELLS_PER_CHARACTER", 10**12):
             assert lint(doc, [rule]) == bounded
     assert refused and not any(refused)

@@ -14,7 +14,7 @@ from unittest import mock
 import pytest
 
 from newslint import document
-from newslint.checks import duplicate
+from newslint.engine import near_duplicates
 from newslint.errors import RuleError
 from newslint.linter import lint
 from newslint.rules import parse_rule
@@ -117,7 +117,7 @@ def test_a_repeat_hidden_by_a_limit_is_found_in_an_event_log(fixtures, limit, sh
     on = duplicate_rule("events: {min_count: 10, max_length: 150}")
     assert flagged_lines(on, events) == []
     assert flagged_lines(duplicate_rule(""), tail) == [3]
-    with mock.patch.object(duplicate, limit, {"MAX_CANDIDATES": 1, "MAX_POSTING": 2}[limit]):
+    with mock.patch.object(near_duplicates, limit, {"MAX_CANDIDATES": 1, "MAX_POSTING": 2}[limit]):
         # The short unit takes the near copy's place (among the candidates, or in the postings)...
         assert flagged_lines(duplicate_rule(""), tail) == []
         # ...but an event log's short units are not compared, so the near copy is found again.

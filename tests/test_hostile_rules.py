@@ -77,6 +77,11 @@ BILLION_LAUGHS = textwrap.dedent(
         (pattern_rule("(unclosed"), "5:11", "'patterns': invalid regular expression: missing ): (unclosed in '(unclosed'"),
         (pattern_rule(r"(\w+)\1"), "5:11", "'patterns': invalid regular expression: invalid escape sequence: \\1 in '(\\\\w+)\\\\1'"),
         (
+            pattern_rule(r"x\C"),
+            "5:11",
+            "'patterns': invalid regular expression: \\C (any one byte) may split a character; use . instead in 'x\\\\C'",
+        ),
+        (
             pattern_rule("x").replace("Matched {match}", "Matched {match:>999999999}"),
             "3:10",
             "message field {match} has a format spec or conversion; write plain {match}",
@@ -91,7 +96,7 @@ BILLION_LAUGHS = textwrap.dedent(
     ids=[
         "invalid-yaml", "billion-laughs", "deep-nesting", "deeper-than-libyaml", "kind-not-a-string",
         "unknown-kind", "wrong-type", "list-expected", "unknown-key", "not-a-bool", "regex-does-not-compile",
-        "backreference", "format-spec", "python-tag", "not-utf8",
+        "backreference", "any-byte", "format-spec", "python-tag", "not-utf8",
     ],
 )
 def test_a_bad_rule_file_gets_one_line_naming_where(tmp_path, capsys, rule_text, where, message):

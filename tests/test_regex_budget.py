@@ -8,7 +8,7 @@ import string
 import re2
 
 from newslint import document
-from newslint.checks.matching import _MAX_MEM
+from newslint.engine.programs import MAX_MEM
 from newslint.checks.phrase import PhraseCheck
 
 
@@ -17,7 +17,7 @@ def _fits_ordinary_budget(pattern: str) -> bool:
     options.log_errors = False
     options.never_nl = True
     options.case_sensitive = False
-    options.max_mem = _MAX_MEM
+    options.max_mem = MAX_MEM
     try:
         re2.compile(pattern, options)
     except re2.error:
@@ -34,6 +34,6 @@ def test_a_phrase_list_too_big_for_the_ordinary_budget_still_compiles_and_matche
          "ignore_case": True, "unless": None, "list_after": None}
     )
     # The test means something only while the ordinary budget is too small for this list.
-    assert not _fits_ordinary_budget(check.regex.pattern), "raise the phrase count: 16 MB now takes it"
+    assert not _fits_ordinary_budget(check.pattern), "raise the phrase count: 16 MB now takes it"
     doc = document.from_text(f"A story.\n{phrases[12_345].upper()}\nThe end.\n")
     assert [f.span.line for f in check.run(doc)] == [2]

@@ -6,9 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newslint import document
-from newslint.checks.matching import compile_re2
-from newslint.checks.repertoire import FOLDS_INTO_COMMON, narrow
-from newslint.document import COMMON_RANGES
+from newslint.engine import compile_re2
+from newslint.engine.repertoire import COMMON_RANGES, FOLDS_INTO_COMMON, narrow
+from newslint.engine.scan import encoded
 
 COMMON = "".join(chr(code) for low, high in COMMON_RANGES for code in range(low, high + 1) if code != 0x0A)
 CLASSES = [
@@ -67,9 +67,9 @@ def test_escapes_and_posix_classes_survive_narrowing():
 
 
 def test_documents_know_whether_they_are_common_text():
-    assert document.from_text("Plain ASCII.\nCafé – “quoted” …\n").common_characters
-    assert not document.from_text("Ελλάδα\n").common_characters
-    assert not document.from_text("€5\n").common_characters
+    assert encoded(document.from_text("Plain ASCII.\nCafé – “quoted” …\n")).common
+    assert not encoded(document.from_text("Ελλάδα\n")).common
+    assert not encoded(document.from_text("€5\n")).common
 
 
 _CLASS_ITEMS = [r"\pL", r"\p{Lu}", r"\p{Ll}", r"\pN", "a", "z", "-", r"\]", r"\-", "[:alpha:]", r"\d", ".", "é", "’", "[", r"\\"]
@@ -93,7 +93,7 @@ def test_random_classes_narrow_exactly(items, negated, suffix, ignore_case, text
 
 
 def test_a_bad_pattern_is_reported_as_the_user_wrote_it():
-    from newslint.checks.matching import regex_problem
+    from newslint.engine import regex_problem
 
     problem = regex_problem([r"[\pL-"])
     assert problem is not None and r"[\pL-" in problem and r"\x{41}" not in problem

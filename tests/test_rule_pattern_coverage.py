@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from newslint.checks.matching import compile_re2
+from newslint.engine import compile_re2
 from newslint.rules import builtin_rules_dir, load_rule_file, rule_files
 
 PATTERN_RULES = [p for p in rule_files(builtin_rules_dir()) if load_rule_file(p).kind == "pattern"]

@@ -1,5 +1,5 @@
 """Screens: a rule's screen matches every line its pattern matches, and searching only the lines
-a screen picks out finds exactly what a search of the whole text finds."""
+a screen picks out finds exactly what the reference engine finds."""
 
 from pathlib import Path
 
@@ -8,10 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newslint import document
-from newslint.checks.matching import LineMatchCheck, _spans, compile_re2
-from newslint.checks.screen import screen
+from newslint.engine import compile_re2
+from newslint.engine.gate import ScreenGate
+from newslint.engine.reference import ReferenceLineMatcher
+from newslint.engine.scan import encoded
+from newslint.engine.screen import screen
 from newslint.linter import lint
-from newslint.prefilter import Prefilter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -68,21 +70,24 @@ def _texts(builtin_rules) -> list[str]:
     return texts + [example.text for rule in builtin_rules for example in rule.examples]
 
 
-@pytest.mark.parametrize("screened_lines", [32, 1, 0])
-def test_searching_the_screened_lines_finds_what_the_whole_text_search_finds(builtin_rules, monkeypatch, screened_lines):
-    """Line by line, then (past SCREENED_LINES) the rest of the text at once: the same spans."""
-    import newslint.checks.matching as matching
+def line_rules(rules):
+    return [rule for rule in rules if rule.check.matcher is not None]
 
-    monkeypatch.setattr(matching, "SCREENED_LINES", screened_lines)
-    line_rules = [rule for rule in builtin_rules if isinstance(rule.check, LineMatchCheck)]
+
+@pytest.mark.parametrize("screened_lines", [32, 1, 0])
+def test_searching_the_screened_lines_finds_what_the_reference_engine_finds(builtin_rules, monkeypatch, screened_lines):
+    """Line by line, then (past SCREENED_LINES) the rest of the text at once: the same spans."""
+    import newslint.engine.fast as fast
+
+    monkeypatch.setattr(fast, "SCREENED_LINES", screened_lines)
     screened = 0
     junk = "Advertisement\nThe council met on Tuesday.\nΗ Βουλή ψήφισε. (AP Photo/Jane Doe)\n" * 20
     for text in _texts(builtin_rules) + [junk]:
         doc = document.from_text(text, "t.txt")
-        for rule in line_rules:
-            whole = list(_spans(rule.check.programs(False), doc.scan_bytes))
-            assert list(rule.check._screened_spans(doc)) == whole, (rule.name, text)
-            screened += bool(whole)
+        for rule in line_rules(builtin_rules):
+            reference = list(ReferenceLineMatcher(rule.check.matcher.patterns).document_spans(doc))
+            assert list(rule.check.matcher.document_spans(doc)) == reference, (rule.name, text)
+            screened += bool(reference)
     assert screened > 50
 
 
@@ -92,29 +97,31 @@ def test_a_common_line_of_a_document_with_other_characters_is_searched_by_the_na
     rule = next(r for r in load_rules([]) if r.name == "photo-caption")  # fresh: nothing compiled
     text = "Η Βουλή ψήφισε χθες.\n\nA man walks by a shop in Athens, Greece, Monday, Jan. 5, 2015. (AP Photo/John Doe)\n"
     doc = document.from_text(text)
-    assert not doc.common_characters
+    assert not encoded(doc).common
     assert [f.span.line for f in rule.findings(doc)] == [3]
-    assert rule.check._programs is None  # the full programs were never needed
-    assert [m.span() for m in rule.check.regex.finditer(doc.scan_bytes)] == list(rule.check._screened_spans(doc))
+    matcher = rule.check.matcher
+    assert matcher._programs is None  # the full programs were never needed
+    reference = ReferenceLineMatcher(matcher.patterns)
+    assert list(reference.document_spans(doc)) == list(matcher.document_spans(doc))
 
 
 def test_every_builtin_line_rule_has_a_screen_and_most_join_the_set(builtin_rules):
-    line_rules = [rule for rule in builtin_rules if isinstance(rule.check, LineMatchCheck)]
-    assert all(rule.check._screen_program is not None or "\\p" not in rule.check.pattern for rule in line_rules)
-    apart = {rule.name for rule in line_rules if rule.check.screen() is None}
+    strategies = {rule.name: rule.check.matcher.strategy for rule in line_rules(builtin_rules)}
+    assert all(s.screen_program() is not None or "\\p" not in s.patterns.pattern for s in strategies.values())
+    apart = {name for name, strategy in strategies.items() if strategy.gate_screen() is None}
     assert apart == {"photo-caption"}  # its program is split: its alternatives float
 
 
-def test_the_set_skips_most_rules_and_changes_nothing_found(builtin_rules):
-    prefilter = Prefilter(builtin_rules)
-    prefilter._searched = 10**6  # past the first documents: the set, not the literals
+def test_the_set_skips_most_rules_and_changes_nothing_found(builtin_rules, reference_rules):
+    gate = ScreenGate(builtin_rules)
+    gate._searched = 10**6  # past the first documents: the set, not the literals
     ran = 0
     texts = _texts(builtin_rules)
     for text in texts:
         doc = document.from_text(text, "t.txt")
-        assert lint(doc, builtin_rules, prefilter) == lint(doc, builtin_rules)
-        ran += len(prefilter.select(doc, builtin_rules))
-    assert prefilter._set not in (None, False)
+        assert lint(doc, builtin_rules, gate) == lint(doc, reference_rules)
+        ran += len(gate.select(doc, builtin_rules))
+    assert gate._set not in (None, False)
     assert ran < 4 * len(texts)  # of 23 rules, a few run on each text
 
 
@@ -126,46 +133,45 @@ def test_a_failed_set_search_runs_every_rule(builtin_rules):
         def Match(self, text):
             return []
 
-    prefilter = Prefilter(builtin_rules)
-    prefilter._searched = 10**6
+    gate = ScreenGate(builtin_rules)
+    gate._searched = 10**6
     doc = document.from_text("Advertisement\n")
-    assert len(prefilter.select(doc, builtin_rules)) < len(builtin_rules)
-    prefilter._set = FailingSet()
-    assert list(prefilter.select(doc, builtin_rules)) == list(builtin_rules)
+    assert len(gate.select(doc, builtin_rules)) < len(builtin_rules)
+    gate._set = FailingSet()
+    assert list(gate.select(doc, builtin_rules)) == list(builtin_rules)
 
 
 def test_a_run_of_many_documents_builds_the_set_at_once_and_works_out_no_literals(builtin_rules):
-    prefilter = Prefilter(builtin_rules)
-    prefilter.expect(3)  # a pre-commit run: literals first, the set only if the run goes on
-    assert prefilter._set is None
-    prefilter.expect(10_000)
-    assert prefilter._set not in (None, False)
+    gate = ScreenGate(builtin_rules)
+    gate.expect(3)  # a pre-commit run: literals first, the set only if the run goes on
+    assert gate._set is None
+    gate.expect(10_000)
+    assert gate._set not in (None, False)
     doc = document.from_text("Advertisement\nThe council met on Tuesday.\n")
-    assert {rule.name for rule in prefilter.select(doc, builtin_rules)} >= {"advertisement", "duplicate-paragraph"}
-    assert "_literals" not in prefilter.__dict__  # never worked out
+    assert {rule.name for rule in gate.select(doc, builtin_rules)} >= {"advertisement", "duplicate-paragraph"}
+    assert "_literals" not in gate.__dict__  # never worked out
 
 
 def test_a_long_document_alone_is_screened_by_the_set_without_working_out_every_literal():
-    from newslint.checks.matching import _UNKNOWN, LineMatchCheck
+    from newslint.engine.strategy import _UNKNOWN
     from newslint.rules import load_rules
 
     rules = load_rules([])  # as a --no-cache run parses them: nothing worked out yet
-    prefilter = Prefilter(rules)
-    prefilter.expect(1)
+    gate = ScreenGate(rules)
+    gate.expect(1)
     long_text = "Advertisement\n" + "The council met on Tuesday to discuss the budget.\n" * 20_000
-    selected = {rule.name for rule in prefilter.select(document.from_text(long_text), rules)}
+    selected = {rule.name for rule in gate.select(document.from_text(long_text), rules)}
     assert {"advertisement", "duplicate-paragraph"} <= selected
-    assert prefilter._set not in (None, False)  # over the search budget: the set
+    assert gate._set not in (None, False)  # over the search budget: the set
     # Telling that it is over the budget took the literals of a rule or two, not all of them.
-    line_rules = [rule for rule in rules if isinstance(rule.check, LineMatchCheck)]
-    worked_out = [rule.name for rule in line_rules if rule.check._literals is not _UNKNOWN]
+    worked_out = [rule.name for rule in line_rules(rules) if rule.check.matcher.strategy._literals is not _UNKNOWN]
     assert len(worked_out) <= 2, worked_out
 
 
 def test_rules_parsed_without_a_cache_derive_nothing_until_used():
-    from newslint.checks.matching import _UNKNOWN
+    from newslint.engine.strategy import _UNKNOWN
     from newslint.rules import load_rules
 
-    check = next(rule.check for rule in load_rules([]) if rule.name == "related-link")
-    assert check._literals is _UNKNOWN and check._screen is _UNKNOWN
-    assert check.screen() is not None and check._screen is not _UNKNOWN
+    strategy = next(rule.check.matcher.strategy for rule in load_rules([]) if rule.name == "related-link")
+    assert strategy._literals is _UNKNOWN and strategy._screen is _UNKNOWN
+    assert strategy.gate_screen() is not None and strategy._screen is not _UNKNOWN

@@ -6,11 +6,13 @@ import subprocess
 import sys
 
 # Imported by code a one-file check with a warm rule cache does not run (YAML parsing, worker
-# processes, fixing), or by argparse only to learn the terminal width; dataclasses (with inspect)
-# cost a fifth of start-up, so the records a check uses are NamedTuples and plain classes.
+# processes, fixing, working out what the engine keeps in the rule cache), or by argparse only
+# to learn the terminal width; dataclasses (with inspect) cost a fifth of start-up, so the
+# records a check uses are NamedTuples and plain classes.
 NOT_NEEDED = [
     "yaml", "multiprocessing", "concurrent.futures", "difflib", "tempfile", "shutil", "rapidfuzz", "hashlib",
-    "dataclasses", "inspect",
+    "dataclasses", "inspect", "newslint.engine.literals", "newslint.engine.re2tree", "newslint.engine.screen",
+    "newslint.engine.reference",
 ]
 
 PROBE = """

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
-from newslint.checks.literals import Literal
 from newslint.checks.options import Option
 from newslint.document import Document
 from newslint.violations import Finding
+
+if TYPE_CHECKING:
+    from newslint.engine.lines import LineMatcher
 
 
 class Check:
@@ -21,6 +23,10 @@ class Check:
     OPTIONS: ClassVar[dict[str, Option]] = {}
     # Names a rule's message may use besides {match}; the loader rejects any other placeholder.
     MESSAGE_FIELDS: ClassVar[tuple[str, ...]] = ()
+    # The engine's matcher of the check's line patterns (newslint/engine/), for a check whose
+    # findings are matches in lines; None for one that reads the document its own way. How the
+    # matches are found fast, and which documents they can be in, is the engine's business.
+    matcher: LineMatcher | None = None
 
     def __init__(self, options: dict[str, Any]):
         self.options = options
@@ -38,22 +44,3 @@ class Check:
         loader holds a run's rules to a total, so no set of rule files can take unbounded
         time and memory to compile."""
         return 0
-
-    def required_literals(self) -> frozenset[Literal] | None:
-        """Literals one of which every finding's text contains, or None (the rule always runs):
-        the prefilter skips the rule on documents that contain none of them."""
-        return None
-
-    def screen(self) -> str | None:
-        """An RE2 pattern (never_nl, case-sensitive) that matches every document the rule may
-        report something in, or None (the rule always runs): the prefilter searches all the
-        rules' screens in one pass and skips a rule on documents its screen does not match."""
-        return None
-
-    def derived(self) -> dict[str, Any]:
-        """What the check works out from its options and would rather not work out again
-        (JSON values): the rule cache keeps it and gives it back through `restore`."""
-        return {}
-
-    def restore(self, derived: dict[str, Any]) -> None:
-        """Take back what `derived` returned; raise TypeError or ValueError if it is damaged."""

@@ -1,11 +1,12 @@
 """`duplicate`: paragraphs (or lines) that repeat an earlier one, exactly or nearly.
 
-Texts are compared after normalising case, spacing and punctuation. Exact repeats are found by
-hashing. Near repeats are found without comparing all pairs: each unit's word 3-grams go into an
-index, and only the few earlier units sharing the most 3-grams with it are scored with rapidfuzz,
-within a budget of work proportional to the document's length.
-With `containment`, a unit that holds an earlier one (or is held by it) also counts: a truncated
-caption followed by the full caption, a summary that is the lede with a dateline added.
+Texts are compared after normalising case, spacing and punctuation. A unit repeats an earlier
+one when the two are equal, or similar: rapidfuzz's ratio reaches `threshold`. With
+`containment`, a unit that holds an earlier one (or is held by it) also counts: a truncated
+caption followed by the full caption, a summary that is the lede with a dateline added. How the
+repeats are found without comparing all pairs (hashing, an index of word 3-grams, bounds, a
+budget of work proportional to the document's length) is the engine's: see
+engine/near_duplicates.py.
 
 A run of repeated units whose originals are themselves consecutive (a whole body printed twice)
 is one finding naming both ranges. The later copy is flagged; the first copy always stays.
@@ -18,19 +19,16 @@ an event log, and its short units may repeat.
 
 from __future__ import annotations
 
-import gc
-import math
 import re
 from collections import Counter
-from functools import lru_cache
-from itertools import compress, islice, repeat
-from operator import mul, sub
+from itertools import islice
 from typing import Iterable
 
 from newslint.checks.base import Check
-from newslint.checks.matching import regex_problem, alternation, compile_re2
 from newslint.checks.options import Option
 from newslint.document import Document
+from newslint.engine import alternation, compile_re2, regex_problem
+from newslint.engine.near_duplicates import Repeats, Scoring, find_repeats
 from newslint.violations import Finding, Span
 
 _ALNUM_RUN = re.compile(r"[^\W_]+")  # letters and digits: the words normalise keeps
@@ -46,31 +44,8 @@ _TYPOGRAPHIC_MARKS = "\u2019\u201c\u201d\u2014\u2013\u2018\u2026\u00a3"
 # half"), as opposed to the names and numbers that change from one event to the next.
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 _WORD_OR_NUMBER = re.compile(r"[^\W_][\w'\u2019-]*")
+# Event-like units share a run of this many lower-case words.
 GRAM = 3
-# A 3-gram that many units share says little about any pair of them, and scanning its posting
-# list for every unit would make a long file quadratic; past this many units it is not indexed.
-MAX_POSTING = 64
-# Only the earlier units sharing the most 3-grams are scored.
-MAX_CANDIDATES = 8
-# Units longer than this (normalised characters; a long paragraph has 2,000) are only compared
-# exactly: the 3-grams of a megabyte-long line fill hundreds of megabytes.
-MAX_FUZZY_LENGTH = 20_000
-# Fuzzy scoring is counted in cells, those of the tables a scorer fills: len(a) * len(b) for an
-# LCS or a ratio, one such table per window for partial_ratio (see _partial_cells). A document
-# may spend FUZZY_CELLS_PER_CHARACTER for each character of the units read so far: a budget that
-# builds up as it is read, so a unit with many long candidates spends what the units before it
-# left, and no stretch of a document spends more than its own share. Scoring then takes time
-# linear in a document's size whatever its text, at most about 1.5 us a character (an LCS
-# fills 25-30 cells a nanosecond). A score the budget does not cover is not worked out, and the
-# pair does not count as similar. Without it, long lines that each hold an earlier one with
-# words put in (the LCS bound lets every pair through to partial_ratio) cost 100 s a megabyte.
-# Real articles stay well inside: of the corpus's articles the dearest needed 16,600 cells a
-# character at its dearest point, the synthetic archive's (benchmarks/speed.py) 3,100.
-FUZZY_CELLS_PER_CHARACTER = 40_000
-# partial_ratio fills its tables about eight times faster a cell than an LCS (it reuses the
-# shorter text's bit masks from window to window: 200-300 cells a nanosecond, measured), so its
-# cells count an eighth.
-PARTIAL_CELL_DISCOUNT = 8
 # partial_ratio at which the shorter of two units counts as held in the longer.
 CONTAINED = 95
 # How far into a unit a dateline or date put before a copy may push its first word.
@@ -120,11 +95,6 @@ def _folded_lines(text: str) -> list[str]:
 def _fold_ascii(text: str) -> str:
     """ASCII text folded by _ASCII_FOLD: one byte translation, far cheaper than the regex."""
     return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
-
-
-def _grams(words: list[str]) -> list[tuple[str, ...]]:
-    """The word 3-grams (GRAM) of a text's words (all of them as one, when fewer), in order."""
-    return list(zip(words, words[1:], words[2:])) or [tuple(words)]
 
 
 class _Unit:
@@ -201,7 +171,12 @@ class DuplicateCheck(Check):
         super().__init__(options)
         patterns = options["ignore_patterns"]
         self.ignore = compile_re2(alternation(patterns), False) if patterns else None
-        self.fuzzy = options["threshold"] < 100 or options["containment"]
+        # Near repeats as the engine scores them; None: exact repeats only.
+        self.scoring = (
+            Scoring(options["threshold"], options["containment"], options["min_length"], max(options["threshold"], CONTAINED))
+            if options["threshold"] < 100 or options["containment"]
+            else None
+        )
 
     def program_size(self) -> int:
         return 0 if self.ignore is None else self.ignore.programsize
@@ -238,79 +213,10 @@ class DuplicateCheck(Check):
             return None
         return [unit for unit in units if len(unit.norm) > events["max_length"]]
 
-    def _matches(self, units: list[_Unit]) -> tuple[dict[int, tuple[int, float, bool]], bool]:
+    def _matches(self, units: list[_Unit]) -> tuple[Repeats, bool]:
         """Map each repeating unit's index to (index of what it repeats, similarity, exact); and
-        whether every pair of units sharing a 3-gram was scored (no posting or candidate limit, nor
-        the budget, cut)."""
-        # The 3-gram index of a long file holds hundreds of thousands of tuples, which the cyclic
-        # garbage collector would scan again and again (a good part of a long file's time);
-        # tuples of strings cannot form a cycle, so it is paused while the index is built.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return self._index_and_score(units)
-        finally:
-            if collecting:
-                gc.enable()
-
-    def _index_and_score(self, units: list[_Unit]) -> tuple[dict[int, tuple[int, float, bool]], bool]:
-        threshold = self.options["threshold"]
-        containment = self.options["containment"]
-        min_length = self.options["min_length"]
-        template_items = self.options["template_items"]
-        first_seen: dict[str, int] = {}
-        # The index of 3-grams: the first unit with each, and the later ones for 3-grams seen
-        # again.
-        first_with: dict[tuple[str, ...], int] = {}
-        later_with: dict[tuple[str, ...], list[int]] = {}
-        matches: dict[int, tuple[int, float, bool]] = {}
-        exhaustive = True
-        budget = FuzzyBudget()
-        for i, unit in enumerate(units):
-            budget.earn(len(unit.norm))
-            earlier = first_seen.get(unit.norm)
-            if earlier is not None:
-                matches[i] = (earlier, 100.0, True)
-                continue
-            first_seen[unit.norm] = i
-            if not self.fuzzy or len(unit.norm) > MAX_FUZZY_LENGTH:
-                continue
-            # One dict operation a 3-gram, without a Python loop: setdefault files a new 3-gram
-            # under this unit and gives back the first unit of one seen before. Unless an
-            # earlier unit shares a 3-gram with this one (rare), the smallest is this unit.
-            # (Cheaper than testing for shared 3-grams, then adding the new ones.)
-            grams = _grams(unit.words)
-            firsts = list(map(first_with.setdefault, grams, repeat(i)))
-            if min(firsts) == i:
-                continue
-            shared: list[int] = []  # earlier units, once per 3-gram they share with this one
-            # The 3-grams filed under an earlier unit (picked out by what setdefault gave back:
-            # looking them up again in a long file's large index costs a cache miss each).
-            for gram, first in dict(compress(zip(grams, firsts), map(i.__ne__, firsts))).items():
-                later = later_with.get(gram)
-                if later is None:
-                    shared.append(first)
-                    later_with[gram] = [i]
-                    continue
-                if 1 + len(later) < MAX_POSTING:
-                    shared.append(first)
-                    shared.extend(later)
-                else:
-                    exhaustive = False
-                later.append(i)
-            counts = Counter(shared)
-            if len(counts) > MAX_CANDIDATES:
-                exhaustive = False
-            best: tuple[int, float, bool] | None = None
-            for j in _candidates(counts, len(units)):
-                score = _similarity(unit.norm, units[j].norm, threshold, containment, min_length, budget)
-                if score is not None and template_items and _template_items(unit, units[j]):
-                    score = None
-                if score is not None and (best is None or score > best[1]):
-                    best = (j, score, False)
-            if best is not None:
-                matches[i] = best
-        return matches, exhaustive and not budget.refused
+        whether every pair of units sharing a 3-gram was scored (see find_repeats)."""
+        return find_repeats(units, self.scoring, _template_items if self.options["template_items"] else None)
 
     def run(self, document: Document) -> Iterable[Finding]:
         units, short_texts, unit_count = self._units(document)
@@ -361,37 +267,6 @@ class DuplicateCheck(Check):
         )
 
 
-class FuzzyBudget:
-    """The cells of fuzzy scoring a document may still spend (see FUZZY_CELLS_PER_CHARACTER)."""
-
-    __slots__ = ("allowed", "spent", "refused")
-
-    def __init__(self) -> None:
-        self.allowed = 0  # cells earned by the units read so far
-        self.spent = 0
-        self.refused = 0  # scores not worked out for want of cells
-
-    def earn(self, characters: int) -> None:
-        self.allowed += FUZZY_CELLS_PER_CHARACTER * characters
-
-    def spend(self, cells: int) -> bool:
-        """Take `cells` if they are left; False (and nothing taken) if not."""
-        if self.spent + cells > self.allowed:
-            self.refused += 1
-            return False
-        self.spent += cells
-        return True
-
-
-def _candidates(counts: Counter[int], units: int) -> list[int]:
-    """The MAX_CANDIDATES units (indices below `units`) that share the most 3-grams, by
-    `counts`, the earliest first among equals: the same candidates every run. Each is sorted
-    as one integer, unit - count * units, which orders them so and sorts much faster than
-    (count, unit) pairs: a long file's paragraphs may each have dozens of candidates."""
-    keys = sorted(map(sub, counts.keys(), map(mul, counts.values(), repeat(units))))
-    return [key % units for key in keys[:MAX_CANDIDATES]]
-
-
 def _template_items(a: _Unit, b: _Unit) -> bool:
     """Whether two similar units are items of one template: they open with different names or
     numbers (a capitalised word or a figure), and neither opening is merely put before the other
@@ -431,101 +306,3 @@ def _is_event_log(short_texts: list[str], needed: float) -> bool:
 
 def _lines(first: int, last: int) -> str:
     return f"line {first}" if first == last else f"lines {first}-{last}"
-
-
-@lru_cache(maxsize=None)
-def _rapidfuzz():
-    """rapidfuzz's scorers, imported on first use: most articles have no pair to score, and a
-    one-file run is spared the import."""
-    from rapidfuzz import fuzz
-    from rapidfuzz.distance import LCSseq
-
-    return fuzz, LCSseq
-
-
-def _similarity(
-    a: str, b: str, threshold: float, containment: bool, min_length: int, budget: FuzzyBudget
-) -> float | None:
-    """Similarity of a and b (0-100) if it reaches `threshold`, else None (also when `budget` does
-    not cover working it out)."""
-    fuzz, LCSseq = _rapidfuzz()
-    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
-    cells = len(a) * len(b)
-    # ratio is 200 * LCS(a, b) / (len(a) + len(b)) (in %), and the LCS is at most the shorter's
-    # length: a ratio of `threshold` needs the shorter to be threshold / (200 - threshold) of the
-    # longer at least, and a pair further apart is ruled out unscored.
-    ratio_possible = 200 * len(shorter) >= threshold * (len(a) + len(b))
-    if not containment or len(shorter) < min_length:
-        if not ratio_possible or not budget.spend(cells):
-            return None
-        return fuzz.ratio(a, b, score_cutoff=threshold) or None
-    cutoff = max(threshold, CONTAINED)
-    # One LCS (longest common subsequence) rules most pairs out before either score, both of
-    # which need a long one. A ratio >= t needs LCS >= t * (len(a) + len(b)) / 200. partial_ratio
-    # (aligning the shorter text with its best window in the longer one, far dearer than an LCS)
-    # >= c needs a window w with LCS(shorter, w) >= c/(200-c) * len(shorter), and w is part of
-    # `longer`, so an LCS below that rules it out. Each bound is lowered by 1 more to absorb
-    # rounding. (Where the lengths rule a ratio out, the LCS only stands for containment.)
-    needed_for_ratio = max(0, math.floor(threshold * (len(a) + len(b)) / 200) - 1) if ratio_possible else math.inf
-    needed_for_containment = max(0, math.floor(cutoff * len(shorter) / (200 - cutoff)) - 1)
-    if not budget.spend(cells):
-        return None
-    common = LCSseq.similarity(shorter, longer, score_cutoff=min(needed_for_ratio, needed_for_containment))
-    if common >= needed_for_ratio:
-        if not budget.spend(cells):
-            return None
-        score = fuzz.ratio(a, b, score_cutoff=threshold)
-        if score:
-            return score
-    if common >= needed_for_containment:
-        return _contained(shorter, longer, cutoff, needed_for_containment, budget)
-    return None
-
-
-def _contained(shorter: str, longer: str, cutoff: float, needed: int, budget: FuzzyBudget) -> float | None:
-    """partial_ratio(shorter, longer) if it reaches `cutoff`, else None (also when `budget` does
-    not cover working it out), scoring only the stretches of `longer` where it can.
-
-    partial_ratio scores the shorter text against every window of its length in the longer one
-    (and the windows cut short at either end): (windows) * len(shorter) ** 2 cells, cubic. A
-    window that scores `cutoff` has an LCS of at least `needed` with the shorter text (see
-    _similarity), and so has any stretch of the longer text that holds it. The longer text is
-    read as stretches of len(shorter) + step - 1 characters, `step` apart, so that each window,
-    and each window cut short at an end, lies in one; only the runs of stretches whose LCS
-    reaches `needed` are scored, for LCS costing about 5 * len(shorter) * len(longer) cells. A
-    run's own windows cut short are no windows of the longer text, but none of them scores
-    `cutoff`: the stretch before (or after) the run holds it, and would have joined the run.
-    So the score is partial_ratio's.
-    """
-    fuzz, LCSseq = _rapidfuzz()
-    size, length = len(shorter), len(longer)
-    step = max(1, size // 4)
-    starts = range(0, length - size + 1, step)
-    if len(starts) <= 1:
-        if not budget.spend(_partial_cells(size, length)):
-            return None
-        return fuzz.partial_ratio(shorter, longer, score_cutoff=cutoff) or None
-    width = size + step - 1
-    if not budget.spend(sum(size * (min(start + width, length) - start) for start in starts)):
-        return None
-    runs: list[list[int]] = []  # [start, end) of each run of stretches that may hold a window
-    for start in starts:
-        end = min(start + width, length)
-        if LCSseq.similarity(shorter, longer[start:end], score_cutoff=needed) >= needed:
-            if runs and start <= runs[-1][1]:
-                runs[-1][1] = end
-            else:
-                runs.append([start, end])
-    best = 0.0
-    for start, end in runs:
-        if not budget.spend(_partial_cells(size, end - start)):
-            return None
-        best = max(best, fuzz.partial_ratio(shorter, longer[start:end], score_cutoff=cutoff))
-    return best or None
-
-
-def _partial_cells(size: int, length: int) -> int:
-    """What partial_ratio of a text of `size` characters in one of `length` may cost: a table of
-    size * size cells for each of its windows (length - size + 1 whole ones, and up to
-    2 * (size - 1) cut short at the ends), at PARTIAL_CELL_DISCOUNT."""
-    return (length + size) * size * size // PARTIAL_CELL_DISCOUNT

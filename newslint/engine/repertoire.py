@@ -2,12 +2,12 @@
 
 RE2 compiles `\\pL` or `\\p{Lu}` into an automaton over every letter of Unicode: the built-in rules'
 classes made up most of their compile time (most of a one-file run) and, with their wide byte
-maps, slowed every scan. Yet 98% of the articles in the corpus use only COMMON_RANGES (document.py):
-Latin-1 (ASCII, accented Latin letters, NBSP) and General Punctuation (curly quotes, dashes). On
-such a text a class can only ever match its COMMON members, so `narrow(pattern)` rewrites each
-Unicode class to exactly those (RE2 itself decides membership, character by character), and
-the narrowed program finds the same matches on such a text as the full one. LineMatchCheck runs
-it on documents within COMMON and the full program on the others.
+maps, slowed every scan. Yet 98% of the articles in the corpus use only COMMON_RANGES: Latin-1
+(ASCII, accented Latin letters, NBSP) and General Punctuation (curly quotes, dashes). On such a
+text a class can only ever match its COMMON members, so `narrow(pattern)` rewrites each Unicode
+class to exactly those (RE2 itself decides membership, character by character), and the
+narrowed program finds the same matches on such a text as the full one. The fast engine
+(fast.py) runs it on documents and lines within COMMON and the full program on the others.
 
 Case folding is why a narrowed class also keeps a few characters outside COMMON: `(?i)\\p{Lu}`
 matches "ÿ" because "Ÿ" (U+0178) is an uppercase letter, so "Ÿ" stays in the narrowed class
@@ -18,12 +18,17 @@ program runs on, so keeping them changes nothing else.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import re2
 
-from newslint.checks.re2syntax import POSITIVE_UNICODE_CLASS, bracket_ranges, tokens
-from newslint.document import COMMON_RANGES
+from newslint.engine.re2syntax import POSITIVE_UNICODE_CLASS, bracket_ranges, tokens
+
+# The characters nearly every article is made of: Latin-1 (ASCII, accented Latin letters, NBSP)
+# and General Punctuation (curly quotes, dashes, the ellipsis), as inclusive code point ranges.
+COMMON_RANGES = ((0x0000, 0x00FF), (0x2000, 0x206F))
+_OUTSIDE_COMMON = re.compile("[^" + "".join(f"{chr(low)}-{chr(high)}" for low, high in COMMON_RANGES) + "]")
 
 # Characters outside COMMON that RE2 folds onto one inside it (ignoring case): Ÿ, ſ, Μ, μ, ẞ,
 # the Kelvin sign and the Angstrom sign.
@@ -32,6 +37,10 @@ FOLDS_INTO_COMMON = "\u0178\u017f\u039c\u03bc\u1e9e\u212a\u212b"
 # `[]` is not a pattern): a private-use character, outside COMMON, so it never occurs in the text.
 _PLACEHOLDER = 0xE000
 
+
+def is_common(text: str) -> bool:
+    """Whether `text` is made of COMMON_RANGES characters only."""
+    return text.isascii() or _OUTSIDE_COMMON.search(text) is None
 
 
 def narrow(pattern: str) -> str:

@@ -1,7 +1,7 @@
 """An RE2 pattern read token by token, knowing which tokens stand inside a bracket class.
 
-checks/literals.py, checks/repertoire.py and checks/screen.py rewrite patterns token by token, and
-checks/matching.py asks of one whether its matches all start at a line's start: a
+re2tree.py parses patterns from their tokens, repertoire.py and screen.py rewrite patterns token
+by token, and the fast engine asks of one whether its matches all start at a line's start: a
 Unicode class (`\\pL`, `\\p{Lu}`, `\\PL`) is one token, as is a character by its code
 (`\\x{263A}`), any other escape (`\\]`, `\\x`) and a POSIX class (`[:alpha:]`) inside brackets;
 everything else is one character (`[.` and `[=` mean nothing special to RE2). Bracket classes

@@ -11,7 +11,7 @@ only widens what its part matches, and concatenation, alternation, repetition an
 zero-width assertions (left as they are) keep a wider part's matches wider, so any text the
 pattern matches, the screen matches too; it may match more.
 
-The screens of all a run's rules are searched together by one RE2 set (prefilter.py): a rule
+The screens of all a run's rules are searched together by one RE2 set (gate.py): a rule
 runs only on the documents its screen matches (of the 21 built-in rules in the set, 0.6 run
 on an average article of the corpus), and searches only the lines its own screen matches.
 """
@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import re2
 
-from newslint.checks.re2syntax import UNICODE_CLASS, bracket_ranges, tokens
+from newslint.engine.re2syntax import UNICODE_CLASS, bracket_ranges, tokens
 
 # A counted repetition as RE2 reads one ({2}, {2,}, {2,5}); `{,5}` and `{ 2}` are literal text.
 _COUNTED = re.compile(r"\{(\d+)(?:,\d*)?\}")

@@ -1,27 +1,31 @@
-"""Which rules can match a document, worked out before any of them runs.
+"""The fast engine's gate: which rules can match a document, worked out before any of them runs.
 
 Most rules find nothing in most articles, yet each one's program would scan the whole text.
-Each rule's screen (`Check.screen`, checks/screen.py: a small pattern that matches wherever the
-rule's does) goes into one RE2 set, and one pass of the set over a document tells which screens
-match: only those rules run. Rules without a screen always run. Skipping a rule this way never
-changes what is reported, only the work.
+Each line rule's screen (screen.py: a small pattern that matches wherever the rule's does) goes
+into one RE2 set, and one pass of the set over a document tells which screens match: only those
+rules run. Rules without a screen (the duplicate check, a rule run as several programs) always
+run. Skipping a rule this way never changes what is reported, only the work.
 
 Building the set costs about as much as checking a few articles, so the first few documents
 of a run (all of a pre-commit run's, usually) are screened more cheaply: by the literals one of
-which every finding of a rule contains (`Check.required_literals`, checks/literals.py), each
-looked for in turn.
+which every finding of a rule contains (literals.py), each looked for in turn.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Container, Sequence
+from typing import TYPE_CHECKING, Any, Container, Sequence
 
 import re2
 
-from newslint.checks.literals import Literal
 from newslint.document import Document
-from newslint.rules import Rule
+from newslint.engine.fast import FastLineMatcher
+from newslint.engine.lines import GatedRule, RuleT
+from newslint.engine.scan import encoded
+from newslint.engine.strategy import Strategy
+
+if TYPE_CHECKING:
+    from newslint.engine.literals import Literal
 
 # The set is one RE2 program with its own memory budget; a set too large for it (tens of
 # thousands of user phrases) is not built, and every rule runs.
@@ -34,11 +38,11 @@ SEARCHED_DOCUMENTS = 4
 SEARCH_BUDGET = 4_000_000
 
 
-class Prefilter:
+class ScreenGate:
     """The screens and literals of a run's rules, and per document the rules they let run. Both
     are worked out when first needed: a run of many documents never searches for literals."""
 
-    def __init__(self, rules: Sequence[Rule]):
+    def __init__(self, rules: Sequence[GatedRule]):
         self._rules = list(rules)
         self._set: Any = None
         self._searched = 0
@@ -46,13 +50,13 @@ class Prefilter:
     @cached_property
     def _literals(self) -> dict[str, list[Literal]]:
         """Each rule's literals (by rule name), for the rules that have them."""
-        gated = {rule.name: rule.check.required_literals() for rule in self._rules}
+        gated = {rule.name: _literals_of(rule) for rule in self._rules}
         return {name: sorted(literals) for name, literals in gated.items() if literals is not None}
 
     @cached_property
     def _screens(self) -> dict[str, str]:
         """Each rule's screen (by rule name), for the rules that have one, in the set's order."""
-        screens = {rule.name: rule.check.screen() for rule in self._rules}
+        screens = {rule.name: _screen_of(rule) for rule in self._rules}
         return {name: screen for name, screen in screens.items() if screen is not None}
 
     def expect(self, documents: int) -> None:
@@ -62,12 +66,12 @@ class Prefilter:
             self._searched = SEARCHED_DOCUMENTS
             self._screen_set()
 
-    def select(self, document: Document, rules: Sequence[Rule]) -> Sequence[Rule]:
+    def select(self, document: Document, rules: Sequence[RuleT]) -> Sequence[RuleT]:
         """The rules of `rules` that may report something in `document`."""
         if self._set is None and self._searched < SEARCHED_DOCUMENTS and self._searchable(len(document.scan_text)):
             self._searched += 1
             return _kept(rules, self._literals, self._found_by_search(document.scan_text))
-        return _kept(rules, self._screens, self._found(document.scan_bytes))
+        return _kept(rules, self._screens, self._found(encoded(document).data))
 
     def _searchable(self, length: int) -> bool:
         """Whether searching a text of `length` for every literal keeps within SEARCH_BUDGET.
@@ -75,7 +79,7 @@ class Prefilter:
         over the budget after a rule or two (working them all out costs ~60 ms)."""
         total = 0
         for rule in self._rules:
-            total += len(rule.check.required_literals() or ())
+            total += len(_literals_of(rule) or ())
             if length * total > SEARCH_BUDGET:
                 return False
         return length <= SEARCH_BUDGET
@@ -156,8 +160,25 @@ class Prefilter:
         self.__dict__.update(state)
 
 
-def _kept(rules: Sequence[Rule], gated: Container[str], found: set[str] | None) -> Sequence[Rule]:
+def _kept(rules: Sequence[RuleT], gated: Container[str], found: set[str] | None) -> Sequence[RuleT]:
     """The rules not gated, and the gated ones found (all of them if `found` is None)."""
     if found is None or not gated:
         return rules
     return [rule for rule in rules if rule.name not in gated or rule.name in found]
+
+
+def _strategy(rule: GatedRule) -> Strategy | None:
+    """The fast engine's strategy for the rule's line patterns; None for a rule without them
+    or one matched by another engine (it always runs)."""
+    matcher = rule.check.matcher
+    return matcher.strategy if isinstance(matcher, FastLineMatcher) else None
+
+
+def _literals_of(rule: GatedRule) -> frozenset[Literal] | None:
+    strategy = _strategy(rule)
+    return None if strategy is None else strategy.required_literals()
+
+
+def _screen_of(rule: GatedRule) -> str | None:
+    strategy = _strategy(rule)
+    return None if strategy is None else strategy.gate_screen()

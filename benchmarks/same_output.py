@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Whether a change left newslint's output alone: this checkout against an earlier revision.
+
+    python benchmarks/same_output.py --baseline REV [--corpus ../shared/corpus] [--articles 2000]
+                                     [--paragraphs 5000] [--keep DIR]
+
+A refactoring promises that `newslint check --no-cache --format json` is byte for byte what it
+was. This script checks the promise on three inputs: the real corpus (when present), the
+synthetic archive of benchmarks/speed.py and its file of distinct paragraphs (the duplicate
+check's worst case), both built from the same seed. The revision REV is checked out with
+`git worktree add` into a temporary folder and run from there (`python -m newslint` with that
+folder first on the path, its rules/ linked in as the package of built-in rules), with every
+built-in rule, as this checkout is (with its installed package). Prints one line per
+input, the first differing line where there is one, and exits 1 if any output differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from speed import DEFAULT_CORPUS, SEED, Generator, build_archive, real_paragraphs  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def newslint_json(source: Path, target: Path, cwd: Path) -> tuple[int, bytes]:
+    """The exit code and JSON output of the newslint in `source` over `target`."""
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    done = subprocess.run(
+        [sys.executable, "-m", "newslint", "check", "--no-cache", "--format", "json", str(target)],
+        cwd=cwd, env=env, capture_output=True, check=False,
+    )
+    return done.returncode, done.stdout
+
+
+def first_difference(before: bytes, after: bytes) -> str:
+    lines = difflib.unified_diff(
+        before.decode("utf-8", "replace").splitlines(), after.decode("utf-8", "replace").splitlines(),
+        "baseline", "this checkout", n=0, lineterm="",
+    )
+    return "\n".join(list(lines)[:8])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--baseline", required=True, help="the git revision to compare with")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--articles", type=int, default=2_000, help="articles in the synthetic archive")
+    parser.add_argument("--paragraphs", type=int, default=5_000, help="paragraphs in the worst-case file")
+    parser.add_argument("--keep", type=Path, help="build the inputs in this (new) folder and keep it")
+    args = parser.parse_args(argv)
+
+    workdir = Path(tempfile.mkdtemp(prefix="newslint-same-")) if args.keep is None else args.keep
+    workdir.mkdir(parents=True, exist_ok=True)
+    baseline = workdir / "baseline"
+    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "--quiet", str(baseline), args.baseline], check=True)
+    # Installed, rules/ is the package newslint.builtin_rules; from a source tree, a link makes it so.
+    (baseline / "newslint" / "builtin_rules").symlink_to(baseline / "rules")
+    try:
+        real = real_paragraphs(args.corpus) if args.corpus.is_dir() else []
+        generator = Generator(SEED, real)
+        archive = workdir / "archive"
+        build_archive(archive, args.articles, generator)
+        big = workdir / "distinct-paragraphs.txt"
+        big.write_bytes(generator.distinct_paragraphs(args.paragraphs))
+        inputs = [("archive", archive), ("distinct paragraphs", big)]
+        if args.corpus.is_dir():
+            inputs.insert(0, ("corpus", args.corpus.resolve()))
+        differ = False
+        for label, target in inputs:
+            before = newslint_json(baseline, target, workdir)
+            after = newslint_json(REPO, target, workdir)
+            same = before == after
+            differ |= not same
+            problems = after[1].count(b'"rule"')
+            print(f"{label}: {'identical' if same else 'DIFFERENT'} "
+                  f"(exit {after[0]}, {len(after[1]):,} bytes of JSON, {problems:,} problems)")
+            if not same:
+                print(first_difference(before[1], after[1]) or f"exit codes {before[0]} and {after[0]}")
+        return 1 if differ else 0
+    finally:
+        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(baseline)], check=False)
+        if args.keep is None:
+            subprocess.run(["rm", "-rf", str(workdir)], check=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -192,6 +192,15 @@ def build_parser() -> argparse.ArgumentParser:
         "folders", nargs="*", metavar="DIR", help="rule folders (default: the config's `rules` folders)"
     )
     test_rules.add_argument("--config", metavar="FILE", help="the config file whose `rules` folders are tested")
+
+    server = sub.add_parser(
+        "server", help="run as a language server (LSP over stdin and stdout) for editors", formatter_class=_HelpFormatter
+    )
+    server.add_argument(
+        "--cache-dir", type=Path, metavar="DIR",
+        help=f"keep results of unchanged files here (default: ${ENV_VAR} or ./{DEFAULT_DIR})",
+    )
+    server.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     return parser
 
 
@@ -448,6 +457,18 @@ def _rule_notes(plan: Plan, rule: Rule) -> list[str]:
     return notes
 
 
+def run_server(args: argparse.Namespace) -> int:
+    """Serve editors until they shut the server down (or close its stdin)."""
+    try:
+        from newslint.server import serve
+    except ImportError as exc:  # pygls is an extra: most installs only check files
+        if exc.name is None or exc.name.split(".")[0] not in ("pygls", "lsprotocol", "cattrs", "attrs", "attr"):
+            raise
+        raise UsageError(f"the language server needs pygls ({exc.name} is missing): install newslint[lsp]") from None
+    serve(None if args.no_cache else (args.cache_dir or default_cache_dir()))
+    return EXIT_CLEAN
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # A CI runner cancelling a job sends SIGTERM: stop as on Ctrl-C, with a message and a code.
     # (Only the main thread may set a handler; asking signal, not threading, spares an import.)
@@ -477,6 +498,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return run_check(args)
         if args.command == "test-rules":
             return run_test_rules(args)
+        if args.command == "server":
+            return run_server(args)
         return run_rules(args)
     except NewslintError as exc:
         _error(f"newslint: error: {exc}")

@@ -239,13 +239,19 @@ def _collapse_blank_runs(kept: list[_KeptLine | None]) -> list[_KeptLine]:
     return result
 
 
+def lines_with_endings(text: str) -> list[str]:
+    """The lines of `text`, each with its ending, split where Document splits them (and where
+    LSP does: LF, CRLF, a lone CR)."""
+    return _LINES.findall(text)
+
+
 def unified_diff(path: str, before: str, after: str) -> str:
     """A unified diff from `before` to `after` of the file `path` (apply with `patch -p0`).
 
     The lines are the article's own, exact, as a patch must be; each starts with " ", "+" or
     "-", so none can start a CI command. The file name is quoted where needed (diff_path)."""
     name = diff_path(path)
-    diff = difflib.unified_diff(_LINES.findall(before), _LINES.findall(after), name, name)
+    diff = difflib.unified_diff(lines_with_endings(before), lines_with_endings(after), name, name)
     out = []
     for line in diff:
         out.append(line)

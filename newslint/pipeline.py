@@ -178,7 +178,7 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
         notify(f"{problem.path}: {problem.reason}")
     # --fix and --diff never use the cache: a cached result says what is wrong with a file,
     # not what fixing it would write.
-    table = None if cache is None or request.fix is not None else cache.table(RESULTS, result_key(plan), _decoder(plan))
+    table = None if cache is None or request.fix is not None else results_table(cache, plan)
     try:
         checked, violations, errors, fixes = check_files(paths, plan, request.fix, request.jobs, table, changed)
     finally:
@@ -292,6 +292,16 @@ def _open_cache(folder: Path | None, notify: Callable[[str], None]) -> Cache | N
     except CacheError as exc:
         notify(f"warning: {exc}")
         return None
+
+
+def read_baseline(plan: Plan) -> Baseline | None:
+    """The plan's baseline file (step 5), read, or None when the plan has none."""
+    return _read_baseline(plan, update=False)
+
+
+def results_table(cache: Cache, plan: Plan) -> Table[list[Violation]]:
+    """The cache's table of results that hold for `plan` (see result_key)."""
+    return cache.table(RESULTS, result_key(plan), _decoder(plan))
 
 
 def _read_baseline(plan: Plan, update: bool) -> Baseline | None:
@@ -418,6 +428,37 @@ def check_bytes(item: tuple[str, bytes, str | None], plan: Plan) -> FileResult:
     if doc is None:
         return FileResult([], error=error)
     return FileResult(find_problems(plan)(doc), digest)
+
+
+class BufferResult(NamedTuple):
+    """What check_buffer gives for bytes held in memory."""
+
+    document: documents.Document | None  # None when the bytes are not text newslint reads
+    violations: list[Violation]  # after every filter, the baseline's included
+    error: FileError | None = None
+
+
+def check_buffer(
+    path: str, data: bytes, plan: Plan, table: Table[list[Violation]] | None = None, baseline: Baseline | None = None
+) -> BufferResult:
+    """Stages 4 to 6 for one file whose bytes are in memory rather than on disk (an editor's
+    buffer): its document and the problems a run would report in it, answered from `table`
+    when it holds a result for these bytes (else found and kept there; saving is the
+    caller's), less what `baseline` records."""
+    doc, error = _document(path, data)
+    if doc is None:
+        return BufferResult(None, [], error)
+    digest = None if table is None else content_hash(data)
+    entry = None if table is None else table.get(path)
+    if entry is not None and entry[0] == digest:
+        violations = entry[1]
+    else:
+        violations = find_problems(plan)(doc)
+        if table is not None:
+            table.put(path, digest, [v.to_data() for v in violations])
+    if baseline is not None:
+        violations = baseline.filter(violations, [path]).new
+    return BufferResult(doc, violations)
 
 
 def fix_file(

@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from newslint.errors import NewslintError
 from newslint.globs import relative_to
@@ -41,7 +41,7 @@ def text_hash(violation: Violation) -> str:
     import hashlib  # here, not at the top: a run that hashes no text need not load OpenSSL
 
     text = " ".join((violation.text or violation.message).split())
-    return hashlib.sha256(f"{violation.rule}\0{text}".encode("utf-8")).hexdigest()[:TEXT_HASH_LENGTH]
+    return hashlib.sha256(f"{violation.rule}\0{text}".encode()).hexdigest()[:TEXT_HASH_LENGTH]
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Baseline:
         return relative_to(violation.path, self.root), violation.rule, text_hash(violation)
 
     @classmethod
-    def load(cls, path: str) -> "Baseline":
+    def load(cls, path: str) -> Baseline:
         from newslint.reading import SkippedFile, read_small_file
 
         try:
@@ -81,7 +81,7 @@ class Baseline:
             raise BaselineError("not a newslint baseline: JSON nested too deeply", path) from None
         return cls(path, _counts(data, path))
 
-    def filter(self, violations: Iterable[Violation], checked: Iterable[str]) -> "BaselineMatch":
+    def filter(self, violations: Iterable[Violation], checked: Iterable[str]) -> BaselineMatch:
         """Split a run's violations into those the baseline records and new ones.
 
         Where a key is recorded n times, its first n violations (in file order) are known and
@@ -102,7 +102,7 @@ class Baseline:
         stale = sum(n for key, n in remaining.items() if key[0] in checked_keys)
         return BaselineMatch(new, known, stale)
 
-    def updated(self, violations: Iterable[Violation], checked: Iterable[str]) -> "Baseline":
+    def updated(self, violations: Iterable[Violation], checked: Iterable[str]) -> Baseline:
         """This baseline with the entries of the `checked` files replaced by `violations`.
 
         Entries of files this run did not check are kept while the file exists, so updating

@@ -51,14 +51,24 @@ from __future__ import annotations
 import json
 import os
 import re
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Generic, Iterable, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from newslint import __version__
 from newslint.cache_key import KeyUnusable, blake2b, key_path, signed, user_key, verified
 from newslint.nofollow import (
-    SAFE_CALLS, Unsafe, create_file, descend, inside, open_folder, opened_folder, owned, read_file, replace_file,
+    SAFE_CALLS,
+    Unsafe,
+    create_file,
+    descend,
+    inside,
+    open_folder,
+    opened_folder,
+    owned,
+    read_file,
+    replace_file,
 )
 
 FORMAT = "v2"
@@ -80,7 +90,8 @@ _GITIGNORE = "# Created by newslint: the whole folder is a cache.\n*\n"
 _TABLE = re.compile(r"[0-9a-f]{32}\Z")  # v2/NAMESPACE/ADDRESS
 _VALUE = re.compile(r"[0-9a-f]{32}\.json\Z")  # v2/NAMESPACE/ADDRESS.json
 _SHARD = re.compile(r"[0-9a-f]{2}\.json\Z")  # v2/NAMESPACE/ADDRESS/SHARD.json
-_TEMPORARY = re.compile(r"\.[0-9a-f]{2}\.json\.[0-9]+\.[0-9]+\.tmp\Z")  # a shard being written (nofollow.temporary_name)
+# A shard being written (nofollow.temporary_name).
+_TEMPORARY = re.compile(r"\.[0-9a-f]{2}\.json\.[0-9]+\.[0-9]+\.tmp\Z")
 
 Decoded = TypeVar("Decoded")
 
@@ -105,7 +116,7 @@ def address(key: Any) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _code_hash() -> str:
     """A hash of what newslint's own source files are (name, size, modification time in ns),
     so a changed check (in development, or an upgrade that kept the version number) never reuses

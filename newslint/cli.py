@@ -16,14 +16,21 @@ import argparse
 import os
 import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from newslint import __version__
 from newslint.cache import DEFAULT_DIR, ENV_VAR, default_cache_dir
 from newslint.errors import NewslintError, UsageError
 from newslint.formats import (
-    FORMATTERS, STATISTICS_FORMATTERS, Report, Summary, diff_summary_line, json_text, log_safe_diff, printable,
+    FORMATTERS,
+    STATISTICS_FORMATTERS,
+    Report,
+    Summary,
+    diff_summary_line,
+    json_text,
+    log_safe_diff,
+    printable,
 )
 from newslint.pipeline import FixMode, Request, Settings, check, load_plan
 from newslint.rules import SEVERITIES
@@ -96,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--select", action="append", metavar="RULES",
         help="run only these rules (comma-separated names; also turns on rules disabled by default)",
     )
-    rule_options.add_argument("--ignore", action="append", metavar="RULES", help="do not run these rules (comma-separated)")
+    rule_options.add_argument(
+        "--ignore", action="append", metavar="RULES", help="do not run these rules (comma-separated)"
+    )
     rule_options.add_argument(
         "--config", metavar="FILE",
         help="the config file (.newslint.yaml or a pyproject.toml with [tool.newslint]); "
@@ -111,7 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=sorted(FORMATTERS), default=None,
         help="output format (default: text, or github when GITHUB_ACTIONS=true)",
     )
-    check.add_argument("--statistics", action="store_true", help="print how many problems each rule found, not each problem")
+    check.add_argument(
+        "--statistics", action="store_true", help="print how many problems each rule found, not each problem"
+    )
     check.add_argument("--fail-on", choices=SEVERITIES, help="the least severity that fails the run (default: warning)")
     check.add_argument("--baseline", metavar="FILE", help="report only problems this baseline file does not record")
     check.add_argument(
@@ -217,7 +228,9 @@ def run_check(args: argparse.Namespace) -> int:
             # escaped there (a patch is exact only when written to a file).
             diff, escaped = log_safe_diff(diff)
             if escaped:
-                _error(f"newslint: {escaped} diff lines escaped for display; write the diff to a file for an exact patch")
+                _error(
+                    f"newslint: {escaped} diff lines escaped for display; write the diff to a file for an exact patch"
+                )
         sys.stdout.write(diff)
         print(diff_summary_line(summary), file=sys.stderr)
     else:

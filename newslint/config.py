@@ -17,7 +17,8 @@ import json
 import os
 import re
 import sys
-from typing import Any, Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from newslint.checks.options import Option, validate_options
 from newslint.discovery import FileFilter
@@ -36,7 +37,9 @@ KEYS = {
     "select": Option("str-list", "Run only these rules (also turns on rules that are off by default).", default=None),
     "ignore": Option("str-list", "Never run these rules.", default=()),
     "rules": Option("str-list", "Folders of extra rule files.", default=()),
-    "include": Option("str-list", "Globs of the files taken from folders (default: *.txt, *.md, *.markdown).", default=None),
+    "include": Option(
+        "str-list", "Globs of the files taken from folders (default: *.txt, *.md, *.markdown).", default=None
+    ),
     "exclude": Option("str-list", "Globs of files and folders never checked.", default=()),
     "per-file-ignores": Option("mapping", "Glob -> rules not run on the files it matches.", default={}),
     "severity": Option("mapping", "Rule -> the severity it reports with (error, warning, info).", default={}),
@@ -89,7 +92,7 @@ class Config(NamedTuple):
         rule_folders: list[str] = (),
         fail_on: str | None = None,
         baseline: str | None = None,
-    ) -> "Config":
+    ) -> Config:
         """Apply command-line flags: --select replaces both `select` and `ignore` (what you name
         is what runs, less any --ignore), --ignore replaces `ignore`, --rules folders are added
         after the config's, --fail-on and --baseline replace theirs. Flag paths are kept as
@@ -239,7 +242,9 @@ def _parse(document: Any, path: str) -> Config:
     for glob, names in values["per-file-ignores"].items():
         where = ("per-file-ignores", glob)
         if not isinstance(glob, str) or not glob.strip():
-            raise document.error("'per-file-ignores': a glob must be a non-empty string", where, key=True, cls=ConfigError)
+            raise document.error(
+                "'per-file-ignores': a glob must be a non-empty string", where, key=True, cls=ConfigError
+            )
         problem = glob_problem(glob)
         if problem:
             raise document.error(f"'per-file-ignores': {problem}", where, key=True, cls=ConfigError)
@@ -252,7 +257,8 @@ def _parse(document: Any, path: str) -> Config:
     # must lie inside its own folder, so it can make newslint read (or, with --update-baseline,
     # write) nothing elsewhere. The command line's --rules and --baseline may name any path.
     real_root = os.path.realpath(root)
-    for key, names in (("rules", values["rules"]), ("baseline", [] if values["baseline"] is None else [values["baseline"]])):
+    baselines = [] if values["baseline"] is None else [values["baseline"]]
+    for key, names in (("rules", values["rules"]), ("baseline", baselines)):
         for i, name in enumerate(names):
             real = os.path.realpath(os.path.join(root, name))
             if not (real == real_root or real.startswith(os.path.join(real_root, ""))):

@@ -14,7 +14,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from typing import Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from newslint.globs import GlobSet, relative_to
 

@@ -206,7 +206,8 @@ def _split_lines(text: str) -> tuple[list[Line], tuple[int, ...]]:
         for number in directives:
             checked[number - 1] = False
     # tuple.__new__ over zipped fields is what Line._make does, without a Python call per line.
-    fields = zip(range(1, len(bodies) + 1), offsets, bodies, endings, checked)
+    # (offsets has one more item than the others: where the text ends.)
+    fields = zip(range(1, len(bodies) + 1), offsets, bodies, endings, checked, strict=False)
     return list(map(tuple.__new__, repeat(Line), fields)), directives
 
 

@@ -34,8 +34,8 @@ from newslint.violations import RuleInfo, Violation
 
 if TYPE_CHECKING:
     from newslint.document import Document
-    from newslint.fix import FindProblems
     from newslint.engine import Gate
+    from newslint.fix import FindProblems
 
 
 class Plan:

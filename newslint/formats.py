@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
 from pathlib import PurePath
+from typing import NamedTuple
 
 from newslint import __version__
 from newslint.violations import RuleInfo, Span, Violation
@@ -69,7 +70,7 @@ class Summary(NamedTuple):
         file_errors: int,
         fixed_by_path: dict[str, int] | None = None,
         baselined: int = 0,
-    ) -> "Summary":
+    ) -> Summary:
         """`violations` are the problems left; `fixed_by_path` counts those --fix fixed per file."""
         fixed_by_path = fixed_by_path or {}
         return cls(

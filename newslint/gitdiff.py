@@ -49,7 +49,7 @@ def changed_files(base: str, paths: list[str] | None = None) -> list[ChangedFile
     hunks = _hunks_per_file(patch)
     if len(hunks) != len(names):  # cannot happen: both list the same files in the same order
         raise GitError("git's list of changed files and its diff disagree")
-    changed = [ChangedFile(os.fsdecode(name), tuple(ranges)) for name, ranges in zip(names, hunks)]
+    changed = [ChangedFile(os.fsdecode(name), tuple(ranges)) for name, ranges in zip(names, hunks, strict=True)]
     untracked = _git("ls-files", "-z", "--others", "--exclude-standard", *pathspec).split(b"\0")[:-1]
     changed.extend(ChangedFile(os.fsdecode(name), ((1, _line_count(os.fsdecode(name))),)) for name in untracked)
     return changed

@@ -39,9 +39,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newslint import document as documents
 from newslint.cache import Cache, CacheError, Table, content_hash, open_cache
@@ -192,7 +193,9 @@ def _open_cache(folder: Path | None, notify: Callable[[str], None]) -> Cache | N
 def _read_baseline(plan: Plan, update: bool) -> Baseline | None:
     path = plan.config.baseline
     if update and path is None:
-        raise UsageError("--update-baseline needs a baseline file: give --baseline FILE or set `baseline` in the config")
+        raise UsageError(
+            "--update-baseline needs a baseline file: give --baseline FILE or set `baseline` in the config"
+        )
     if path is None:
         return None
     from newslint.baseline import Baseline, load_or_empty  # here: most runs have no baseline
@@ -201,7 +204,11 @@ def _read_baseline(plan: Plan, update: bool) -> Baseline | None:
 
 
 def _baseline_stage(
-    baseline: Baseline | None, update: bool, violations: list[Violation], checked: list[str], notify: Callable[[str], None]
+    baseline: Baseline | None,
+    update: bool,
+    violations: list[Violation],
+    checked: list[str],
+    notify: Callable[[str], None],
 ) -> tuple[list[Violation], int]:
     """Stage 6: the problems to report and how many the baseline records; with `update`, the
     problems found are recorded instead (and all are given back)."""
@@ -215,7 +222,10 @@ def _baseline_stage(
     match = baseline.filter(violations, checked)
     if match.stale:
         entries = "entry matches" if match.stale == 1 else "entries match"
-        notify(f"{match.stale} baseline {entries} no problem any more (fixed? --update-baseline drops them from {baseline.path})")
+        notify(
+            f"{match.stale} baseline {entries} no problem any more"
+            f" (fixed? --update-baseline drops them from {baseline.path})"
+        )
     return match.new, match.known
 
 
@@ -262,7 +272,7 @@ def check_files(
     violations: list[Violation] = []
     errors: list[FileError] = []
     fixes: list[FileFix] = []
-    for path, result in zip(paths, results):
+    for path, result in zip(paths, results, strict=True):
         if result.error is not None:
             errors.append(result.error)
             if not result.violations:  # unreadable; a file whose fixes could not be written was checked
@@ -352,7 +362,8 @@ def fix_file(path: str, plan: Plan, mode: FixMode, max_bytes: int) -> FileResult
     if not outcome.fixed:
         return FileResult(outcome.remaining)
     if not mode.write:
-        return FileResult(outcome.remaining, fix=FileFix(path, outcome.fixed, unified_diff(path, doc.text, outcome.document.text)))
+        diff = unified_diff(path, doc.text, outcome.document.text)
+        return FileResult(outcome.remaining, fix=FileFix(path, outcome.fixed, diff))
     try:
         # A VettedPath is written where it was read; write_atomic resolves a plain path's links.
         write_atomic(path.real if isinstance(path, VettedPath) else path, outcome.data, read_as=info)
@@ -362,7 +373,8 @@ def fix_file(path: str, plan: Plan, mode: FixMode, max_bytes: int) -> FileResult
         message = f"has {exc.links} hard links: fixing would split them; left unchanged (--diff shows the fixes)"
         return FileResult(find(doc), error=FileError(path, message))
     except OSError as exc:
-        return FileResult(find(doc), error=FileError(path, f"cannot write the fixes, left unchanged: {exc.strerror or exc}"))
+        message = f"cannot write the fixes, left unchanged: {exc.strerror or exc}"
+        return FileResult(find(doc), error=FileError(path, message))
     return FileResult(outcome.remaining, fix=FileFix(path, outcome.fixed))
 
 

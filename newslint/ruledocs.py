@@ -17,8 +17,9 @@ import argparse
 import inspect
 import re
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from newslint.checks import CHECKS
 from newslint.checks.options import TYPE_NAMES, Option

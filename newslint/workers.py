@@ -23,7 +23,8 @@ import itertools
 import os
 import sys
 from collections import deque
-from typing import Callable, Iterable, Iterator, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -76,7 +77,8 @@ def _map_in_processes(task: Callable[[Item], Result], chunks: Iterator[list[Item
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
     executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(task,))
     try:
-        ahead = deque(executor.submit(_run_chunk, chunk) for chunk in itertools.islice(chunks, jobs * CHUNKS_AHEAD_PER_WORKER))
+        first = itertools.islice(chunks, jobs * CHUNKS_AHEAD_PER_WORKER)
+        ahead = deque(executor.submit(_run_chunk, chunk) for chunk in first)
         while ahead:
             results = ahead.popleft().result()
             for chunk in itertools.islice(chunks, 1):  # one more in place of the one given back

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from itertools import islice
-from typing import Iterable
 
 from newslint.checks.base import Check
 from newslint.checks.options import Option
@@ -121,8 +121,9 @@ class DuplicateCheck(Check):
     normalised characters are compared for exact repeats only: fuzzy scoring costs the product of
     the two lengths; and a document may spend a bounded number of such character pairs for each
     character it has, so a file of long, alike paragraphs is checked in linear time (a pair the
-    budget does not cover does not count as a repeat; articles use a small part of it). Message fields: `{repeat}`, the ranges ("Lines 15-25 repeat lines 4-14"), and
-    `{similarity}`, the similarity in percent (100 for an exact repeat)."""
+    budget does not cover does not count as a repeat; articles use a small part of it). Message
+    fields: `{repeat}`, the ranges ("Lines 15-25 repeat lines 4-14"), and `{similarity}`, the
+    similarity in percent (100 for an exact repeat)."""
 
     OPTIONS = {
         "unit": Option(
@@ -173,7 +174,12 @@ class DuplicateCheck(Check):
         self.ignore = compile_re2(alternation(patterns), False) if patterns else None
         # Near repeats as the engine scores them; None: exact repeats only.
         self.scoring = (
-            Scoring(options["threshold"], options["containment"], options["min_length"], max(options["threshold"], CONTAINED))
+            Scoring(
+                options["threshold"],
+                options["containment"],
+                options["min_length"],
+                max(options["threshold"], CONTAINED),
+            )
             if options["threshold"] < 100 or options["containment"]
             else None
         )

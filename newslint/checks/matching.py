@@ -12,8 +12,9 @@ the short lines under it, as one finding.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any
 
 from newslint.checks.base import Check
 from newslint.checks.options import Option
@@ -134,7 +135,7 @@ class LineMatchCheck(Check):
                 fix_range=_fix_range(document, facts, start, end),
             )
 
-    def _eligible(self, document: Document, facts: "_LineFacts") -> bool:
+    def _eligible(self, document: Document, facts: _LineFacts) -> bool:
         """Whether the rule's length, position and `unless` constraints let it flag this line."""
         max_length = self.options["max_length"]
         min_length = self.options["min_length"]

@@ -9,7 +9,8 @@ type, default and bounds, into docs/rules.md, so it is written here and nowhere 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newslint.errors import RuleError
 
@@ -26,7 +27,7 @@ class Option(NamedTuple):
     choices: tuple = ()
     minimum: float | None = None
     maximum: float | None = None
-    fields: dict[str, "Option"] | None = None  # for "mapping"
+    fields: dict[str, Option] | None = None  # for "mapping"
     check: Callable[[Any], str | None] | None = None  # returns an error message or None
 
     @property

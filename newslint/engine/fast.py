@@ -10,7 +10,8 @@ once per rule (strategy.py); the spans are those of the reference engine (refere
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import re2
 
@@ -154,7 +155,9 @@ class FastLineMatcher(LineMatcher):
         # than a search per line, and finds the same (from a line's start, as above).
         yield from merged_spans(self.programs(common), data, position)
 
-    def _alternatives_spans(self, data: bytes, line_start: int, line_end: int, common: bool) -> Iterator[tuple[int, int]]:
+    def _alternatives_spans(
+        self, data: bytes, line_start: int, line_end: int, common: bool
+    ) -> Iterator[tuple[int, int]]:
         """The spans `merged_spans` gives on one line of `data` (its text around still seen)
         for a rule split into several programs for size (groups), or with patterns both
         anchored and not: the patterns whose screen matches the line, each alone (one set search

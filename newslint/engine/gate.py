@@ -13,8 +13,9 @@ which every finding of a rule contains (literals.py), each looked for in turn.
 
 from __future__ import annotations
 
+from collections.abc import Container, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Container, Sequence
+from typing import TYPE_CHECKING, Any
 
 import re2
 

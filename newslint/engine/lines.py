@@ -11,7 +11,8 @@ with the rule's one program over the whole text.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, NamedTuple, Protocol, TypeVar
+from collections.abc import Iterator
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from newslint.document import Document, Line
 from newslint.engine.programs import compile_re2

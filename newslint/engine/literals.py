@@ -15,8 +15,8 @@ as widely as RE2's `(?i:...)` does, so it never misses what the rule would find.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from itertools import product
-from typing import Iterable, Iterator
 
 from newslint.engine.re2tree import (
     AnyChar,

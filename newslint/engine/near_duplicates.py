@@ -14,10 +14,11 @@ from __future__ import annotations
 import gc
 import math
 from collections import Counter
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from functools import cache
 from itertools import compress, repeat
 from operator import mul, sub
-from typing import Any, Callable, NamedTuple, Protocol, Sequence
+from typing import Any, NamedTuple, Protocol
 
 GRAM = 3
 # A 3-gram that many units share says little about any pair of them, and scanning its posting
@@ -118,7 +119,7 @@ def _index_and_score(
         shared: list[int] = []  # earlier units, once per 3-gram they share with this one
         # The 3-grams filed under an earlier unit (picked out by what setdefault gave back:
         # looking them up again in a long file's large index costs a cache miss each).
-        for gram, first in dict(compress(zip(grams, firsts), map(i.__ne__, firsts))).items():
+        for gram, first in dict(compress(zip(grams, firsts, strict=True), map(i.__ne__, firsts))).items():
             later = later_with.get(gram)
             if later is None:
                 shared.append(first)
@@ -147,7 +148,7 @@ def _index_and_score(
 
 def _grams(words: list[str]) -> list[tuple[str, ...]]:
     """The word 3-grams (GRAM) of a text's words (all of them as one, when fewer), in order."""
-    return list(zip(words, words[1:], words[2:])) or [tuple(words)]
+    return list(zip(words, words[1:], words[2:], strict=False)) or [tuple(words)]
 
 
 class FuzzyBudget:
@@ -181,7 +182,7 @@ def _candidates(counts: Counter[int], units: int) -> list[int]:
     return [key % units for key in keys[:MAX_CANDIDATES]]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rapidfuzz():
     """rapidfuzz's scorers, imported on first use: most articles have no pair to score, and a
     one-file run is spared the import."""

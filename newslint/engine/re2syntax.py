@@ -11,7 +11,8 @@ follow RE2: a `]` first in the class (after an optional `^`) is a literal, the n
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple
 
 UNICODE_CLASS = re.compile(r"\\[pP](?:\{[^}]*\}|[A-Za-z])")
 # A character by its code (`\x{263A}`): one token, so its braces are not read as a repetition.

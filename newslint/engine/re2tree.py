@@ -11,7 +11,7 @@ RE2 would refuse) raises Unsupported: its reader then knows nothing of the patte
 from __future__ import annotations
 
 import re
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 from newslint.engine.re2syntax import Token, tokens
 
@@ -57,7 +57,7 @@ class Repeat(NamedTuple):
     item: Node
 
 
-Node = Union[Char, CharClass, AnyChar, Empty, Concat, Alternation, Repeat]
+Node = Char | CharClass | AnyChar | Empty | Concat | Alternation | Repeat
 
 # A counted repetition as RE2 reads one ({2}, {2,}, {2,5}); `{,5}` and `{ 2}` are literal text.
 COUNTED = re.compile(r"\{(\d+)(?:(,)(\d*))?\}")

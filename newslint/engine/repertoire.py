@@ -19,7 +19,7 @@ program runs on, so keeping them changes nothing else.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import re2
 
@@ -77,7 +77,7 @@ def _candidates() -> str:
     return "".join(sorted(map(chr, codes)) + sorted(FOLDS_INTO_COMMON))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _narrowed_ranges(unicode_class: str) -> str:
     """The members of one Unicode class (`\\pL`, `\\p{Lu}`) in COMMON and FOLDS_INTO_COMMON,
     as the inside of a bracket expression."""

@@ -180,7 +180,8 @@ class Strategy:
 
     def restore(self, derived: dict[str, Any]) -> None:
         """Take back what `derived` returned; raise TypeError or ValueError if it is damaged."""
-        literals, groups, narrowed, screened = derived["literals"], derived["groups"], derived["narrowed"], derived["screen"]
+        literals, groups = derived["literals"], derived["groups"]
+        narrowed, screened = derived["narrowed"], derived["screen"]
         anchored, alternative_screens = derived["anchored"], derived["alternative_screens"]
         alternatives = self.patterns.alternatives
         if not (literals is None or isinstance(literals, list)):
@@ -203,7 +204,11 @@ class Strategy:
             or not all(isinstance(p, str) for p in alternative_screens)
         ):
             raise TypeError("damaged derived data")
-        if not isinstance(narrowed, list) or len(narrowed) != len(groups or [1]) or not all(isinstance(p, str) for p in narrowed):
+        if (
+            not isinstance(narrowed, list)
+            or len(narrowed) != len(groups or [1])
+            or not all(isinstance(p, str) for p in narrowed)
+        ):
             raise TypeError("damaged derived data")
         if not isinstance(screened, str):
             raise TypeError("damaged derived data")

@@ -13,6 +13,7 @@ which every finding of a rule contains (literals.py), each looked for in turn.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Container, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -45,7 +46,7 @@ class ScreenGate:
 
     def __init__(self, rules: Sequence[GatedRule]):
         self._rules = list(rules)
-        self._set: Any = None
+        self._set: re2.Set | typing.Literal[False] | None = None  # built on first use; False if it cannot be
         self._searched = 0
 
     @cached_property
@@ -125,7 +126,7 @@ class ScreenGate:
         found.discard(len(names))
         return {names[index] for index in found}
 
-    def _screen_set(self) -> Any:
+    def _screen_set(self) -> re2.Set | None:
         """The set of the rules' screens, built on first use (None if it cannot be)."""
         if self._set is None:
             self._set = (self._build() if self._screens else None) or False
@@ -136,7 +137,7 @@ class ScreenGate:
         """The rule of each member of the set, by index."""
         return list(self._screens)
 
-    def _build(self) -> Any:
+    def _build(self) -> re2.Set | None:
         options = re2.Options()
         options.max_mem = _SET_MAX_MEM
         options.log_errors = False
@@ -153,11 +154,11 @@ class ScreenGate:
             return None
         return screen_set
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         # The compiled set does not pickle (workers started by spawn); each process builds its own.
         return {**self.__dict__, "_set": None}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
 
 

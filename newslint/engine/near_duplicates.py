@@ -182,8 +182,22 @@ def _candidates(counts: Counter[int], units: int) -> list[int]:
     return [key % units for key in keys[:MAX_CANDIDATES]]
 
 
+class _Fuzz(Protocol):
+    """What is used of rapidfuzz.fuzz (mypy holds the module to it)."""
+
+    def ratio(self, s1: str, s2: str, *, score_cutoff: float) -> float: ...
+
+    def partial_ratio(self, s1: str, s2: str, *, score_cutoff: float) -> float: ...
+
+
+class _LCSseq(Protocol):
+    """What is used of rapidfuzz.distance.LCSseq."""
+
+    def similarity(self, s1: str, s2: str, *, score_cutoff: int) -> int: ...
+
+
 @cache
-def _rapidfuzz():
+def _rapidfuzz() -> tuple[_Fuzz, _LCSseq]:
     """rapidfuzz's scorers, imported on first use: most articles have no pair to score, and a
     one-file run is spared the import."""
     from rapidfuzz import fuzz
@@ -212,13 +226,14 @@ def similarity(a: str, b: str, scoring: Scoring, budget: FuzzyBudget) -> float |
     # (aligning the shorter text with its best window in the longer one, far dearer than an LCS)
     # >= c needs a window w with LCS(shorter, w) >= c/(200-c) * len(shorter), and w is part of
     # `longer`, so an LCS below that rules it out. Each bound is lowered by 1 more to absorb
-    # rounding. (Where the lengths rule a ratio out, the LCS only stands for containment.)
-    needed_for_ratio = max(0, math.floor(threshold * (len(a) + len(b)) / 200) - 1) if ratio_possible else math.inf
+    # rounding. (Where the lengths rule a ratio out, None, the LCS only stands for containment.)
+    needed_for_ratio = max(0, math.floor(threshold * (len(a) + len(b)) / 200) - 1) if ratio_possible else None
     needed_for_containment = max(0, math.floor(cutoff * len(shorter) / (200 - cutoff)) - 1)
     if not budget.spend(cells):
         return None
-    common = LCSseq.similarity(shorter, longer, score_cutoff=min(needed_for_ratio, needed_for_containment))
-    if common >= needed_for_ratio:
+    needed = needed_for_containment if needed_for_ratio is None else min(needed_for_ratio, needed_for_containment)
+    common = LCSseq.similarity(shorter, longer, score_cutoff=needed)
+    if needed_for_ratio is not None and common >= needed_for_ratio:
         if not budget.spend(cells):
             return None
         score = fuzz.ratio(a, b, score_cutoff=threshold)

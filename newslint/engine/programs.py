@@ -3,12 +3,18 @@ budget, with RE2's own reason when a pattern is refused."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import re2
 
 from newslint.engine.re2syntax import tokens
 from newslint.engine.repertoire import narrow
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    # A compiled RE2 program; the binding gives its class no public name (typings/re2).
+    Program: TypeAlias = re2._Regexp
 
 # RE2's memory budget per program, shared between the compiled program and its DFA's state
 # cache, which is most of a worker's memory. 16 MB holds every built-in rule and phrase lists of
@@ -21,7 +27,7 @@ MAX_MEM = 16 << 20
 MAX_MEM_LARGE = 64 << 20
 
 
-def compile_re2(pattern: str, ignore_case: bool) -> Any:
+def compile_re2(pattern: str, ignore_case: bool) -> Program:
     """Compile with never_nl (no match crosses a line); raise ValueError with RE2's reason."""
     if any(token.text == "\\C" and not token.in_class for token in tokens(pattern)):
         # RE2's \C matches one byte, which may be half a character: a match could then start

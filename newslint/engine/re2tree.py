@@ -160,6 +160,7 @@ class _Parser:
             self._skip_to(flag_group.end())
             return None
         opening = _GROUP_OPENING.match(self.pattern, start)
+        assert opening is not None  # it matches at every "(": all after the "(" is optional
         if opening.end() == start + 1 and self.pattern.startswith("(?", start):
             raise Unsupported("a group RE2 does not know")  # (?=, (?!, (?#
         caseless = flags[0] if opening.group(1) is None else _caseless(opening.group(1), flags[0])

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, AnyStr
+
+if TYPE_CHECKING:
+    from newslint.engine.programs import Program
 
 
 def merged_spans(
-    programs: list[Any], text: str | bytes, pos: int = 0, endpos: int | None = None, anchored: list[bool] | None = None
+    programs: list[Program], text: AnyStr, pos: int = 0, endpos: int | None = None, anchored: list[bool] | None = None
 ) -> Iterator[tuple[int, int]]:
     """The spans `finditer` gives for the alternation of the programs' patterns, in order
     (between pos and endpos, as finditer takes them: the text around is still seen).
@@ -32,8 +35,8 @@ def merged_spans(
     if anchored is None:
         anchored = [False] * len(programs)
     if len(programs) == 1 and not anchored[0]:
-        for match in programs[0].finditer(text, pos, endpos):
-            yield match.span()
+        for found in programs[0].finditer(text, pos, endpos):
+            yield found.span()
         return
     pending: list[tuple[int, int] | None] = [None] * len(programs)  # each program's next match
     done = [False] * len(programs)

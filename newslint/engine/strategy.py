@@ -10,7 +10,8 @@ run that reads its rules from the cache works none of them out again.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Final
 
 from newslint.engine.lines import LinePatterns
 from newslint.engine.programs import alternation, compile_re2
@@ -19,6 +20,7 @@ from newslint.engine.repertoire import narrow
 
 if TYPE_CHECKING:
     from newslint.engine.literals import Literal
+    from newslint.engine.programs import Program
 
 # literals.py and screen.py are imported where they are first needed: a run whose rules come
 # from the cache needs neither.
@@ -28,7 +30,14 @@ if TYPE_CHECKING:
 SPLIT_SIZE = 9_000
 GROUP_SIZE = 5_000
 
-_UNKNOWN = object()  # not worked out yet
+
+class _Unknown(Enum):
+    """Not worked out yet (an enum member, so that `is _UNKNOWN` tells mypy the type)."""
+
+    UNKNOWN = 0
+
+
+_UNKNOWN: Final = _Unknown.UNKNOWN
 
 
 def _literal(item: Any) -> Literal:
@@ -43,13 +52,15 @@ class Strategy:
 
     def __init__(self, patterns: LinePatterns):
         self.patterns = patterns
-        self._literals: Any = _UNKNOWN
-        self._screen: Any = _UNKNOWN
-        self._screen_program: Any = _UNKNOWN
-        self._groups: Any = _UNKNOWN  # how many consecutive alternatives each program holds; None: one program
-        self._anchored: Any = None  # whether each alternative (the pattern, without any) is anchored
-        self._alternative_screens: Any = _UNKNOWN  # each alternative's screen; None for a rule of one pattern
-        self._narrowed: Any = None  # the narrowed pattern of each program
+        self._literals: frozenset[Literal] | None | _Unknown = _UNKNOWN
+        self._screen: str | _Unknown = _UNKNOWN
+        self._screen_program: Program | None | _Unknown = _UNKNOWN
+        # How many consecutive alternatives each program holds; None: one program.
+        self._groups: list[int] | None | _Unknown = _UNKNOWN
+        self._anchored: list[bool] | None = None  # whether each alternative (the pattern, without any) is anchored
+        # Each alternative's screen; None for a rule of one pattern.
+        self._alternative_screens: list[str] | None | _Unknown = _UNKNOWN
+        self._narrowed: list[str] | None = None  # the narrowed pattern of each program
 
     def required_literals(self) -> frozenset[Literal] | None:
         """Literals one of which every match contains, or None (no such set is known)."""
@@ -76,7 +87,7 @@ class Strategy:
             self._screen_program = program if widened != whole else None
         return self._screen
 
-    def screen_program(self) -> Any:
+    def screen_program(self) -> Program | None:
         """The line screen's program; None if the screen is the pattern itself (searching for
         its lines would be the search itself)."""
         if self._screen_program is _UNKNOWN:

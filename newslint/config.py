@@ -17,7 +17,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
 from newslint.checks.options import Option, validate_options
@@ -57,7 +57,9 @@ class _TomlTable:
         self.source = source
         self.data = data
 
-    def error(self, message: str, path: tuple = (), key: bool = False, cls: type = ConfigError) -> NewslintError:
+    def error(
+        self, message: str, path: tuple[str | int, ...] = (), key: bool = False, cls: type[NewslintError] = ConfigError
+    ) -> NewslintError:
         dotted = "tool.newslint"
         for part in path:
             if isinstance(part, int):
@@ -89,7 +91,7 @@ class Config(NamedTuple):
         self,
         select: list[str] | None = None,
         ignore: list[str] | None = None,
-        rule_folders: list[str] = (),
+        rule_folders: Sequence[str] = (),
         fail_on: str | None = None,
         baseline: str | None = None,
     ) -> Config:
@@ -145,7 +147,7 @@ class Config(NamedTuple):
                     raise UsageError(message)
                 raise self.source_document.error(message, (key,) + index, key=at_key, cls=ConfigError)
 
-    def _rule_names(self) -> Iterator[tuple[str, tuple, str, bool]]:
+    def _rule_names(self) -> Iterator[tuple[str, tuple[str | int, ...], str, bool]]:
         """(key, index within it, rule name, whether the name is a mapping key) for each name."""
         for key, names in (("select", self.select or ()), ("ignore", self.ignore)):
             for i, name in enumerate(names):
@@ -240,7 +242,7 @@ def _parse(document: Any, path: str) -> Config:
                 raise document.error(f"{key!r}: {problem}", (key, i), cls=ConfigError)
     per_file = []
     for glob, names in values["per-file-ignores"].items():
-        where = ("per-file-ignores", glob)
+        where: tuple[str | int, ...] = ("per-file-ignores", glob)
         if not isinstance(glob, str) or not glob.strip():
             raise document.error(
                 "'per-file-ignores': a glob must be a non-empty string", where, key=True, cls=ConfigError

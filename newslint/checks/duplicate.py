@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from itertools import islice
+from typing import Any
 
 from newslint.checks.base import Check
 from newslint.checks.options import Option
@@ -168,7 +169,7 @@ class DuplicateCheck(Check):
     }
     MESSAGE_FIELDS = ("repeat", "similarity")
 
-    def __init__(self, options):
+    def __init__(self, options: dict[str, Any]) -> None:
         super().__init__(options)
         patterns = options["ignore_patterns"]
         self.ignore = compile_re2(alternation(patterns), False) if patterns else None
@@ -253,7 +254,7 @@ class DuplicateCheck(Check):
             yield self._finding(document, units, matches, run)
             k = end + 1
 
-    def _finding(self, document: Document, units, matches, run: list[int]) -> Finding:
+    def _finding(self, document: Document, units: list[_Unit], matches: Repeats, run: list[int]) -> Finding:
         first, last = units[run[0]], units[run[-1]]
         orig_first, orig_last = units[matches[run[0]][0]], units[matches[run[-1]][0]]
         similarity = min(matches[i][1] for i in run)

@@ -12,10 +12,10 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from newslint.errors import RuleError
+from newslint.errors import NewslintError, RuleError
 
 if TYPE_CHECKING:  # only for annotations: loading cached rules needs no YAML parser
-    from newslint.yamlsource import YamlDocument
+    from newslint.yamlsource import KeyPath, YamlDocument
 
 _MISSING = object()
 
@@ -24,7 +24,7 @@ class Option(NamedTuple):
     kind: str  # "str", "int", "number", "bool", "str-list", "mapping"
     doc: str  # full sentences for rule authors; the type, default and bounds are rendered apart
     default: Any = _MISSING
-    choices: tuple = ()
+    choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
     fields: dict[str, Option] | None = None  # for "mapping"
@@ -47,7 +47,11 @@ TYPE_NAMES = {
 
 
 def validate_options(
-    schema: dict[str, Option], values: dict, doc: YamlDocument, path: tuple = (), error: type = RuleError
+    schema: dict[str, Option],
+    values: object,
+    doc: YamlDocument,
+    path: KeyPath = (),
+    error: type[NewslintError] = RuleError,
 ) -> dict[str, Any]:
     """Return `values` with defaults filled in, or raise `error` (RuleError for rule files,
     ConfigError for config files) at the offending key."""
@@ -68,7 +72,7 @@ def validate_options(
     return result
 
 
-def _validate_value(option: Option, value: Any, doc: YamlDocument, path: tuple, error: type) -> Any:
+def _validate_value(option: Option, value: Any, doc: YamlDocument, path: KeyPath, error: type[NewslintError]) -> Any:
     name = path[-1]
     ok = {
         "str": lambda v: isinstance(v, str),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 _NO_VALUES: Mapping[str, Any] = MappingProxyType({})
 
@@ -62,6 +62,19 @@ class RuleInfo(NamedTuple):
         return hash((self.name, self.category, self.severity))
 
 
+class ReportedRule(Protocol):
+    """What a violation takes from its rule (a RuleInfo or a rules.Rule)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def category(self) -> str: ...
+
+    @property
+    def severity(self) -> str: ...
+
+
 class Violation(NamedTuple):
     """A problem as reported. Violations are equal, ordered and hashed by where they are and
     which rule found them (path, line, column, end line, end column, rule), not by the rest."""
@@ -85,16 +98,16 @@ class Violation(NamedTuple):
     def __ne__(self, other: object) -> bool:
         return not self == other
 
-    def __lt__(self, other: Violation) -> bool:
+    def __lt__(self, other: tuple[object, ...]) -> bool:
         return self[:6] < other[:6]
 
-    def __le__(self, other: Violation) -> bool:
+    def __le__(self, other: tuple[object, ...]) -> bool:
         return self[:6] <= other[:6]
 
-    def __gt__(self, other: Violation) -> bool:
+    def __gt__(self, other: tuple[object, ...]) -> bool:
         return self[:6] > other[:6]
 
-    def __ge__(self, other: Violation) -> bool:
+    def __ge__(self, other: tuple[object, ...]) -> bool:
         return self[:6] >= other[:6]
 
     def __hash__(self) -> int:
@@ -105,13 +118,13 @@ class Violation(NamedTuple):
         cls,
         path: str,
         span: Span,
-        rule: RuleInfo,
+        rule: ReportedRule,
         message: str,
         related: tuple[Span, ...] = (),
         fix: Fix | None = None,
         text: str = "",
     ) -> Violation:
-        """A violation of `rule` (anything with a name, category and severity) over `span`."""
+        """A violation of `rule` over `span`."""
         return cls(
             path=path,
             line=span.line,

@@ -54,7 +54,7 @@ class BaselineMatch:
 @dataclass
 class Baseline:
     path: str
-    counts: Counter = field(default_factory=Counter)  # Key -> how many times it is recorded
+    counts: Counter[Key] = field(default_factory=Counter)  # how many times each key is recorded
 
     @property
     def root(self) -> str:
@@ -143,7 +143,7 @@ def load_or_empty(path: str) -> Baseline:
     return Baseline.load(path)
 
 
-def _counts(data: object, path: str) -> Counter:
+def _counts(data: object, path: str) -> Counter[Key]:
     def bad(why: str) -> BaselineError:
         return BaselineError(f"not a newslint baseline: {why}", path)
 
@@ -154,7 +154,7 @@ def _counts(data: object, path: str) -> Counter:
     entries = data["entries"]
     if not isinstance(entries, list):
         raise bad('"entries" must be a list')
-    counts: Counter = Counter()
+    counts: Counter[Key] = Counter()
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or set(entry) != {"path", "rule", "fingerprint", "count"}:
             raise bad(f'entry {i + 1} must have exactly "path", "rule", "fingerprint" and "count"')

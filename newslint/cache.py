@@ -208,7 +208,7 @@ class Table(Generic[Decoded]):
         self.decode = decode
         self._address = address(key)
         self._inner = (FORMAT, namespace, self._address)
-        self._shards: dict[str, dict[str, list]] = {}
+        self._shards: dict[str, dict[str, list[Any]]] = {}  # shard name -> path -> [digest, data]
         self._changed: set[str] = set()
         self._cwd = os.getcwd()  # once: os.path.abspath asks the system for it on every call
         # The folder of the shards, opened once for all the shards a run reads (opening it a
@@ -248,7 +248,7 @@ class Table(Generic[Decoded]):
             _write_entries(self.cache, self.namespace, (self._address,), shards, _TABLE, folders=True)
             self._changed.clear()
 
-    def _shard(self, key: str) -> dict[str, list]:
+    def _shard(self, key: str) -> dict[str, list[Any]]:
         name = _shard_name(key)
         shard = self._shards.get(name)
         if shard is None:
@@ -292,7 +292,12 @@ def _read_entry(folder: int, key: bytes, inner: tuple[str, ...], name: str) -> A
 
 
 def _write_entries(
-    cache: Cache, namespace: str, below: tuple[str, ...], entries: dict[str, Any], generation: re.Pattern, folders: bool
+    cache: Cache,
+    namespace: str,
+    below: tuple[str, ...],
+    entries: dict[str, Any],
+    generation: re.Pattern[str],
+    folders: bool,
 ) -> None:
     """Write each of `entries` (file name -> data), signed, into folder `below` of `namespace`;
     then remove the namespace's oldest generations (named by `generation`, folders or files).
@@ -323,7 +328,7 @@ def _tag(root: int) -> None:
 # Removing old generations.
 
 
-def _remove_oldest(folder: int, pattern: re.Pattern, folders: bool) -> None:
+def _remove_oldest(folder: int, pattern: re.Pattern[str], folders: bool) -> None:
     """Keep the MAX_GENERATIONS most recently written entries of `folder` that newslint wrote
     (named by `pattern`, real folders or files of this user's); remove the older ones."""
     entries = []

@@ -18,6 +18,8 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
+from typing import NoReturn, TextIO
 
 from newslint import __version__
 from newslint.cache import DEFAULT_DIR, ENV_VAR, default_cache_dir
@@ -48,7 +50,7 @@ class Terminated(BaseException):
     """Raised by the SIGTERM handler so a run stops as cleanly as on Ctrl-C."""
 
 
-def _raise_terminated(signum, frame):
+def _raise_terminated(signum: int, frame: FrameType | None) -> NoReturn:
     raise Terminated
 
 
@@ -77,7 +79,7 @@ def _terminal_columns() -> int:
         columns = int(os.environ.get("COLUMNS", "0"))
     except ValueError:
         columns = 0
-    if columns <= 0:
+    if columns <= 0 and sys.__stdout__ is not None:  # None where Python runs without a console
         try:
             columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
         except (AttributeError, ValueError, OSError):
@@ -185,7 +187,7 @@ def _positive_int(text: str) -> int:
 
 def _output_format(args: argparse.Namespace) -> str:
     if args.format:
-        return args.format
+        return str(args.format)
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
@@ -247,7 +249,7 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
-def _writes_to_file(stream) -> bool:
+def _writes_to_file(stream: TextIO) -> bool:
     """Whether `stream` is a regular file (a redirect), not a terminal or a pipe a log reads."""
     import stat
 

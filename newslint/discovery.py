@@ -14,7 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from newslint.globs import GlobSet, relative_to
@@ -57,13 +57,14 @@ class VettedPath(str):
     (reading.read_regular_file), so a link swapped in after the check cannot redirect them."""
 
     __slots__ = ("real",)
+    real: str
 
     def __new__(cls, path: str, real: str) -> VettedPath:
         self = str.__new__(cls, path)
         self.real = real
         return self
 
-    def __reduce__(self):  # pickled for worker processes: the path and its real path
+    def __reduce__(self) -> tuple[type[VettedPath], tuple[str, str]]:  # pickled for workers: the path and its real path
         return VettedPath, (str(self), self.real)
 
 
@@ -119,6 +120,7 @@ def discover(
             continue
         if selector.excluded(given):
             continue
+        files: Iterable[tuple[str, str, str | None]]  # as _walk gives them
         if is_folder:
             real_folder = os.path.realpath(given)
             files = _walk(given, real_folder, selector, problems)
@@ -197,7 +199,7 @@ def _walk(
         stack.extend((prefix + name, real_prefix + name) for name in sorted(folders, reverse=True))
 
 
-def _is_link(entry: os.DirEntry) -> bool:
+def _is_link(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_symlink()
     except OSError:  # cannot tell: treat it as a link, which is checked, not trusted

@@ -60,7 +60,9 @@ class Line(NamedTuple):
 
 
 class Paragraph(NamedTuple):
-    index: int  # 0-based among the document's paragraphs
+    # 0-based among the document's paragraphs. (The field hides tuple.index, which nothing
+    # calls on a Paragraph: the name says what it is.)
+    index: int  # type: ignore[assignment]
     first_line: int  # 1-based, inclusive
     last_line: int  # 1-based, inclusive
     text: str  # its lines joined by single spaces, stripped

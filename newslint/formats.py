@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import PurePath
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from newslint import __version__
 from newslint.violations import RuleInfo, Span, Violation
@@ -42,7 +42,7 @@ def printable(text: str) -> str:
     return text
 
 
-def _escape(match: re.Match) -> str:
+def _escape(match: re.Match[str]) -> str:
     char = match.group()
     code = ord(char)
     if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's "surrogateescape" form of byte code - 0xDC00
@@ -84,7 +84,7 @@ class Summary(NamedTuple):
             baselined=baselined,
         )
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "files_checked": self.files_checked,
             "files_with_problems": self.files_with_problems,
@@ -231,7 +231,7 @@ SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 GITHUB_PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
 
 
-def _artifact_uri(path: str) -> dict:
+def _artifact_uri(path: str) -> dict[str, Any]:
     import os
     import urllib.parse  # here: only SARIF needs it, and start-up counts
 
@@ -244,7 +244,7 @@ def _artifact_uri(path: str) -> dict:
     return {"uri": quoted, "uriBaseId": "%SRCROOT%"}
 
 
-def _region(span: Span | Violation) -> dict:
+def _region(span: Span | Violation) -> dict[str, Any]:
     return {
         "startLine": span.line,
         "startColumn": span.column,
@@ -253,7 +253,7 @@ def _region(span: Span | Violation) -> dict:
     }
 
 
-def _sarif_rule(info: RuleInfo) -> dict:
+def _sarif_rule(info: RuleInfo) -> dict[str, Any]:
     doc = info.doc
     help_lines = [doc["what"], f"Why: {doc['why']}"] + ([f"Fix: {doc['fix']}"] if doc.get("fix") else [])
     return {
@@ -282,7 +282,7 @@ def format_sarif(report: Report) -> str:
     results = []
     for v in report.violations:
         artifact = _artifact_uri(v.path)
-        result: dict = {"ruleId": v.rule}
+        result: dict[str, Any] = {"ruleId": v.rule}
         if v.rule in index:
             result["ruleIndex"] = index[v.rule]
         result.update(
@@ -368,7 +368,7 @@ FORMATTERS = {
 }
 
 
-def rule_statistics(violations: list[Violation]) -> list[dict]:
+def rule_statistics(violations: list[Violation]) -> list[dict[str, Any]]:
     """Problems per rule, most frequent first."""
     counts = Counter(v.rule for v in violations)
     fixable = Counter(v.rule for v in violations if v.fix is not None)

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -262,6 +262,7 @@ def check_files(
     max_bytes = max_file_bytes()
     if table is None:
         plan.gate.expect(len(paths))
+    results: Iterable[FileResult]
     if fix is not None:
         results = map_in_order(partial(fix_file, plan=plan, mode=fix, max_bytes=max_bytes), paths, jobs)
     elif table is None:
@@ -294,8 +295,8 @@ def _check_with_cache(
     all, and a file the table does not answer is handed over with the bytes read, so what is
     kept is the result of exactly the bytes hashed. Files that could not be checked are never
     kept (the reason may be passing: a permission, a file being written)."""
-    results: list[FileResult | None] = [None] * len(paths)
-    unanswered: list[int] = []  # the indices of the files handed to check_bytes, in order
+    results: dict[int, FileResult] = {}  # by index in `paths`
+    unanswered: list[tuple[int, str]] = []  # the index and hash of each file handed to check_bytes, in order
 
     def to_check() -> Iterator[tuple[str, bytes, str]]:
         for index, path in enumerate(paths):
@@ -308,7 +309,7 @@ def _check_with_cache(
             if entry is not None and entry[0] == digest:
                 results[index] = FileResult(entry[1], digest)
                 continue
-            unanswered.append(index)
+            unanswered.append((index, digest))
             # The gate prepares for as many documents as will be checked, not as many as
             # were found: a re-run that checks a few files again never builds its set. (It is
             # told before any is checked: map_in_order takes the first files before it starts.)
@@ -317,11 +318,11 @@ def _check_with_cache(
 
     checked = map_in_order(partial(check_bytes, plan=plan), to_check(), jobs, size=lambda item: len(item[1]))
     for position, result in enumerate(checked):
-        index = unanswered[position]
+        index, digest = unanswered[position]
         results[index] = result
         if result.error is None:
-            table.put(paths[index], result.digest, [v.to_data() for v in result.violations])
-    return results
+            table.put(paths[index], digest, [v.to_data() for v in result.violations])
+    return [results[index] for index in range(len(paths))]
 
 
 def check_file(path: str, plan: Plan, max_bytes: int) -> FileResult:

@@ -7,11 +7,13 @@ an error naming the file, line and column, never a rule that silently matches no
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import string
 from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from newslint import engine
@@ -119,14 +121,14 @@ class Rule(NamedTuple):
         return self.message.format(match=_preview(finding.text), **finding.values)
 
     @property
-    def identity(self) -> tuple:
+    def identity(self) -> tuple[object, ...]:
         """Everything about the rule that what it reports depends on, as plain data: its name,
         kind, category, severity, message, fix and its kind's options (not its file's path, doc
         or examples)."""
         return (self.name, self.kind, self.category, self.severity, self.message, self.fix, self.check.options)
 
 
-def rule_set_identity(rules: Iterable[Rule]) -> list[tuple]:
+def rule_set_identity(rules: Iterable[Rule]) -> list[tuple[object, ...]]:
     """What a set of rules reports depends on, as plain data: each rule's identity, in order.
     Rule sets with equal identities report the same on any document, so a cache of results
     keys them by it (see pipeline.py)."""
@@ -153,8 +155,11 @@ def _preview(text: str) -> str:
 
 def builtin_rules_dir() -> Path:
     """The rules shipped with newslint (the repo's rules/, installed as package newslint.builtin_rules)."""
-    try:  # importing the (empty) package is cheaper than importlib.util.find_spec
-        import newslint.builtin_rules as package
+    # Importing the (empty) package is cheaper than importlib.util.find_spec. By name: setuptools
+    # maps it from rules/ (pyproject.toml), where mypy does not look for newslint's modules.
+    package: ModuleType | None
+    try:
+        package = importlib.import_module("newslint.builtin_rules")
     except ImportError:
         package = None
     if package is None or not list(getattr(package, "__path__", [])):
@@ -192,7 +197,9 @@ def rule_files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def load_rules(folders: Iterable[Path], builtin: bool = True, store: ParsedRuleStore | None = None) -> list[Rule]:
+def load_rules(
+    folders: Iterable[str | Path], builtin: bool = True, store: ParsedRuleStore | None = None
+) -> list[Rule]:
     """Load the built-in rules and those in `folders`; a later folder's rule replaces a
     same-named earlier one (so a team can override a built-in rule), but one folder may not
     define a name twice.

@@ -120,7 +120,8 @@ def address(key: Any) -> str:
 def _code_hash() -> str:
     """A hash of what newslint's own source files are (name, size, modification time in ns),
     so a changed check (in development, or an upgrade that kept the version number) never reuses
-    entries of the old code. Their stat, not their bytes: reading them all cost 2 ms a run."""
+    entries of the old code. Their stat, not their bytes: reading them all would add to every
+    run's start-up (which benchmarks/speed.py measures)."""
     package = Path(__file__).resolve().parent
     state = []
     for folder, _, names in sorted(os.walk(package)):
@@ -212,7 +213,8 @@ class Table(Generic[Decoded]):
         self._changed: set[str] = set()
         self._cwd = os.getcwd()  # once: os.path.abspath asks the system for it on every call
         # The folder of the shards, opened once for all the shards a run reads (opening it a
-        # folder at a time cost a cached re-run of an archive 5%); -1 when there is none to use.
+        # folder at a time slowed benchmarks/speed.py's cached re-run of an archive); -1 when
+        # there is none to use.
         self._folder: int | None = None
 
     def _key(self, path: str) -> str:

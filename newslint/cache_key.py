@@ -17,7 +17,7 @@ from pathlib import Path
 from newslint.nofollow import CREATE_FLAGS, READ_FLAGS, Unsafe, inside, refuse_if_not_plain, temporary_name, write_all
 
 # (`as blake2b`: cache.py hashes with it too.)
-try:  # hashlib would load OpenSSL, a few milliseconds of every run's start-up, for this one hash
+try:  # hashlib would load OpenSSL, a noticeable part of every run's start-up, for this one hash
     from _blake2 import blake2b as blake2b
 except ImportError:  # pragma: no cover - an interpreter without CPython's _blake2
     from hashlib import blake2b as blake2b

@@ -65,8 +65,9 @@ def _names(values: list[str] | None) -> list[str]:
 
 
 class _HelpFormatter(argparse.HelpFormatter):
-    """argparse's formatter without its import of shutil (and so of bz2 and lzma: about 2 ms of
-    every run's start-up) only to learn the terminal's width; the width is found as shutil does."""
+    """argparse's formatter without its import of shutil (and so of bz2 and lzma, a noticeable
+    part of every run's start-up, which benchmarks/speed.py measures) only to learn the terminal's
+    width; the width is found as shutil does."""
 
     def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
         if width is None:

@@ -169,8 +169,9 @@ class FastLineMatcher(LineMatcher):
         One program of many patterns tracks them all at once, and where one builds a new
         automaton state at every character (lines of many "Credit: X" for photo-caption's
         `\\bCredit:\\s*\\S[^.]{1,80}\\W*$`, each credit starting another count), all the
-        others are carried into each new state: 2.9 s a megabyte as two programs of a dozen
-        patterns, 1.3 s for that pattern alone. The screens share no such states (they have no
+        others are carried into each new state, and two programs of a dozen patterns cost over
+        twice what that pattern costs alone (benchmarks/hostile.py, "many 'Credit: X'", gives
+        the cost as it is now). The screens share no such states (they have no
         counted repetitions), and a line a rule's screen picks out most often holds one or two
         patterns' words."""
         chosen = self._screened_alternatives(data[line_start:line_end])

@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 _SET_MAX_MEM = 64 << 20
 # The first few documents of a run are searched for literals, and the set is built only for a
 # run that goes on, or for a long document: searching costs its length times the number of
-# literals, which SEARCH_BUDGET bounds (about 2 ms; a 1.2 MB file would take a quarter of a
-# second).
+# literals, which SEARCH_BUDGET bounds to less than building the set would cost (which is why a
+# long file builds it instead).
 SEARCHED_DOCUMENTS = 4
 SEARCH_BUDGET = 4_000_000
 
@@ -78,7 +78,8 @@ class ScreenGate:
     def _searchable(self, length: int) -> bool:
         """Whether searching a text of `length` for every literal keeps within SEARCH_BUDGET.
         The rules' literals are worked out only as far as it takes to tell: a long document is
-        over the budget after a rule or two (working them all out costs ~60 ms)."""
+        over the budget after a rule or two (working them all out costs more than checking
+        it)."""
         total = 0
         for rule in self._rules:
             total += len(_literals_of(rule) or ())
@@ -145,7 +146,8 @@ class ScreenGate:
         screen_set = re2.Set.SearchSet(options)
         try:
             # Last, a member that matches any text (at its start: a member that matched
-            # everywhere would make every state of the automaton a match, 2.5 times slower).
+            # everywhere would make every state of the automaton a match, and each search
+            # far slower).
             for index, screen in enumerate([*self._screens.values(), r"\A"]):
                 if screen_set.Add(screen) != index:
                     return None

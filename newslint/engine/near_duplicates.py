@@ -34,16 +34,16 @@ MAX_FUZZY_LENGTH = 20_000
 # may spend FUZZY_CELLS_PER_CHARACTER for each character of the units read so far: a budget that
 # builds up as it is read, so a unit with many long candidates spends what the units before it
 # left, and no stretch of a document spends more than its own share. Scoring then takes time
-# linear in a document's size whatever its text, at most about 1.5 us a character (an LCS
-# fills 25-30 cells a nanosecond). A score the budget does not cover is not worked out, and the
-# pair does not count as similar. Without it, long lines that each hold an earlier one with
-# words put in (the LCS bound lets every pair through to partial_ratio) cost 100 s a megabyte.
-# Real articles stay well inside: of the corpus's articles the dearest needed 16,600 cells a
-# character at its dearest point, the synthetic archive's (benchmarks/speed.py) 3,100.
+# linear in a document's size whatever its text, a small multiple of reading it. A score the
+# budget does not cover is not worked out, and the pair does not count as similar. Without it,
+# long lines that each hold an earlier one with words put in (the LCS bound lets every pair
+# through to partial_ratio) cost orders of magnitude more (benchmarks/hostile.py's "long lines,
+# each holding the one before" and "edited copies" give the cost with it). Real articles stay
+# well inside: the dearest of ../shared/corpus needs less than half of it at its dearest point,
+# the synthetic archive's (benchmarks/speed.py) far less.
 FUZZY_CELLS_PER_CHARACTER = 40_000
 # partial_ratio fills its tables about eight times faster a cell than an LCS (it reuses the
-# shorter text's bit masks from window to window: 200-300 cells a nanosecond, measured), so its
-# cells count an eighth.
+# shorter text's bit masks from window to window), so its cells count an eighth.
 PARTIAL_CELL_DISCOUNT = 8
 
 
@@ -77,7 +77,8 @@ def find_repeats(
     two are not repeats. And whether every pair of units sharing a 3-gram was scored (no posting
     or candidate limit, nor the budget, cut)."""
     # The 3-gram index of a long file holds hundreds of thousands of tuples, which the cyclic
-    # garbage collector would scan again and again (15% of a 5,000-paragraph file's time);
+    # garbage collector would scan again and again (a good part of the time of benchmarks/
+    # speed.py's file of 5,000 distinct paragraphs);
     # tuples of strings cannot form a cycle, so it is paused while the index is built.
     collecting = gc.isenabled()
     gc.disable()
@@ -111,7 +112,8 @@ def _index_and_score(
         # One dict operation a 3-gram, without a Python loop: setdefault files a new 3-gram
         # under this unit and gives back the first unit of one seen before. Unless an
         # earlier unit shares a 3-gram with this one (rare), the smallest is this unit.
-        # (A third cheaper than testing for shared 3-grams, then adding the new ones.)
+        # (Cheaper than testing for shared 3-grams, then adding the new ones: one dict
+        # operation a 3-gram, not two.)
         grams = _grams(unit.words)
         firsts = list(map(first_with.setdefault, grams, repeat(i)))
         if min(firsts) == i:
@@ -176,8 +178,9 @@ class FuzzyBudget:
 def _candidates(counts: Counter[int], units: int) -> list[int]:
     """The MAX_CANDIDATES units (indices below `units`) that share the most 3-grams, by
     `counts`, the earliest first among equals: the same candidates every run. Each is sorted
-    as one integer, unit - count * units, which orders them so and sorts in a third of the time
-    (count, unit) pairs take: a long file's paragraphs may each have dozens of candidates."""
+    as one integer, unit - count * units, which orders them so and sorts much faster than
+    (count, unit) pairs, which compare as tuples: a long file's paragraphs may each have dozens
+    of candidates."""
     keys = sorted(map(sub, counts.keys(), map(mul, counts.values(), repeat(units))))
     return [key % units for key in keys[:MAX_CANDIDATES]]
 

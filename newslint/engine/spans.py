@@ -26,9 +26,10 @@ def merged_spans(
     pass forwards, then where it starts in a pass backwards from there, which runs the whole
     program, every alternative at once: backwards, bounded repetitions of large classes
     (`.{0,200}$`, `[^.]{1,80}`, `\\p{Lu}[\\pL.]*`) build a new automaton state at nearly every
-    character, and one match cost milliseconds (photo-caption on lines of Cyrillic ending
-    "Credit: ...", about 4 ms a line: 22 s a megabyte). An anchored match knows where it starts
-    and makes the pass forwards only (0.02 ms a line there).
+    character, and one match could cost milliseconds (photo-caption on lines of Cyrillic ending
+    "Credit: ..."). An anchored match knows where it starts and makes the pass forwards only,
+    a couple of hundred times cheaper there (benchmarks/hostile.py, "non-Latin lines, each
+    ending 'Credit: X'", gives the cost per megabyte as it is now).
     """
     if endpos is None:
         endpos = len(text)

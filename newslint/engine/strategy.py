@@ -107,9 +107,9 @@ class Strategy:
 
         A rule whose program is split (see groups) has alternatives that float over the line;
         in the gate's set they would multiply the automaton's states, which are built as text
-        arrives (over the benchmark archive's first 5,000 articles the set took 88-90 us an
-        article with photo-caption, 40-43 without). Such a rule always runs, and its own
-        screen search rules it out instead."""
+        arrives (photo-caption's alone would about double the set's cost per article, which
+        benchmarks/speed.py measures). Such a rule always runs, and its own screen search rules
+        it out instead."""
         return None if self.groups is not None else self.line_screen
 
     @property
@@ -118,11 +118,11 @@ class Strategy:
 
         One RE2 program of many alternatives that each float over the line (`^.{20,}...`,
         `^.*\\(...`) tracks them all at once: its DFA needs the product of their states, and
-        past its memory budget it is rebuilt again and again. photo-caption's 23 patterns ran
-        at 85-104 us an article as one program, 15-37 as two. A program is split only when
-        its narrowed form exceeds SPLIT_SIZE instructions: the smaller built-in rules measured
-        slower when split (related-link, 8,840 instructions: 20 -> 26 us), each program being
-        one more pass over the text.
+        past its memory budget it is rebuilt again and again: photo-caption's patterns run
+        several times faster as two programs than as one. A program is split only when its
+        narrowed form exceeds SPLIT_SIZE instructions: the smaller built-in rules (related-link
+        is just under it) run slower when split, each program being one more pass over the
+        text (benchmarks/speed.py measures the rules' cost per article).
         """
         if self._groups is _UNKNOWN:
             self._groups = None

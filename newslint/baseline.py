@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from newslint.errors import NewslintError
@@ -101,6 +101,26 @@ class Baseline:
         checked_keys = {relative_to(path, self.root) for path in checked}
         stale = sum(n for key, n in remaining.items() if key[0] in checked_keys)
         return BaselineMatch(new, known, stale)
+
+    def apply(
+        self, violations: list[Violation], checked: list[str], update: bool, notify: Callable[[str], None]
+    ) -> tuple[list[Violation], int]:
+        """A run's baseline stage: the problems to report and how many the baseline records,
+        with its stale entries said to `notify`; with `update`, the problems found are recorded
+        instead (and all are given back)."""
+        if update:
+            updated = self.updated(violations, checked)
+            updated.write()
+            notify(f"recorded {len(violations)} problems in {self.path} ({sum(updated.counts.values())} in all)")
+            return violations, 0
+        match = self.filter(violations, checked)
+        if match.stale:
+            entries = "entry matches" if match.stale == 1 else "entries match"
+            notify(
+                f"{match.stale} baseline {entries} no problem any more"
+                f" (fixed? --update-baseline drops them from {self.path})"
+            )
+        return match.new, match.known
 
     def updated(self, violations: Iterable[Violation], checked: Iterable[str]) -> Baseline:
         """This baseline with the entries of the `checked` files replaced by `violations`.

@@ -126,6 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--statistics", action="store_true", help="print how many problems each rule found, not each problem"
     )
+    check.add_argument(
+        "--diff-base", metavar="REF",
+        help="check only the files changed since the merge base of REF and HEAD (commits, edits, new files), "
+        "and report only problems on the lines the change added or modified (needs git)",
+    )
     check.add_argument("--fail-on", choices=SEVERITIES, help="the least severity that fails the run (default: warning)")
     check.add_argument("--baseline", metavar="FILE", help="report only problems this baseline file does not record")
     check.add_argument(
@@ -215,6 +220,7 @@ def run_check(args: argparse.Namespace) -> int:
         cache_dir=None if args.no_cache else (args.cache_dir or default_cache_dir()),
         follow_outside_links=args.follow_outside_links,
         update_baseline=args.update_baseline,
+        diff_base=args.diff_base,
     )
     outcome = check(request, notify=lambda message: _error(f"newslint: {message}"))
     if args.update_baseline:
@@ -222,7 +228,9 @@ def run_check(args: argparse.Namespace) -> int:
 
     violations = outcome.violations
     fixed_by_path = {file_fix.path: file_fix.fixed for file_fix in outcome.fixes}
-    summary = Summary.of(violations, outcome.files_checked, outcome.file_errors, fixed_by_path, outcome.baselined)
+    summary = Summary.of(
+        violations, outcome.files_checked, outcome.file_errors, fixed_by_path, outcome.baselined, outcome.outside_change
+    )
     if args.diff:
         # stdout carries only the diff, so `newslint check --diff > fixes.patch` is a patch.
         diff = "".join(file_fix.diff for file_fix in outcome.fixes)

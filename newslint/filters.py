@@ -12,21 +12,29 @@
 5. The baseline (Baseline.filter, once every file is checked): the problems the baseline file
    records are left out of the report and counted; its entries for checked files that match no
    problem any more are counted as stale.
+6. The change (within_change, with --diff-base): only the problems whose lines touch a line
+   the change added or modified are reported (a repeated paragraph: its later copy, the one
+   reported); the others are left out and counted.
 
 Steps 1 to 4 concern one file alone (find_problems): the result cache keeps what they give,
 and --fix fixes exactly what they report, so it never touches ignored or suppressed text.
 Step 5 needs the whole run's problems (a baseline counts them per file, rule and text), so it
-comes last; --update-baseline records what step 4 gives.
+comes after them; --update-baseline records what step 4 gives. Step 6 comes last, so the
+baseline sees every problem of the files it covers and does not call its entries for untouched
+lines stale; the cache keeps what steps 1 to 4 give, which does not depend on the change. With
+--fix, only the problems step 6 would report are fixed (fix.fix_document's `lines`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from newslint import suppressions
 from newslint.config import SEVERITY_RANK, Config
 from newslint.globs import GlobSet, relative_to
+from newslint.lineranges import LineRanges, touches
 from newslint.linter import lint
 from newslint.rules import Rule
 from newslint.suppressions import UNUSED_SUPPRESSION
@@ -139,3 +147,11 @@ def find_problems(plan: Plan) -> FindProblems:
         return suppressions.apply(doc, found, ran, plan.known_rules, plan.unused_suppression_for(doc.path))
 
     return find
+
+
+def within_change(violations: list[Violation], changed: Mapping[str, LineRanges]) -> tuple[list[Violation], int]:
+    """Step 6: of `violations`, those whose lines touch the lines `changed` gives for their
+    file, and how many were left out (the files of a run with --diff-base are all in
+    `changed`; a file that is not has no changed line)."""
+    kept = [v for v in violations if touches(changed.get(v.path, ()), v.line, v.end_line)]
+    return kept, len(violations) - len(kept)

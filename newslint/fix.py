@@ -23,6 +23,10 @@ fix_passes repeats lint-then-apply until no applicable fix is left (a fix can ch
 the rules see: a deleted line changes which paragraphs are the last N), so fixing a fixed text
 changes nothing and a check after --fix reports no problem --fix could fix. Unsafe fixes
 (--unsafe-fixes) only run once no safe fix is left, on the text the safe fixes produced.
+
+With `lines` (--diff-base: the lines a change added or modified), only the problems touching
+those lines are fixed, pass after pass: each pass tells where each line of the text it leaves
+came from, so the lines follow the text as fixes delete others.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from dataclasses import dataclass
 
 from newslint import document as documents
 from newslint.document import Document, Line
+from newslint.lineranges import LineRanges, renumbered, touches
 from newslint.violations import Fix, Violation
 
 # How the caller finds the problems of a document: lint with its rules, and whatever filters
@@ -57,6 +62,7 @@ class FixOutcome:
     document: Document  # the fixed document (the input itself when nothing applied)
     fixed: int  # problems whose fixes were applied, over all passes
     remaining: list[Violation]  # the problems of the fixed document
+    lines: LineRanges | None = None  # fix_document's `lines`, in the fixed document's numbering
 
     @property
     def data(self) -> bytes:
@@ -71,30 +77,40 @@ class FixPass:
     document: Document
     violations: list[Violation]
     applied: list[Fix]  # empty on the last pass, whose violations are the ones that remain
+    lines: LineRanges | None = None  # the lines whose problems may be fixed (None: all), of `document`
 
 
-def fix_passes(document: Document, find: FindProblems, unsafe: bool = False) -> Iterator[FixPass]:
-    """Find problems, apply every applicable fix, find them again in the result; until nothing applies."""
+def fix_passes(
+    document: Document, find: FindProblems, unsafe: bool = False, lines: LineRanges | None = None
+) -> Iterator[FixPass]:
+    """Find problems, apply every applicable fix, find them again in the result; until nothing
+    applies. With `lines`, only the problems touching those lines of `document` are fixed."""
     for number in range(MAX_PASSES + 1):
         violations = find(document)
-        chosen = [] if number == MAX_PASSES else _fixes_to_apply(violations, unsafe)
-        text = apply_fixes(document, chosen)
+        chosen = [] if number == MAX_PASSES else _fixes_to_apply(violations, unsafe, lines)
+        text, origins = _apply(document, chosen)
         if text == document.text:  # nothing applied (or fixes that delete nothing): done
-            yield FixPass(document, violations, [])
+            yield FixPass(document, violations, [], lines)
             return
-        yield FixPass(document, violations, chosen)
+        yield FixPass(document, violations, chosen, lines)
         # Re-read the bytes the file would be written as, so the next pass (and the returned
         # document) is exactly what a later run reads from disk.
         document = documents.from_bytes(documents.encode(text, document.bom), document.path)
+        if lines is not None:
+            lines = renumbered(lines, origins)
 
 
-def fix_document(document: Document, find: FindProblems, unsafe: bool = False) -> FixOutcome:
-    passes = list(fix_passes(document, find, unsafe))
+def fix_document(
+    document: Document, find: FindProblems, unsafe: bool = False, lines: LineRanges | None = None
+) -> FixOutcome:
+    passes = list(fix_passes(document, find, unsafe, lines))
     fixed = sum(len(p.applied) for p in passes)
-    return FixOutcome(passes[-1].document, fixed, passes[-1].violations)
+    return FixOutcome(passes[-1].document, fixed, passes[-1].violations, passes[-1].lines)
 
 
-def _fixes_to_apply(violations: list[Violation], unsafe: bool) -> list[Fix]:
+def _fixes_to_apply(violations: list[Violation], unsafe: bool, lines: LineRanges | None) -> list[Fix]:
+    if lines is not None:
+        violations = [v for v in violations if touches(lines, v.line, v.end_line)]
     # Safe fixes first: an unsafe one (a near copy) is judged again on the text the safe ones
     # leave, where junk no longer glues onto story paragraphs.
     chosen = [v.fix for v in violations if v.fix is not None and v.fix.safe]
@@ -105,9 +121,15 @@ def _fixes_to_apply(violations: list[Violation], unsafe: bool) -> list[Fix]:
 
 def apply_fixes(document: Document, fixes: Iterable[Fix]) -> str:
     """document.text with the fixes' ranges deleted and the blank lines around them collapsed."""
+    return _apply(document, fixes)[0]
+
+
+def _apply(document: Document, fixes: Iterable[Fix]) -> tuple[str, list[int]]:
+    """apply_fixes's text, and for each of its lines the number of the line of `document` it
+    came from (a fix never joins or splits lines, so each line left is one line cut or kept)."""
     ranges = _merge((fix.start, fix.end) for fix in fixes)
     if not ranges:
-        return document.text
+        return document.text, list(range(1, len(document.lines) + 1))
     kept: list[_KeptLine | None] = []  # None where one or more lines went
     cursor = 0  # first range that may still touch the current line (both are sorted)
     for line in document.lines:
@@ -119,29 +141,30 @@ def apply_fixes(document: Document, fixes: Iterable[Fix]) -> str:
             past += 1
         touching = ranges[cursor:past]
         if not touching:
-            kept.append(_KeptLine(line.text, line.ending))
+            kept.append(_KeptLine(line.text, line.ending, line.number))
             continue
         body = _cut(line, touching)
         if line.is_blank or not body.strip():
             if not kept or kept[-1] is not None:
                 kept.append(None)
         else:
-            kept.append(_KeptLine(body, line.ending))
+            kept.append(_KeptLine(body, line.ending, line.number))
     kept_lines = _collapse_blank_runs(kept)
     for k in range(1, len(kept_lines)):
         # A blank line "\n" brought next to a line ending in a lone CR would read as one CRLF
         # ending, merging the two lines; it takes a CR ending instead and stays a line.
         if kept_lines[k - 1].ending == "\r" and kept_lines[k].text == "" and kept_lines[k].ending == "\n":
-            kept_lines[k] = _KeptLine("", "\r")
+            kept_lines[k] = _KeptLine("", "\r", kept_lines[k].origin)
     if kept_lines and not document.lines[-1].ending and kept_lines[-1].ending:
-        kept_lines[-1] = _KeptLine(kept_lines[-1].text, "")
-    return "".join(line.text + line.ending for line in kept_lines)
+        kept_lines[-1] = _KeptLine(kept_lines[-1].text, "", kept_lines[-1].origin)
+    return "".join(line.text + line.ending for line in kept_lines), [line.origin for line in kept_lines]
 
 
 @dataclass(frozen=True)
 class _KeptLine:
     text: str
     ending: str
+    origin: int  # the number of the line it was
 
     @property
     def is_blank(self) -> bool:

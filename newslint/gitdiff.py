@@ -3,8 +3,9 @@ modified in each, as git itself tells them (--diff-base).
 
 The change is everything between the merge base of REF and HEAD and the working tree: commits on
 the branch, staged and unstaged edits, and files git does not track yet (all of their lines are
-new). Deleted files are not in it. Line numbers are those of the file now, counted as git counts
-them (a line ends at LF, so CRLF files count as newslint counts them).
+new). Deleted files are not in it. Line numbers are those of the file now, as newslint counts
+them: git ends a line at LF only, so in a file that also ends lines with a lone CR, git's lines
+are renumbered (CRLF is one line ending to both).
 
 In a shallow CI checkout REF, or the history that joins it to HEAD, may be missing: then a
 GitError says how to fetch it, rather than a diff against the wrong commit.
@@ -15,9 +16,11 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from newslint.errors import UsageError
+from newslint.lineranges import LineRanges, touches
 
 # A hunk header of `git diff --unified=0`: the lines it adds start at c and number d (1 if absent).
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
@@ -29,30 +32,63 @@ class GitError(UsageError):
 
 class ChangedFile(NamedTuple):
     path: str  # as a path from the current folder
-    added: tuple[tuple[int, int], ...]  # (first, last) line ranges added or modified, 1-based, inclusive
+    added: LineRanges  # (first, last) line ranges added or modified, 1-based, inclusive
 
     def touches(self, first: int, last: int) -> bool:
         """Whether lines first..last hold an added or modified line."""
-        return any(start <= last and first <= end for start, end in self.added)
+        return touches(self.added, first, last)
 
 
 def changed_files(base: str, paths: list[str] | None = None) -> list[ChangedFile]:
     """The files changed since the merge base of `base` and HEAD (limited to `paths`, files or
     folders, when given), in git's order, with the lines added in each."""
+    return [ChangedFile(path, _newslint_lines(path, ranges)) for path, ranges in _git_changes(base, paths)]
+
+
+class Change:
+    """What changed since the merge base of `base` and HEAD, found by where the files are, so
+    `./a.md`, `a.md` and its absolute path are all the file git names `a.md`. Only the files a
+    run takes are read (to count their lines as newslint does), not every file the change holds."""
+
+    def __init__(self, base: str):
+        self._ranges = {os.path.abspath(path): ranges for path, ranges in _git_changes(base)}
+
+    def lines_of(self, files: list[str]) -> dict[str, LineRanges]:
+        """Of `files` (as discovery found them), those the change touched, with its lines."""
+        found = ((path, os.path.abspath(path)) for path in files)
+        return {path: _newslint_lines(path, self._ranges[key]) for path, key in found if key in self._ranges}
+
+    def concerns(self, path: str, given: Sequence[str]) -> bool:
+        """Whether a problem with `path` (a file or folder discovery could not take) is one a run
+        over the change reports: a path given on the command line, a folder (whose files git may
+        list as changed) or a changed file; not a file the change left alone."""
+        return path in given or os.path.abspath(path) in self._ranges or os.path.isdir(path)
+
+
+def _git_changes(base: str, paths: list[str] | None = None) -> list[tuple[str, list[tuple[int, int]] | None]]:
+    """Each changed file's path and the ranges of git's lines it added (None: a file git does
+    not track, all of it new)."""
+    if base.startswith("-"):  # git would read it as an option
+        raise GitError(f"--diff-base {base}: not a commit (a git revision does not start with '-')")
     _git("rev-parse", "--show-toplevel", what="--diff-base needs a git repository (none here or above)")
     _git("rev-parse", "--verify", "--quiet", f"{base}^{{commit}}", what=_missing_ref(base))
     merge_base = _git("merge-base", base, "HEAD", what=_no_merge_base(base)).decode().strip()
     pathspec = ["--", *(paths or [])]
-    common = ["--no-color", "--no-ext-diff", "--find-renames", "--diff-filter=AMR", "--relative", merge_base]
+    # --text: a file that .gitattributes or git's own guess calls binary still gets its hunks
+    # (without them every problem in it would pass for untouched).
+    common = ["--no-color", "--no-ext-diff", "--text", "--find-renames", "--diff-filter=AMR", "--relative", merge_base]
     names = _git("diff", "-z", "--name-only", *common, *pathspec).split(b"\0")[:-1]
     patch = _git("diff", "--unified=0", "--no-textconv", *common, *pathspec)
-    hunks = _hunks_per_file(patch)
+    hunks: list[list[tuple[int, int]] | None] = list(_hunks_per_file(patch))
     if len(hunks) != len(names):  # cannot happen: both list the same files in the same order
         raise GitError("git's list of changed files and its diff disagree")
-    changed = [ChangedFile(os.fsdecode(name), tuple(ranges)) for name, ranges in zip(names, hunks, strict=True)]
     untracked = _git("ls-files", "-z", "--others", "--exclude-standard", *pathspec).split(b"\0")[:-1]
-    changed.extend(ChangedFile(os.fsdecode(name), ((1, _line_count(os.fsdecode(name))),)) for name in untracked)
-    return changed
+    return list(zip(map(os.fsdecode, names + untracked), hunks + [None] * len(untracked), strict=True))
+
+
+def _newslint_lines(path: str, ranges: list[tuple[int, int]] | None) -> LineRanges:
+    """The lines of `path` that git's `ranges` are, as newslint numbers them (None: all)."""
+    return ((1, _line_count(path)),) if ranges is None else _as_newslint_counts(path, ranges)
 
 
 def _hunks_per_file(patch: bytes) -> list[list[tuple[int, int]]]:
@@ -70,13 +106,41 @@ def _hunks_per_file(patch: bytes) -> list[list[tuple[int, int]]]:
     return files
 
 
+def _as_newslint_counts(path: str, ranges: list[tuple[int, int]]) -> LineRanges:
+    """`ranges` of git's lines of `path` as newslint's lines: the same unless the file ends a line
+    with a lone CR somewhere, which git does not count as a line ending."""
+    data = _read(path) if ranges else None
+    if data is None or data.count(b"\r") == data.count(b"\r\n"):
+        return tuple(ranges)
+    # first[k]: newslint's number of the line git numbers k + 1; a git line holding n lone CRs
+    # is n + 1 of newslint's lines.
+    first, number = [], 1
+    for line in data.split(b"\n"):
+        first.append(number)
+        number += line.removesuffix(b"\r").count(b"\r") + 1
+    first.append(number)  # one past the last line
+    last_line = len(first) - 1
+    return tuple((first[min(a, last_line) - 1], first[min(b, last_line)] - 1) for a, b in ranges)
+
+
 def _line_count(path: str) -> int:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
+    """How many lines newslint counts in `path` (1 if it cannot be read: checking it will say why)."""
+    data = _read(path)
+    if not data:
         return 1
-    return max(1, data.count(b"\n") + (not data.endswith(b"\n")))
+    lines = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    return lines + (not data.endswith((b"\n", b"\r")))
+
+
+def _read(path: str) -> bytes | None:
+    """The bytes of `path` if it is a regular file newslint would check, else None: read as
+    articles are (a named pipe is not waited on, /dev/zero not read on)."""
+    from newslint.reading import SkippedFile, max_file_bytes, read_article
+
+    try:
+        return read_article(path, max_file_bytes())[0]
+    except (OSError, SkippedFile, UsageError):
+        return None
 
 
 def _git(*args: str, what: str = "") -> bytes:

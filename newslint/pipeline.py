@@ -11,7 +11,8 @@ check(request, notify) runs these stages, in this order:
 2. The baseline file, if there is one, is read before any article: a broken one stops the run
    at once.
 3. Discover (discovery.discover): the files under the paths given, in a stable order; a path
-   that does not exist or leads out of its tree is reported, and the run goes on.
+   that does not exist or leads out of its tree is reported, and the run goes on. With
+   --diff-base, only the files the change touched are kept, with its lines (gitdiff.Change).
 4. Each file (workers.map_in_order: in worker processes when there are many; the results come
    in the order of discovery whatever --jobs is):
    - its bytes are read once (reading.read_article: a regular file within the size and line
@@ -29,6 +30,8 @@ check(request, notify) runs these stages, in this order:
    everything besides a file's bytes that they depend on (result_key).
 6. Filter step 5, the baseline: what it records is left out of the report and counted; or,
    with --update-baseline, the problems found are recorded in it.
+7. Filter step 6, with --diff-base: the problems on lines the change did not touch are left
+   out and counted (with --fix, which fixed only the others, on the lines as fixed).
 
 The pipeline never prints: each line for stderr is handed to `notify` when it arises, and the
 outcome (what to report, what was fixed, how many files could not be checked) goes back to the
@@ -39,7 +42,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -49,7 +52,8 @@ from newslint.cache import Cache, CacheError, Table, content_hash, open_cache
 from newslint.config import load_config
 from newslint.discovery import VettedPath, discover
 from newslint.errors import UsageError
-from newslint.filters import Plan, find_problems
+from newslint.filters import Plan, find_problems, within_change
+from newslint.lineranges import LineRanges
 from newslint.reading import SkippedFile, max_file_bytes, read_article
 from newslint.rules import load_rules, rule_set_identity
 from newslint.violations import Violation
@@ -91,6 +95,7 @@ class Request(NamedTuple):
     cache_dir: Path | None = None  # None: neither read nor write the cache
     follow_outside_links: bool = False
     update_baseline: bool = False
+    diff_base: str | None = None  # check only what the change since this git commit touched
 
 
 class FileError(NamedTuple):
@@ -106,6 +111,7 @@ class FileFix(NamedTuple):
     path: str
     fixed: int  # problems fixed
     diff: str = ""  # the unified diff, in --diff mode only
+    lines: LineRanges | None = None  # with --diff-base, the change's lines in the file as fixed
 
 
 class FileResult(NamedTuple):
@@ -126,6 +132,7 @@ class Outcome(NamedTuple):
     file_errors: int  # files and paths given that could not be checked
     fixes: list[FileFix]  # the files fixed (or that --diff would change), in order
     baselined: int  # problems left out because the baseline records them
+    outside_change: int | None = None  # with --diff-base, problems left out on lines it did not touch
 
 
 def check(request: Request, notify: Callable[[str], None]) -> Outcome:
@@ -135,13 +142,21 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
     plan = load_plan(request.settings, cache)
     baseline = _read_baseline(plan, request.update_baseline)
     paths, missing = discover(list(request.paths), plan.config.file_filter(), request.follow_outside_links)
+    changed = None
+    if request.diff_base is not None:
+        from newslint.gitdiff import Change  # here: only --diff-base runs git
+
+        change = Change(request.diff_base)
+        changed = change.lines_of(paths)
+        paths = list(changed)
+        missing = [problem for problem in missing if change.concerns(problem.path, request.paths)]
     for problem in missing:
         notify(f"{problem.path}: {problem.reason}")
     # --fix and --diff never use the cache: a cached result says what is wrong with a file,
     # not what fixing it would write.
     table = None if cache is None or request.fix is not None else cache.table(RESULTS, result_key(plan), _decoder(plan))
     try:
-        checked, violations, errors, fixes = check_files(paths, plan, request.fix, request.jobs, table)
+        checked, violations, errors, fixes = check_files(paths, plan, request.fix, request.jobs, table, changed)
     finally:
         if table is not None:
             table.close()
@@ -152,8 +167,14 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
             table.save()
         except CacheError as exc:
             notify(f"warning: {exc}")
-    violations, baselined = _baseline_stage(baseline, request.update_baseline, violations, checked, notify)
-    return Outcome(plan, violations, len(checked), len(errors) + len(missing), fixes, baselined)
+    baselined = 0
+    if baseline is not None:
+        violations, baselined = baseline.apply(violations, checked, request.update_baseline, notify)
+    outside_change = None
+    if changed is not None:
+        changed.update((fix.path, fix.lines) for fix in fixes if fix.lines is not None)
+        violations, outside_change = within_change(violations, changed)
+    return Outcome(plan, violations, len(checked), len(errors) + len(missing), fixes, baselined, outside_change)
 
 
 def load_plan(settings: Settings, cache: Cache | None = None) -> Plan:
@@ -203,32 +224,6 @@ def _read_baseline(plan: Plan, update: bool) -> Baseline | None:
     return load_or_empty(path) if update else Baseline.load(path)
 
 
-def _baseline_stage(
-    baseline: Baseline | None,
-    update: bool,
-    violations: list[Violation],
-    checked: list[str],
-    notify: Callable[[str], None],
-) -> tuple[list[Violation], int]:
-    """Stage 6: the problems to report and how many the baseline records; with `update`, the
-    problems found are recorded instead (and all are given back)."""
-    if baseline is None:
-        return violations, 0
-    if update:
-        updated = baseline.updated(violations, checked)
-        updated.write()
-        notify(f"recorded {len(violations)} problems in {baseline.path} ({sum(updated.counts.values())} in all)")
-        return violations, 0
-    match = baseline.filter(violations, checked)
-    if match.stale:
-        entries = "entry matches" if match.stale == 1 else "entries match"
-        notify(
-            f"{match.stale} baseline {entries} no problem any more"
-            f" (fixed? --update-baseline drops them from {baseline.path})"
-        )
-    return match.new, match.known
-
-
 def _decoder(plan: Plan) -> Callable[[str, Any], list[Violation] | None]:
     """How the result cache's data for a file is read back: as violations this run could
     report (see Plan.reports), else as a miss."""
@@ -253,10 +248,12 @@ def _decoder(plan: Plan) -> Callable[[str, Any], list[Violation] | None]:
 
 
 def check_files(
-    paths: list[str], plan: Plan, fix: FixMode | None, jobs: int, table: Table[list[Violation]] | None = None
+    paths: list[str], plan: Plan, fix: FixMode | None, jobs: int, table: Table[list[Violation]] | None = None,
+    changed: Mapping[str, LineRanges] | None = None,
 ) -> tuple[list[str], list[Violation], list[FileError], list[FileFix]]:
     """Check `paths` (with `fix`, fix them) in up to `jobs` processes, answering from `table`
-    each file whose bytes it holds a result for and keeping there the others'. Gives, in the
+    each file whose bytes it holds a result for and keeping there the others'. With `changed`
+    (--diff-base), `fix` fixes only the problems on the lines it gives for a file. Gives, in the
     order of `paths`: the files checked, their problems, the files that could not be checked,
     and the fixes."""
     max_bytes = max_file_bytes()
@@ -264,7 +261,8 @@ def check_files(
         plan.gate.expect(len(paths))
     results: Iterable[FileResult]
     if fix is not None:
-        results = map_in_order(partial(fix_file, plan=plan, mode=fix, max_bytes=max_bytes), paths, jobs)
+        fixing = partial(fix_file, plan=plan, mode=fix, max_bytes=max_bytes, changed=changed)
+        results = map_in_order(fixing, paths, jobs)
     elif table is None:
         results = map_in_order(partial(check_file, plan=plan, max_bytes=max_bytes), paths, jobs)
     else:
@@ -343,8 +341,11 @@ def check_bytes(item: tuple[str, bytes, str | None], plan: Plan) -> FileResult:
     return FileResult(find_problems(plan)(doc), digest)
 
 
-def fix_file(path: str, plan: Plan, mode: FixMode, max_bytes: int) -> FileResult:
+def fix_file(
+    path: str, plan: Plan, mode: FixMode, max_bytes: int, changed: Mapping[str, LineRanges] | None = None
+) -> FileResult:
     """One file's remaining problems and what fixing it did, with a write error if there was one.
+    With `changed` (--diff-base), only the problems on the lines it gives for the file are fixed.
 
     The file is written only when its bytes change, and only if it is still the file that was
     read (see atomic_write); if it is not written it is left as it was and its problems are
@@ -359,12 +360,12 @@ def fix_file(path: str, plan: Plan, mode: FixMode, max_bytes: int) -> FileResult
     if doc is None:
         return FileResult([], error=error)
     find = find_problems(plan)
-    outcome = fix_document(doc, find, unsafe=mode.unsafe)
+    outcome = fix_document(doc, find, unsafe=mode.unsafe, lines=None if changed is None else changed.get(path, ()))
     if not outcome.fixed:
         return FileResult(outcome.remaining)
     if not mode.write:
         diff = unified_diff(path, doc.text, outcome.document.text)
-        return FileResult(outcome.remaining, fix=FileFix(path, outcome.fixed, diff))
+        return FileResult(outcome.remaining, fix=FileFix(path, outcome.fixed, diff, outcome.lines))
     try:
         # A VettedPath is written where it was read; write_atomic resolves a plain path's links.
         write_atomic(path.real if isinstance(path, VettedPath) else path, outcome.data, read_as=info)
@@ -376,7 +377,7 @@ def fix_file(path: str, plan: Plan, mode: FixMode, max_bytes: int) -> FileResult
     except OSError as exc:
         message = f"cannot write the fixes, left unchanged: {exc.strerror or exc}"
         return FileResult(find(doc), error=FileError(path, message))
-    return FileResult(outcome.remaining, fix=FileFix(path, outcome.fixed))
+    return FileResult(outcome.remaining, fix=FileFix(path, outcome.fixed, lines=outcome.lines))
 
 
 def _read(path: str, max_bytes: int) -> tuple[bytes | None, os.stat_result | None, FileError | None]:

@@ -6,10 +6,14 @@ import sys
 
 from newslint.cli import main
 
+# The rules the seed article's junk is found by. Tests name the rules they are about; the whole
+# built-in set over whole articles is test_snapshots.py's.
+SEED_RULES = "photo-caption,orphan-dateline,duplicate-paragraph,site-footer"
+
 
 def test_seed_article(fixtures, capsys):
     seed = fixtures / "seed.txt"
-    code = main(["check", str(seed)])
+    code = main(["check", "--select", SEED_RULES, str(seed)])
     out = capsys.readouterr().out.splitlines()
     assert code == 1
     assert out == [

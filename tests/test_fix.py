@@ -228,3 +228,27 @@ def test_a_read_only_file_is_not_fixed(tmp_path, capsys):
     assert main(["check", "--fix", str(article)]) == 2
     assert article.read_text() == f"{PARA_A}\nADVERTISEMENT\n"
     assert "cannot write the fixes, left unchanged: Permission denied" in capsys.readouterr().err
+
+
+def junk_lines(doc) -> list:
+    """A finder that reports each line "junk" (deleting it), and each line "junk2" once the
+    text is shorter than 7 lines: a problem that only a fix reveals, on lines that moved."""
+    from newslint.violations import Fix, Violation
+
+    names = {"junk", "junk2"} if len(doc.lines) < 7 else {"junk"}
+    return [
+        Violation(doc.path, line.number, 1, line.number, len(line.text) + 1, "junk", "other", "error", "m",
+                  fix=Fix(line.offset, line.offset + len(line.text) + len(line.ending)))
+        for line in doc.lines if line.text in names
+    ]
+
+
+def test_fixing_only_some_lines_follows_them_as_fixes_move_them():
+    # Only lines 4, 6 and 7 may be fixed (a change added them). The first pass deletes line 4,
+    # which moves line 6 up to 5, where the second pass finds junk2 and deletes it; line 2 stays.
+    doc = documents.from_text("a\njunk\nb\njunk\nc\njunk2\nd\n")
+    outcome = fix_document(doc, junk_lines, lines=((4, 4), (6, 7)))
+    assert outcome.document.text == "a\njunk\nb\nc\nd\n"
+    assert outcome.fixed == 2
+    assert [v.line for v in outcome.remaining] == [2]
+    assert outcome.lines == ((5, 5),)  # line 7 ("d") is line 5 now; the others are gone

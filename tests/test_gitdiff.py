@@ -99,3 +99,30 @@ def test_outside_a_repository(tmp_path, monkeypatch):
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     with pytest.raises(GitError, match="needs a git repository"):
         changed_files("main")
+
+
+def test_a_file_git_calls_binary_still_has_its_lines(repo):
+    (repo / ".gitattributes").write_text("*.md binary\n")
+    changed = {c.path: c.added for c in changed_files("main")}
+    assert changed["old.md"] == ((2, 2), (6, 6))
+
+
+def test_lone_cr_endings_count_as_newslint_counts_them(repo):
+    (repo / "old.md").write_bytes(b"one\rtwo\rthree\nfour\r\nFIVE\n")  # git's lines 1-3, newslint's 1-5
+    (repo / "draft.md").write_bytes(b"a\rb\r\nc")
+    changed = {c.path: c.added for c in changed_files("main")}
+    assert changed["old.md"] == ((1, 5),)  # git: lines 1 to 3 are new, and git's line 1 is three lines
+    assert changed["draft.md"] == ((1, 3),)
+
+
+def test_a_change_reads_only_the_files_a_run_takes(repo, monkeypatch):
+    from newslint import gitdiff
+
+    read = []
+    real = gitdiff._read
+    monkeypatch.setattr(gitdiff, "_read", lambda path: read.append(path) or real(path))
+    change = gitdiff.Change("main")
+    assert read == []  # not the images, data files, ... a change may hold besides articles
+    assert change.lines_of(["./new.md", "elsewhere.md"]) == {"./new.md": ((1, 2),)}
+    assert read == ["./new.md"]
+    assert change.concerns("old.md", given=[]) and not change.concerns("gone.txt", given=[])

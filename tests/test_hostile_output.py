@@ -21,7 +21,7 @@ from newslint.cli import main
 # terminal escapes, and the commands read anywhere in a line.
 COMMAND = "::error file=evil.txt::injected"
 HOSTILE_TEXT = f"\x1b[2J\x07 ##[set-env name=X;]1 ##vso[task.setvariable variable=Y]2 {COMMAND}"
-FORMATS = ["text", "json", "json-lines", "github", "sarif", "junit"]
+FORMATS = ["text", "json", "json-lines", "github", "sarif", "junit", "markdown"]
 
 
 @pytest.fixture

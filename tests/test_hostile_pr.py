@@ -94,3 +94,28 @@ def test_a_hostile_pull_request_changes_nothing_outside_its_articles(pull_reques
     assert set(changes(before, after)) <= (fixed if "--fix" in args else set())
     if "--fix" in args:
         assert all((pull_request / name).read_text() == "" for name in ARTICLES)  # the PR's rule deletes every line
+
+
+@pytest.mark.parametrize("output_format", ["github", "markdown", "sarif"])
+def test_the_actions_diff_base_run_on_a_hostile_pull_request(pull_request, tmp_path, capsys, monkeypatch, output_format):
+    # What the GitHub Action runs (scripts/github_action.py): the pull request's files, all new
+    # to git here, checked against its base.
+    import subprocess
+
+    for args in (["init", "-q", "-b", "main"], ["-c", "user.name=T", "-c", "user.email=t@example.com",
+                                                "commit", "-q", "--allow-empty", "-m", "base"]):
+        subprocess.run(["git", *args], cwd=pull_request, check=True, capture_output=True)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    outside = tree(tmp_path / "outside")
+    before = {path: state for path, state in tree(pull_request).items() if "/.git/" not in path}
+
+    code = main(["check", "--diff-base", "main", "--format", output_format, "."])
+    out, err = capsys.readouterr()
+
+    assert code == 2
+    for secret in (PRECIOUS, PASSWORD):
+        assert secret not in out and secret not in err
+    assert log_problems(out, own_commands=output_format == "github") == [] and log_problems(err) == []
+    assert "symbolic link to outside the checked tree" in err
+    assert tree(tmp_path / "outside") == outside
+    assert {path: state for path, state in tree(pull_request).items() if "/.git/" not in path} == before

@@ -100,3 +100,16 @@ def test_find_cycle_finds_one():
 def test_the_package_has_no_import_cycle():
     cycle = find_cycle(import_graph())
     assert cycle is None, "import cycle: " + " -> ".join(cycle)
+
+
+def test_every_package_is_installed():
+    """pyproject.toml lists the packages setuptools installs: one left out imports in a checkout
+    (and under `pip install -e`) but is missing from a real install, the GitHub Action's."""
+    import tomllib
+
+    pyproject = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(pyproject["tool"]["setuptools"]["packages"])
+    packages = {
+        ".".join(path.parent.relative_to(PACKAGE.parent).parts) for path in PACKAGE.rglob("__init__.py")
+    }
+    assert packages <= listed

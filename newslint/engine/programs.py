@@ -29,7 +29,7 @@ MAX_MEM_LARGE = 64 << 20
 
 def compile_re2(pattern: str, ignore_case: bool) -> Program:
     """Compile with never_nl (no match crosses a line); raise ValueError with RE2's reason."""
-    if any(token.text == "\\C" and not token.in_class for token in tokens(pattern)):
+    if "\\C" in pattern and any(token.text == "\\C" and not token.in_class for token in tokens(pattern)):
         # RE2's \C matches one byte, which may be half a character: a match could then start
         # or end inside one, and no line or column would say where.
         raise ValueError(r"invalid regular expression: \C (any one byte) may split a character; use . instead")

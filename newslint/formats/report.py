@@ -1,0 +1,132 @@
+"""What every format reports: the run's Summary, the Report a formatter takes, and the lines
+people read (one per problem, the summary line)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from newslint.formats.escaping import printable
+from newslint.violations import RuleInfo, Violation
+
+
+class Summary(NamedTuple):
+    files_checked: int
+    files_with_problems: int
+    problems: int
+    fixable: int
+    unsafe_fixable: int
+    file_errors: int
+    fixed: int = 0  # by --fix (or, with --diff, that would be); `problems` counts them too
+    baselined: int = 0  # problems left out because the baseline records them
+    outside_change: int | None = None  # with --diff-base: problems left out on lines it did not touch
+
+    @classmethod
+    def of(
+        cls,
+        violations: list[Violation],
+        files_checked: int,
+        file_errors: int,
+        fixed_by_path: dict[str, int] | None = None,
+        baselined: int = 0,
+        outside_change: int | None = None,
+    ) -> Summary:
+        """`violations` are the problems left; `fixed_by_path` counts those --fix fixed per file."""
+        fixed_by_path = fixed_by_path or {}
+        return cls(
+            files_checked=files_checked,
+            files_with_problems=len({v.path for v in violations} | set(fixed_by_path)),
+            problems=len(violations) + sum(fixed_by_path.values()),
+            fixable=sum(1 for v in violations if v.fix is not None and v.fix.safe),
+            unsafe_fixable=sum(1 for v in violations if v.fix is not None and not v.fix.safe),
+            file_errors=file_errors,
+            fixed=sum(fixed_by_path.values()),
+            baselined=baselined,
+            outside_change=outside_change,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {
+            "files_checked": self.files_checked,
+            "files_with_problems": self.files_with_problems,
+            "problems": self.problems,
+            "fixable": self.fixable,
+            "unsafe_fixable": self.unsafe_fixable,
+            "file_errors": self.file_errors,
+            "fixed": self.fixed,
+            "baselined": self.baselined,
+        }
+        if self.outside_change is not None:  # only a --diff-base run has it
+            data["outside_change"] = self.outside_change
+        return data
+
+
+class Report(NamedTuple):
+    violations: list[Violation]
+    summary: Summary
+    rules: Sequence[RuleInfo] = ()  # every rule that could report in the run
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def text_line(v: Violation) -> str:
+    return f"{printable(v.path)}:{v.line}:{v.column}: {v.severity} {v.rule} {printable(v.message)}"
+
+
+def _skipped(summary: Summary) -> str:
+    # Files that could not be checked are named on stderr; the summary counts them so that a
+    # clean-looking report of a run that skipped files does not pass for a clean run.
+    return f" {_plural(summary.file_errors, 'file')} could not be checked." if summary.file_errors else ""
+
+
+def _outside_change(summary: Summary) -> str:
+    return f"{summary.outside_change} more on lines the change did not touch" if summary.outside_change else ""
+
+
+def summary_line(summary: Summary) -> str:
+    baselined = f"{summary.baselined} more in the baseline" if summary.baselined else ""
+    left_out = ", ".join(note for note in (baselined, _outside_change(summary)) if note)
+    if not summary.problems:
+        line = f"No problems found in {_plural(summary.files_checked, 'file')}"
+        return line + (f" ({left_out})." if left_out else ".") + _skipped(summary)
+    line = f"Found {_plural(summary.problems, 'problem')} in {_plural(summary.files_with_problems, 'file')}"
+    extras = []
+    if summary.fixed:
+        extras += [f"{summary.fixed} fixed", f"{summary.problems - summary.fixed} remaining"]
+    if summary.fixable:
+        extras.append(f"{summary.fixable} fixable with --fix")
+    if summary.unsafe_fixable:
+        more = "fixable" if summary.fixed else "more"
+        extras.append(f"{summary.unsafe_fixable} {more} with --unsafe-fixes")
+    if left_out:
+        extras.append(left_out)
+    return line + (f" ({', '.join(extras)})." if extras else ".") + _skipped(summary)
+
+
+def diff_summary_line(summary: Summary) -> str:
+    """The summary of a --diff run, which fixed nothing but says what --fix would do."""
+    outside = _outside_change(summary)
+    if not summary.problems:
+        line = f"No problems found in {_plural(summary.files_checked, 'file')}"
+        return line + (f" ({outside})." if outside else ".") + _skipped(summary)
+    remaining = summary.problems - summary.fixed
+    return (
+        f"Would fix {_plural(summary.fixed, 'problem')}; {remaining} would remain "
+        f"(found {_plural(summary.problems, 'problem')} in {_plural(summary.files_with_problems, 'file')}"
+        + (f", {outside})." if outside else ").")
+    ) + _skipped(summary)
+
+
+def rule_statistics(violations: list[Violation]) -> list[dict[str, Any]]:
+    """Problems per rule, most frequent first."""
+    counts = Counter(v.rule for v in violations)
+    fixable = Counter(v.rule for v in violations if v.fix is not None)
+    severity = {v.rule: v.severity for v in violations}
+    return [
+        {"rule": rule, "count": n, "severity": severity[rule], "fixable": fixable[rule]}
+        for rule, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+

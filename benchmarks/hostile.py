@@ -27,13 +27,13 @@ import tempfile
 import textwrap
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from speed import SEED, Generator, build_archive  # noqa: E402
+from speed import SEED, Generator, build_archive
 
 MB = 1 << 20
 WORDS = [f"word{i}" for i in range(2_000)]

@@ -42,10 +42,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newslint import document  # noqa: E402
-from newslint.errors import NewslintError  # noqa: E402
-from newslint.linter import lint  # noqa: E402
-from newslint.rules import load_rules  # noqa: E402
+from newslint import document
+from newslint.errors import NewslintError
+from newslint.linter import lint
+from newslint.rules import load_rules
 
 LABEL_KEYS = {"duplicate": "duplicate_paragraph_lines", "footer": "footer_lines", "caption": "caption_lines"}
 JUNK = "junk"  # any category: what the overall scores count

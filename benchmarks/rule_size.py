@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newslint.rules import MAX_TOTAL_PROGRAM_SIZE, load_rules, parse_rule  # noqa: E402
+from newslint.rules import MAX_TOTAL_PROGRAM_SIZE, load_rules, parse_rule
 
 SEED = 20260101
 LETTERS = "abcdefghijklmnopqrstuvwxyz"

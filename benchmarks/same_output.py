@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from speed import DEFAULT_CORPUS, SEED, Generator, build_archive, real_paragraphs  # noqa: E402
+from speed import DEFAULT_CORPUS, SEED, Generator, build_archive, real_paragraphs
 
 REPO = Path(__file__).resolve().parent.parent
 

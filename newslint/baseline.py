@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from newslint.errors import NewslintError
 from newslint.globs import relative_to
@@ -41,7 +41,7 @@ def text_hash(violation: Violation) -> str:
     import hashlib  # here, not at the top: a run that hashes no text need not load OpenSSL
 
     text = " ".join((violation.text or violation.message).split())
-    return hashlib.sha256(f"{violation.rule}\0{text}".encode("utf-8")).hexdigest()[:TEXT_HASH_LENGTH]
+    return hashlib.sha256(f"{violation.rule}\0{text}".encode()).hexdigest()[:TEXT_HASH_LENGTH]
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class BaselineMatch:
 @dataclass
 class Baseline:
     path: str
-    counts: Counter = field(default_factory=Counter)  # Key -> how many times it is recorded
+    counts: Counter[Key] = field(default_factory=Counter)  # how many times each key is recorded
 
     @property
     def root(self) -> str:
@@ -64,7 +64,7 @@ class Baseline:
         return relative_to(violation.path, self.root), violation.rule, text_hash(violation)
 
     @classmethod
-    def load(cls, path: str) -> "Baseline":
+    def load(cls, path: str) -> Baseline:
         from newslint.reading import SkippedFile, read_small_file
 
         try:
@@ -81,7 +81,7 @@ class Baseline:
             raise BaselineError("not a newslint baseline: JSON nested too deeply", path) from None
         return cls(path, _counts(data, path))
 
-    def filter(self, violations: Iterable[Violation], checked: Iterable[str]) -> "BaselineMatch":
+    def filter(self, violations: Iterable[Violation], checked: Iterable[str]) -> BaselineMatch:
         """Split a run's violations into those the baseline records and new ones.
 
         Where a key is recorded n times, its first n violations (in file order) are known and
@@ -116,10 +116,13 @@ class Baseline:
         match = self.filter(violations, checked)
         if match.stale:
             entries = "entry matches" if match.stale == 1 else "entries match"
-            notify(f"{match.stale} baseline {entries} no problem any more (fixed? --update-baseline drops them from {self.path})")
+            notify(
+                f"{match.stale} baseline {entries} no problem any more"
+                f" (fixed? --update-baseline drops them from {self.path})"
+            )
         return match.new, match.known
 
-    def updated(self, violations: Iterable[Violation], checked: Iterable[str]) -> "Baseline":
+    def updated(self, violations: Iterable[Violation], checked: Iterable[str]) -> Baseline:
         """This baseline with the entries of the `checked` files replaced by `violations`.
 
         Entries of files this run did not check are kept while the file exists, so updating
@@ -160,7 +163,7 @@ def load_or_empty(path: str) -> Baseline:
     return Baseline.load(path)
 
 
-def _counts(data: object, path: str) -> Counter:
+def _counts(data: object, path: str) -> Counter[Key]:
     def bad(why: str) -> BaselineError:
         return BaselineError(f"not a newslint baseline: {why}", path)
 
@@ -171,7 +174,7 @@ def _counts(data: object, path: str) -> Counter:
     entries = data["entries"]
     if not isinstance(entries, list):
         raise bad('"entries" must be a list')
-    counts: Counter = Counter()
+    counts: Counter[Key] = Counter()
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or set(entry) != {"path", "rule", "fingerprint", "count"}:
             raise bad(f'entry {i + 1} must have exactly "path", "rule", "fingerprint" and "count"')

@@ -51,14 +51,24 @@ from __future__ import annotations
 import json
 import os
 import re
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Generic, Iterable, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from newslint import __version__
 from newslint.cache_key import KeyUnusable, blake2b, key_path, signed, user_key, verified
 from newslint.nofollow import (
-    SAFE_CALLS, Unsafe, create_file, descend, inside, open_folder, opened_folder, owned, read_file, replace_file,
+    SAFE_CALLS,
+    Unsafe,
+    create_file,
+    descend,
+    inside,
+    open_folder,
+    opened_folder,
+    owned,
+    read_file,
+    replace_file,
 )
 
 FORMAT = "v2"
@@ -80,7 +90,8 @@ _GITIGNORE = "# Created by newslint: the whole folder is a cache.\n*\n"
 _TABLE = re.compile(r"[0-9a-f]{32}\Z")  # v2/NAMESPACE/ADDRESS
 _VALUE = re.compile(r"[0-9a-f]{32}\.json\Z")  # v2/NAMESPACE/ADDRESS.json
 _SHARD = re.compile(r"[0-9a-f]{2}\.json\Z")  # v2/NAMESPACE/ADDRESS/SHARD.json
-_TEMPORARY = re.compile(r"\.[0-9a-f]{2}\.json\.[0-9]+\.[0-9]+\.tmp\Z")  # a shard being written (nofollow.temporary_name)
+# A shard being written (nofollow.temporary_name).
+_TEMPORARY = re.compile(r"\.[0-9a-f]{2}\.json\.[0-9]+\.[0-9]+\.tmp\Z")
 
 Decoded = TypeVar("Decoded")
 
@@ -105,11 +116,12 @@ def address(key: Any) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _code_hash() -> str:
     """A hash of what newslint's own source files are (name, size, modification time in ns),
     so a changed check (in development, or an upgrade that kept the version number) never reuses
-    entries of the old code. Their stat, not their bytes: reading them all cost 2 ms a run."""
+    entries of the old code. Their stat, not their bytes: reading them all would add to every
+    run's start-up (which benchmarks/speed.py measures)."""
     package = Path(__file__).resolve().parent
     state = []
     for folder, _, names in sorted(os.walk(package)):
@@ -197,11 +209,12 @@ class Table(Generic[Decoded]):
         self.decode = decode
         self._address = address(key)
         self._inner = (FORMAT, namespace, self._address)
-        self._shards: dict[str, dict[str, list]] = {}
+        self._shards: dict[str, dict[str, list[Any]]] = {}  # shard name -> path -> [digest, data]
         self._changed: set[str] = set()
         self._cwd = os.getcwd()  # once: os.path.abspath asks the system for it on every call
         # The folder of the shards, opened once for all the shards a run reads (opening it a
-        # folder at a time cost a cached re-run of an archive 5%); -1 when there is none to use.
+        # folder at a time slowed benchmarks/speed.py's cached re-run of an archive); -1 when
+        # there is none to use.
         self._folder: int | None = None
 
     def _key(self, path: str) -> str:
@@ -237,7 +250,7 @@ class Table(Generic[Decoded]):
             _write_entries(self.cache, self.namespace, (self._address,), shards, _TABLE, folders=True)
             self._changed.clear()
 
-    def _shard(self, key: str) -> dict[str, list]:
+    def _shard(self, key: str) -> dict[str, list[Any]]:
         name = _shard_name(key)
         shard = self._shards.get(name)
         if shard is None:
@@ -281,7 +294,12 @@ def _read_entry(folder: int, key: bytes, inner: tuple[str, ...], name: str) -> A
 
 
 def _write_entries(
-    cache: Cache, namespace: str, below: tuple[str, ...], entries: dict[str, Any], generation: re.Pattern, folders: bool
+    cache: Cache,
+    namespace: str,
+    below: tuple[str, ...],
+    entries: dict[str, Any],
+    generation: re.Pattern[str],
+    folders: bool,
 ) -> None:
     """Write each of `entries` (file name -> data), signed, into folder `below` of `namespace`;
     then remove the namespace's oldest generations (named by `generation`, folders or files).
@@ -312,7 +330,7 @@ def _tag(root: int) -> None:
 # Removing old generations.
 
 
-def _remove_oldest(folder: int, pattern: re.Pattern, folders: bool) -> None:
+def _remove_oldest(folder: int, pattern: re.Pattern[str], folders: bool) -> None:
     """Keep the MAX_GENERATIONS most recently written entries of `folder` that newslint wrote
     (named by `pattern`, real folders or files of this user's); remove the older ones."""
     entries = []

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from newslint.nofollow import CREATE_FLAGS, READ_FLAGS, Unsafe, inside, refuse_if_not_plain, temporary_name, write_all
 
-try:  # hashlib would load OpenSSL, a few milliseconds of every run's start-up, for this one hash
-    from _blake2 import blake2b
+# (`as blake2b`: cache.py hashes with it too.)
+try:  # hashlib would load OpenSSL, a noticeable part of every run's start-up, for this one hash
+    from _blake2 import blake2b as blake2b
 except ImportError:  # pragma: no cover - an interpreter without CPython's _blake2
-    from hashlib import blake2b
+    from hashlib import blake2b as blake2b
+compare_digest: Callable[[bytes, bytes], bool]  # (one type for the two imports)
 try:  # hmac.compare_digest is this function, but importing hmac loads OpenSSL too
     from _operator import _compare_digest as compare_digest
 except ImportError:  # pragma: no cover - an interpreter without CPython's _operator

@@ -16,16 +16,25 @@ import argparse
 import os
 import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from types import FrameType
+from typing import Any, NoReturn, TextIO
 
 from newslint import __version__
 from newslint.cache import DEFAULT_DIR, ENV_VAR, default_cache_dir
 from newslint.errors import NewslintError, UsageError
-from newslint.formats import (
-    FORMATTERS, STATISTICS_FORMATTERS, Report, Summary, diff_summary_line, json_text, log_safe_diff, printable,
-)
 from newslint.filters import Plan
+from newslint.formats import (
+    FORMATTERS,
+    STATISTICS_FORMATTERS,
+    Report,
+    Summary,
+    diff_summary_line,
+    json_text,
+    log_safe_diff,
+    printable,
+)
 from newslint.pipeline import FixMode, Outcome, Request, Settings, StdinSource, check, load_plan
 from newslint.rules import SEVERITIES, Rule
 from newslint.suppressions import UNUSED_SUPPRESSION
@@ -44,7 +53,7 @@ class Terminated(BaseException):
     """Raised by the SIGTERM handler so a run stops as cleanly as on Ctrl-C."""
 
 
-def _raise_terminated(signum, frame):
+def _raise_terminated(signum: int, frame: FrameType | None) -> NoReturn:
     raise Terminated
 
 
@@ -59,8 +68,9 @@ def _names(values: list[str] | None) -> list[str]:
 
 
 class _HelpFormatter(argparse.HelpFormatter):
-    """argparse's formatter without its import of shutil (and so of bz2 and lzma: about 2 ms of
-    every run's start-up) only to learn the terminal's width; the width is found as shutil does."""
+    """argparse's formatter without its import of shutil (and so of bz2 and lzma, a noticeable
+    part of every run's start-up, which benchmarks/speed.py measures) only to learn the terminal's
+    width; the width is found as shutil does."""
 
     def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
         if width is None:
@@ -73,7 +83,7 @@ def _terminal_columns() -> int:
         columns = int(os.environ.get("COLUMNS", "0"))
     except ValueError:
         columns = 0
-    if columns <= 0:
+    if columns <= 0 and sys.__stdout__ is not None:  # None where Python runs without a console
         try:
             columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
         except (AttributeError, ValueError, OSError):
@@ -99,7 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--select", action="append", metavar="RULES",
         help="run only these rules (comma-separated names; also turns on rules disabled by default)",
     )
-    rule_options.add_argument("--ignore", action="append", metavar="RULES", help="do not run these rules (comma-separated)")
+    rule_options.add_argument(
+        "--ignore", action="append", metavar="RULES", help="do not run these rules (comma-separated)"
+    )
     rule_options.add_argument(
         "--config", metavar="FILE",
         help="the config file (.newslint.yaml or a pyproject.toml with [tool.newslint]); "
@@ -120,7 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=sorted(FORMATTERS), default=None,
         help="output format (default: text, or github when GITHUB_ACTIONS=true)",
     )
-    check.add_argument("--statistics", action="store_true", help="print how many problems each rule found, not each problem")
+    check.add_argument(
+        "--statistics", action="store_true", help="print how many problems each rule found, not each problem"
+    )
     check.add_argument(
         "--diff-base", metavar="REF",
         help="check only the files changed since the merge base of REF and HEAD (commits, edits, new files), "
@@ -227,7 +241,7 @@ def _positive_int(text: str) -> int:
 
 def _output_format(args: argparse.Namespace) -> str:
     if args.format:
-        return args.format
+        return str(args.format)
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
@@ -329,7 +343,7 @@ def _exit_code(args: argparse.Namespace, outcome: Outcome) -> int:
     return EXIT_PROBLEMS if problems and not args.exit_zero else EXIT_CLEAN
 
 
-def _use_color(choice: str, stream) -> bool:
+def _use_color(choice: str, stream: TextIO | None) -> bool:
     """Whether the text report is in colour: --color always or never; else (auto) not with
     NO_COLOR set (https://no-color.org), always with FORCE_COLOR set, and otherwise only on a
     terminal. A report written to --output-file is in colour only with --color always."""
@@ -340,7 +354,7 @@ def _use_color(choice: str, stream) -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     try:
-        return stream.isatty()
+        return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
 
@@ -358,7 +372,7 @@ def _write_report(path: str, report: str) -> None:
         raise UsageError(f"cannot write the report: {exc.strerror or exc}", path) from None
 
 
-def _writes_to_file(stream) -> bool:
+def _writes_to_file(stream: TextIO) -> bool:
     """Whether `stream` is a regular file (a redirect), not a terminal or a pipe a log reads."""
     import stat
 
@@ -387,6 +401,7 @@ def run_rules(args: argparse.Namespace) -> int:
         sys.stdout.write("\n".join(texts))
         return EXIT_CLEAN
     for rule in rules:
+        assert isinstance(rule, Rule)  # without names, the rules of rule files only
         off = plan.why_off(rule.name)
         state = "" if off is None else f" ({off})"
         fix = "" if rule.fix == "none" else f", fix: {rule.fix}"
@@ -401,14 +416,20 @@ def run_rules(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
-def _rule_data(plan: Plan, rule: Rule | RuleInfo) -> dict:
+def _rule_data(plan: Plan, rule: Rule | RuleInfo) -> dict[str, Any]:
     """A rule in `newslint rules --format json` (a rule newslint reports itself has no file)."""
-    own_file = isinstance(rule, Rule)
+    own_file = rule if isinstance(rule, Rule) else None
     return {
-        "name": rule.name, "check": rule.kind if own_file else None, "category": rule.category,
-        "severity": rule.severity, "own_severity": plan.own_severity.get(rule.name, rule.severity),
-        "enabled": rule.enabled if own_file else True, "runs": plan.why_off(rule.name) is None,
-        "fix": rule.fix if own_file else None, "path": rule.path if own_file else None, "doc": rule.doc,
+        "name": rule.name,
+        "check": own_file and own_file.kind,
+        "category": rule.category,
+        "severity": rule.severity,
+        "own_severity": plan.own_severity.get(rule.name, rule.severity),
+        "enabled": own_file.enabled if own_file else True,
+        "runs": plan.why_off(rule.name) is None,
+        "fix": own_file and own_file.fix,
+        "path": own_file and own_file.path,
+        "doc": rule.doc,
     }
 
 

@@ -17,7 +17,8 @@ import json
 import os
 import re
 import sys
-from typing import Any, Iterator, NamedTuple
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
 
 from newslint.checks.options import Option, validate_options
 from newslint.discovery import FileFilter
@@ -62,7 +63,9 @@ class _TomlTable:
         self.source = source
         self.data = data
 
-    def error(self, message: str, path: tuple = (), key: bool = False, cls: type = ConfigError) -> NewslintError:
+    def error(
+        self, message: str, path: tuple[str | int, ...] = (), key: bool = False, cls: type[NewslintError] = ConfigError
+    ) -> NewslintError:
         dotted = "tool.newslint"
         for part in path:
             if isinstance(part, int):
@@ -94,10 +97,10 @@ class Config(NamedTuple):
         self,
         select: list[str] | None = None,
         ignore: list[str] | None = None,
-        rule_folders: list[str] = (),
+        rule_folders: Sequence[str] = (),
         fail_on: str | None = None,
         baseline: str | None = None,
-    ) -> "Config":
+    ) -> Config:
         """Apply command-line flags: --select replaces both `select` and `ignore` (what you name
         is what runs, less any --ignore), --ignore replaces `ignore`, --rules folders are added
         after the config's, --fail-on and --baseline replace theirs. Flag paths are kept as
@@ -150,7 +153,7 @@ class Config(NamedTuple):
                     raise UsageError(message)
                 raise self.source_document.error(message, (key,) + index, key=at_key, cls=ConfigError)
 
-    def _rule_names(self) -> Iterator[tuple[str, tuple, str, bool]]:
+    def _rule_names(self) -> Iterator[tuple[str, tuple[str | int, ...], str, bool]]:
         """(key, index within it, rule name, whether the name is a mapping key) for each name."""
         for key, names in (("select", self.select or ()), ("ignore", self.ignore)):
             for i, name in enumerate(names):
@@ -251,9 +254,11 @@ def _parse(document: Any, path: str) -> Config:
                 raise document.error(f"{key!r}: {problem}", (key, i), cls=ConfigError)
     per_file = []
     for glob, names in values["per-file-ignores"].items():
-        where = ("per-file-ignores", glob)
+        where: tuple[str | int, ...] = ("per-file-ignores", glob)
         if not isinstance(glob, str) or not glob.strip():
-            raise document.error("'per-file-ignores': a glob must be a non-empty string", where, key=True, cls=ConfigError)
+            raise document.error(
+                "'per-file-ignores': a glob must be a non-empty string", where, key=True, cls=ConfigError
+            )
         problem = glob_problem(glob)
         if problem:
             raise document.error(f"'per-file-ignores': {problem}", where, key=True, cls=ConfigError)
@@ -266,7 +271,8 @@ def _parse(document: Any, path: str) -> Config:
     # must lie inside its own folder, so it can make newslint read (or, with --update-baseline,
     # write) nothing elsewhere. The command line's --rules and --baseline may name any path.
     real_root = os.path.realpath(root)
-    for key, names in (("rules", values["rules"]), ("baseline", [] if values["baseline"] is None else [values["baseline"]])):
+    baselines = [] if values["baseline"] is None else [values["baseline"]]
+    for key, names in (("rules", values["rules"]), ("baseline", baselines)):
         for i, name in enumerate(names):
             real = os.path.realpath(os.path.join(root, name))
             if not (real == real_root or real.startswith(os.path.join(real_root, ""))):

@@ -14,7 +14,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from typing import Iterator, NamedTuple
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from newslint.globs import GlobSet, relative_to
 from newslint.ignorefiles import IGNORE_FILES, IgnoreFile, IgnoreFileError, IgnoreRules, read_ignore_file
@@ -114,6 +115,7 @@ def discover(
         if selector.excluded(given):
             continue
         folder = tree_of(given, is_folder, here)
+        files: Iterable[tuple[str, str, str | None]]  # as _walk gives them
         if is_folder:
             real_folder = os.path.realpath(given)
             files = _walk(given, real_folder, selector, problems, folder if ignore_files else None)
@@ -256,7 +258,7 @@ def _read_ignore_file(path: str, real: str, base: str, problems: list[PathProble
         return None
 
 
-def _is_link(entry: os.DirEntry) -> bool:
+def _is_link(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_symlink()
     except OSError:  # cannot tell: treat it as a link, which is checked, not trusted

@@ -60,7 +60,9 @@ class Line(NamedTuple):
 
 
 class Paragraph(NamedTuple):
-    index: int  # 0-based among the document's paragraphs
+    # 0-based among the document's paragraphs. (The field hides tuple.index, which nothing
+    # calls on a Paragraph: the name says what it is.)
+    index: int  # type: ignore[assignment]
     first_line: int  # 1-based, inclusive
     last_line: int  # 1-based, inclusive
     text: str  # its lines joined by single spaces, stripped
@@ -206,7 +208,8 @@ def _split_lines(text: str) -> tuple[list[Line], tuple[int, ...]]:
         for number in directives:
             checked[number - 1] = False
     # tuple.__new__ over zipped fields is what Line._make does, without a Python call per line.
-    fields = zip(range(1, len(bodies) + 1), offsets, bodies, endings, checked)
+    # (offsets has one more item than the others: where the text ends.)
+    fields = zip(range(1, len(bodies) + 1), offsets, bodies, endings, checked, strict=False)
     return list(map(tuple.__new__, repeat(Line), fields)), directives
 
 

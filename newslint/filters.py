@@ -27,8 +27,9 @@ lines stale; the cache keeps what steps 1 to 4 give, which does not depend on th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 from newslint import suppressions
 from newslint.config import SEVERITY_RANK, Config
@@ -41,8 +42,8 @@ from newslint.violations import RuleInfo, Violation
 
 if TYPE_CHECKING:
     from newslint.document import Document
-    from newslint.fix import FindProblems
     from newslint.engine import Gate
+    from newslint.fix import FindProblems
 
 
 class Plan:

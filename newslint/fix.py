@@ -34,8 +34,8 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 
 from newslint import document as documents
 from newslint.document import Document, Line

@@ -16,7 +16,8 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from newslint.errors import UsageError
 from newslint.lineranges import LineRanges, touches
@@ -85,7 +86,7 @@ def _git_changes(base: str, paths: list[str] | None = None) -> list[tuple[str, l
     # pipe blocks it for ever and a link loop fails it. What ignore files leave out was left out
     # by discovery already, which reads them safely (ignorefiles.py); only discovered files count.
     untracked = _git("ls-files", "-z", "--others", *pathspec).split(b"\0")[:-1]
-    return list(zip(map(os.fsdecode, names + untracked), hunks + [None] * len(untracked)))
+    return list(zip(map(os.fsdecode, names + untracked), hunks + [None] * len(untracked), strict=True))
 
 
 def _newslint_lines(path: str, ranges: list[tuple[int, int]] | None) -> LineRanges:

@@ -17,9 +17,13 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import re2
+
+if TYPE_CHECKING:
+    from newslint.engine.programs import Program
 
 # The memory one GlobSet's program may take: far more than thousands of globs need.
 _MAX_MEM = 32 << 20
@@ -118,7 +122,7 @@ def glob_problem(pattern: str) -> str | None:
     return None
 
 
-def _compile(alternatives: list[str]) -> Any:
+def _compile(alternatives: list[str]) -> Program:
     """One RE2 program matching any of the translated globs (used with fullmatch); `.` and
     negated classes take a newline too, which a file name may hold."""
     options = re2.Options()
@@ -138,7 +142,8 @@ class GlobSet:
 
     def __init__(self, patterns: Iterable[str]):
         self.patterns = tuple(patterns)
-        anchored, names = [], []
+        anchored: list[str] = []  # translated globs of paths
+        names: list[str] = []  # of names, matched anywhere
         for pattern in self.patterns:
             body = pattern.strip().rstrip("/")
             body = body[2:] if body.startswith("./") else body.lstrip("/")

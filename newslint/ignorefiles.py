@@ -63,7 +63,7 @@ def parse(text: str) -> list[Pattern]:
         negated = line.startswith("!")
         if negated:
             line = line[1:]
-        elif line.startswith("\\!") or line.startswith("\\#"):
+        elif line.startswith(("\\!", "\\#")):
             line = line[1:]
         folders_only = line.endswith("/") and not line.endswith("\\/")
         body = line.rstrip("/") if folders_only else line

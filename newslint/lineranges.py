@@ -3,7 +3,7 @@ change added or modified (--diff-base), and where they are once fixes have delet
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 LineRanges = tuple[tuple[int, int], ...]
 

@@ -13,9 +13,9 @@ import errno
 import os
 import stat
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | _CLOEXEC
@@ -49,6 +49,7 @@ def open_folder(path: Path, create: bool = False) -> int:
     a symbolic link and is this user's; for a relative path, no folder on the way from the
     current folder is a link either (they lie in what may be a hostile checkout). The folders
     above an absolute path are the user's choice and are taken as they are. Unsafe, or OSError."""
+    parts: tuple[str, ...]
     if path.is_absolute():
         anchor, parts = path.parent, (path.name,) if path.name else ()
         if create:

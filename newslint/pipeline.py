@@ -48,19 +48,21 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from newslint import document as documents
 from newslint.cache import Cache, CacheError, Table, content_hash, open_cache
 from newslint.config import load_config
-from newslint.discovery import VettedPath, discover
+from newslint.discovery import discover
 from newslint.errors import UsageError
 from newslint.filters import Plan, find_problems, within_change
 from newslint.lineranges import LineRanges
 from newslint.reading import SkippedFile, SkippedStream, max_file_bytes, read_article, read_article_stream
 from newslint.rules import load_rules, rule_set_identity
+from newslint.vetted import VettedPath
 from newslint.violations import Violation
 from newslint.workers import map_in_order
 
@@ -211,6 +213,7 @@ def _check_stdin(request: Request, source: StdinSource, notify: Callable[[str], 
     settings = request.settings._replace(config_search_from=os.path.dirname(source.name) or ".")
     plan = load_plan(settings, _open_cache(request.cache_dir, notify))
     baseline = _read_baseline(plan, update=False)
+    fixed: Iterable[bytes] | None
     if plan.config.file_filter().excluded(source.name):
         result, fixed = FileResult([]), _pass_through(b"", source.stream) if _writes(request.fix) else None
         checked = []
@@ -307,7 +310,9 @@ def results_table(cache: Cache, plan: Plan) -> Table[list[Violation]]:
 def _read_baseline(plan: Plan, update: bool) -> Baseline | None:
     path = plan.config.baseline
     if update and path is None:
-        raise UsageError("--update-baseline needs a baseline file: give --baseline FILE or set `baseline` in the config")
+        raise UsageError(
+            "--update-baseline needs a baseline file: give --baseline FILE or set `baseline` in the config"
+        )
     if path is None:
         return None
     from newslint.baseline import Baseline, load_or_empty  # here: most runs have no baseline
@@ -350,8 +355,10 @@ def check_files(
     max_bytes = max_file_bytes()
     if table is None:
         plan.gate.expect(len(paths))
+    results: Iterable[FileResult]
     if fix is not None:
-        results = map_in_order(partial(fix_file, plan=plan, mode=fix, max_bytes=max_bytes, changed=changed), paths, jobs)
+        fixing = partial(fix_file, plan=plan, mode=fix, max_bytes=max_bytes, changed=changed)
+        results = map_in_order(fixing, paths, jobs)
     elif table is None:
         results = map_in_order(partial(check_file, plan=plan, max_bytes=max_bytes), paths, jobs)
     else:
@@ -360,7 +367,7 @@ def check_files(
     violations: list[Violation] = []
     errors: list[FileError] = []
     fixes: list[FileFix] = []
-    for path, result in zip(paths, results):
+    for path, result in zip(paths, results, strict=True):
         if result.error is not None:
             errors.append(result.error)
             if not result.violations:  # unreadable; a file whose fixes could not be written was checked
@@ -382,8 +389,8 @@ def _check_with_cache(
     all, and a file the table does not answer is handed over with the bytes read, so what is
     kept is the result of exactly the bytes hashed. Files that could not be checked are never
     kept (the reason may be passing: a permission, a file being written)."""
-    results: list[FileResult | None] = [None] * len(paths)
-    unanswered: list[int] = []  # the indices of the files handed to check_bytes, in order
+    results: dict[int, FileResult] = {}  # by index in `paths`
+    unanswered: list[tuple[int, str]] = []  # the index and hash of each file handed to check_bytes, in order
 
     def to_check() -> Iterator[tuple[str, bytes, str]]:
         for index, path in enumerate(paths):
@@ -396,7 +403,7 @@ def _check_with_cache(
             if entry is not None and entry[0] == digest:
                 results[index] = FileResult(entry[1], digest)
                 continue
-            unanswered.append(index)
+            unanswered.append((index, digest))
             # The gate prepares for as many documents as will be checked, not as many as
             # were found: a re-run that checks a few files again never builds its set. (It is
             # told before any is checked: map_in_order takes the first files before it starts.)
@@ -405,11 +412,11 @@ def _check_with_cache(
 
     checked = map_in_order(partial(check_bytes, plan=plan), to_check(), jobs, size=lambda item: len(item[1]))
     for position, result in enumerate(checked):
-        index = unanswered[position]
+        index, digest = unanswered[position]
         results[index] = result
         if result.error is None:
-            table.put(paths[index], result.digest, [v.to_data() for v in result.violations])
-    return results
+            table.put(paths[index], digest, [v.to_data() for v in result.violations])
+    return [results[index] for index in range(len(paths))]
 
 
 def check_file(path: str, plan: Plan, max_bytes: int) -> FileResult:
@@ -448,7 +455,7 @@ def check_buffer(
     doc, error = _document(path, data)
     if doc is None:
         return BufferResult(None, [], error)
-    digest = None if table is None else content_hash(data)
+    digest = content_hash(data) if table is not None else ""
     entry = None if table is None else table.get(path)
     if entry is not None and entry[0] == digest:
         violations = entry[1]

@@ -11,14 +11,14 @@ import os
 import stat
 from typing import BinaryIO
 
-from newslint.vetted import VettedPath
 from newslint.errors import UsageError
+from newslint.vetted import VettedPath
 
 MEGABYTE = 1 << 20
-# Articles larger than this are skipped with a message rather than read: checking takes up to
-# 40 times a file's size in memory (1.2 GB for 31 MB of short lines, see benchmarks/hostile.py),
-# and no article is this long (the corpus's largest is 50 KB). Below it, every check is linear
-# in the file's size, a single 20 MB line included.
+# Articles larger than this are skipped with a message rather than read: checking takes many
+# times a file's size in memory (benchmarks/hostile.py prints the peak for 31 MB of short
+# lines), and no article is anywhere near this long. Below it, every check is linear in the
+# file's size, a single 20 MB line included.
 DEFAULT_MAX_FILE_MB = 32
 MAX_FILE_MB_VARIABLE = "NEWSLINT_MAX_FILE_MB"
 # Each line costs a few hundred bytes of memory and a few microseconds whatever its length, so

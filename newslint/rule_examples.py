@@ -6,8 +6,9 @@ through this module, so an example means the same to both.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from newslint.document import from_text
 from newslint.errors import RuleError

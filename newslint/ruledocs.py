@@ -17,8 +17,9 @@ import argparse
 import inspect
 import re
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from newslint.checks import CHECKS
 from newslint.checks.options import TYPE_NAMES, Option
@@ -28,6 +29,11 @@ from newslint.rule_examples import EXAMPLE_PATH, example_violations
 from newslint.rules import COMMON_OPTIONS, EXAMPLES_DOC, Rule, builtin_rules_dir, load_rules
 from newslint.suppressions import UNUSED_SUPPRESSION
 from newslint.violations import RuleInfo
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    _Entry: TypeAlias = "str | tuple[str, Sequence[_Entry]]"  # a list item, or one with items under it
 
 COMMAND = "python -m newslint.ruledocs > docs/rules.md"
 
@@ -63,7 +69,7 @@ class _Markdown:
         fence = "`" * max(3, _longest_run(body, "`") + 1)
         return f"{fence}{language}\n{body}\n{fence}"
 
-    def items(self, entries: Iterable[str | tuple[str, list]], depth: int = 0) -> str:
+    def items(self, entries: Iterable[_Entry], depth: int = 0) -> str:
         lines = []
         for entry in entries:
             text, nested = entry if isinstance(entry, tuple) else (entry, [])
@@ -182,10 +188,10 @@ def _rule_blocks(
     return blocks
 
 
-def _option_values(style: _Markdown, schema: dict[str, Option], values: dict[str, Any]) -> list[str | tuple[str, list]]:
+def _option_values(style: _Markdown, schema: dict[str, Option], values: dict[str, Any]) -> list[_Entry]:
     """Each option of `schema` with its value in `values` and its meaning; a list's values one
     an item."""
-    entries: list[str | tuple[str, list]] = []
+    entries: list[_Entry] = []
     for name, option in schema.items():
         value = values.get(name, option.default if not option.required else None)
         if isinstance(value, (list, tuple)) and value and option.kind != "mapping":
@@ -277,8 +283,8 @@ def _paragraphs(docstring: str) -> list[str]:
     return [" ".join(p.split()) for p in inspect.cleandoc(docstring).split("\n\n") if p.strip()]
 
 
-def _option_entries(style: _Markdown, schema: dict[str, Option]) -> list[str | tuple[str, list]]:
-    entries: list[str | tuple[str, list]] = []
+def _option_entries(style: _Markdown, schema: dict[str, Option]) -> list[_Entry]:
+    entries: list[_Entry] = []
     for name, option in schema.items():
         text = f"{style.literal(name)} ({_option_summary(style, option)}): {option.doc}"
         nested = _option_entries(style, option.fields) if option.fields else []

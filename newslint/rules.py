@@ -7,11 +7,14 @@ an error naming the file, line and column, never a rule that silently matches no
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import string
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Protocol
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from newslint import engine
 from newslint.checks import CHECKS
@@ -47,7 +50,9 @@ DOC_FIELDS = {
 }
 
 COMMON_OPTIONS = {
-    "check": Option("str", "The kind of check, which decides the rule's other keys: " + ", ".join(sorted(CHECKS)) + "."),
+    "check": Option(
+        "str", "The kind of check, which decides the rule's other keys: " + ", ".join(sorted(CHECKS)) + "."
+    ),
     "category": Option(
         "str", "What kind of junk it flags: reports carry it (`category` in json), so tools can group problems.",
         choices=CATEGORIES,
@@ -117,14 +122,14 @@ class Rule(NamedTuple):
         return self.message.format(match=_preview(finding.text), **finding.values)
 
     @property
-    def identity(self) -> tuple:
+    def identity(self) -> tuple[object, ...]:
         """Everything about the rule that what it reports depends on, as plain data: its name,
         kind, category, severity, message, fix and its kind's options (not its file's path, doc
         or examples)."""
         return (self.name, self.kind, self.category, self.severity, self.message, self.fix, self.check.options)
 
 
-def rule_set_identity(rules: Iterable[Rule]) -> list[tuple]:
+def rule_set_identity(rules: Iterable[Rule]) -> list[tuple[object, ...]]:
     """What a set of rules reports depends on, as plain data: each rule's identity, in order.
     Rule sets with equal identities report the same on any document, so a cache of results
     keys them by it (see pipeline.py)."""
@@ -151,8 +156,11 @@ def _preview(text: str) -> str:
 
 def builtin_rules_dir() -> Path:
     """The rules shipped with newslint (the repo's rules/, installed as package newslint.builtin_rules)."""
-    try:  # importing the (empty) package is cheaper than importlib.util.find_spec
-        import newslint.builtin_rules as package
+    # Importing the (empty) package is cheaper than importlib.util.find_spec. By name: setuptools
+    # maps it from rules/ (pyproject.toml), where mypy does not look for newslint's modules.
+    package: ModuleType | None
+    try:
+        package = importlib.import_module("newslint.builtin_rules")
     except ImportError:
         package = None
     if package is None or not list(getattr(package, "__path__", [])):
@@ -190,7 +198,9 @@ def rule_files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def load_rules(folders: Iterable[Path], builtin: bool = True, store: ParsedRuleStore | None = None) -> list[Rule]:
+def load_rules(
+    folders: Iterable[str | Path], builtin: bool = True, store: ParsedRuleStore | None = None
+) -> list[Rule]:
     """Load the built-in rules and those in `folders`; a later folder's rule replaces a
     same-named earlier one (so a team can override a built-in rule), but one folder may not
     define a name twice.
@@ -210,14 +220,14 @@ def load_rules(folders: Iterable[Path], builtin: bool = True, store: ParsedRuleS
             paths.append(path)
     texts = [read_rule_file(path) for path in paths]
     # The key is the rule files themselves: the store adds the code that parses them.
-    key = list(zip(map(str, paths), texts))
+    key = list(zip(map(str, paths), texts, strict=True))
     loaded = _load_stored(store, key) if store is not None else None
     if loaded is None:
         # What the engine derives from the checks is worked out here only to be cached; a run
         # without a cache works out what it uses, when it uses it.
         parsed = []
         total = 0
-        for path, text in zip(paths, texts):
+        for path, text in zip(paths, texts, strict=True):
             rule, data = _parse(text, str(path), path.stem, derive=store is not None)
             total += rule.check.program_size()
             if total > MAX_TOTAL_PROGRAM_SIZE:
@@ -336,9 +346,12 @@ def rule_from_data(data: dict[str, Any]) -> Rule:
 def _check_message(message: str, check_class: type[Check], doc: YamlDocument) -> None:
     allowed = {"match", *check_class.MESSAGE_FIELDS}
     try:
-        fields = [(f, spec, conversion) for _, f, spec, conversion in string.Formatter().parse(message) if f is not None]
+        parsed = string.Formatter().parse(message)
+        fields = [(f, spec, conversion) for _, f, spec, conversion in parsed if f is not None]
     except ValueError as exc:
-        raise doc.error(f"bad message template: {exc} (write {{{{ and }}}} for literal braces)", ("message",), cls=RuleError) from None
+        raise doc.error(
+            f"bad message template: {exc} (write {{{{ and }}}} for literal braces)", ("message",), cls=RuleError
+        ) from None
     for name, spec, conversion in fields:
         if spec or conversion:
             # {match:>999999999} would build a huge string per problem, {match!z} fail on the first.
@@ -349,7 +362,8 @@ def _check_message(message: str, check_class: type[Check], doc: YamlDocument) ->
             )
         if name not in allowed:
             raise doc.error(
-                f"unknown message field {{{name}}} (this check offers: {', '.join('{' + a + '}' for a in sorted(allowed))})",
+                f"unknown message field {{{name}}}"
+                f" (this check offers: {', '.join('{' + a + '}' for a in sorted(allowed))})",
                 ("message",),
                 cls=RuleError,
             )
@@ -367,11 +381,19 @@ def _examples(value: Any, doc: YamlDocument) -> tuple[Example, ...]:
             raise doc.error("an example must be a mapping with 'text' and 'expect'", path, cls=RuleError)
         for key in item:
             if key not in ("text", "expect"):
-                raise doc.error(f"unknown key {key!r} in example (expected text, expect)", path + (key,), key=True, cls=RuleError)
+                raise doc.error(
+                    f"unknown key {key!r} in example (expected text, expect)", path + (key,), key=True, cls=RuleError
+                )
         text, expect = item.get("text"), item.get("expect")
         if not isinstance(text, str):
             raise doc.error("an example's 'text' must be a string", path + ("text",), cls=RuleError)
-        if not isinstance(expect, list) or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in expect):
-            raise doc.error("an example's 'expect' must be a list of line numbers (empty for none)", path + ("expect",), cls=RuleError)
+        if not isinstance(expect, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in expect
+        ):
+            raise doc.error(
+                "an example's 'expect' must be a list of line numbers (empty for none)",
+                path + ("expect",),
+                cls=RuleError,
+            )
         examples.append(Example(text, tuple(expect), doc.where(path)[0]))
     return tuple(examples)

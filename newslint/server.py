@@ -38,7 +38,7 @@ import asyncio
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
@@ -79,6 +79,9 @@ RACY_NS = 1_000_000_000
 # are asked to report changes to them.
 WATCHED_FILES = "**/{.newslint.yaml,pyproject.toml,*.yaml,*.yml,*.json}"
 
+# Each file a plan is loaded from, with its times, size and inode (see stamp); None: no file there.
+Stamp: TypeAlias = "tuple[tuple[str, tuple[int, int, int, int] | None], ...]"
+
 
 class LoadedPlan(NamedTuple):
     """A plan as the server keeps it, with what it was loaded from."""
@@ -86,7 +89,7 @@ class LoadedPlan(NamedTuple):
     plan: Plan
     find: FindProblems
     baseline: Baseline | None
-    stamp: tuple | None  # the files it was loaded from, as the file system described them; None: load again
+    stamp: Stamp | None  # the files it was loaded from, as the file system described them; None: load again
 
 
 class PlanUnusable(Exception):
@@ -127,9 +130,8 @@ class Plans:
             # change, and a change within the same tick of the clock leaves its time as it was:
             # a plan of such files is used, but loaded again at the next check (as git treats
             # a file changed as its index was written).
-            if any(signature is not None and signature[0] >= started - RACY_NS for _, signature in files):
-                files = None
-            loaded = LoadedPlan(plan, find_problems(plan), baseline, files)
+            racy = any(signature is not None and signature[0] >= started - RACY_NS for _, signature in files)
+            loaded = LoadedPlan(plan, find_problems(plan), baseline, None if racy else files)
         except NewslintError as exc:
             message = str(exc)
             new = self._unusable.get(config_file) != message
@@ -140,7 +142,7 @@ class Plans:
         return loaded
 
 
-def stamp(config: Config) -> tuple:
+def stamp(config: Config) -> Stamp:
     """The files a plan of `config` is loaded from (the config, every rule file in its rule
     folders, the baseline), each with its modification and change times, size and inode, or None
     where there is none: when this changes, the plan is loaded again."""
@@ -230,7 +232,7 @@ class NewslintServer(LanguageServer):
         """Check the document as the editor holds it now and publish its diagnostics."""
         try:
             checked = self.check(state)
-        except Exception as exc:  # a bug: say so, and keep serving the other documents
+        except Exception as exc:  # noqa: BLE001 -- a bug: say so, and keep serving the other documents
             self.log(f"internal error checking {state.uri}: {type(exc).__name__}: {exc}", lsp.MessageType.Error)
             checked = Checked(None, "", None, None, [])
         diagnostics = [] if checked.document is None else diagnostics_of(state.uri, checked, self.encoding)
@@ -364,6 +366,8 @@ class NewslintServer(LanguageServer):
 
     def edit(self, state: OpenDocument, checked: Checked, new_text: str, positions: Positions) -> lsp.WorkspaceEdit | None:
         """The edit turning the checked text into `new_text`, for the version checked."""
+        if checked.document is None:
+            return None
         change = text_edit(checked.document, new_text, positions)
         if change is None:
             return None

@@ -82,6 +82,7 @@ def parse_directives(document: Document, known_rules: frozenset[str]) -> list[Di
     for number in document.directive_lines:
         text = document.line(number).text
         match = DIRECTIVE_LINE.match(text)
+        assert match is not None  # directive_lines are the lines it matches (document.py)
         start = text.index("<!--")
         end = text.rindex("-->") + 3
         words = match.group(1).split(None, 1)

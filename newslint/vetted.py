@@ -13,11 +13,12 @@ class VettedPath(str):
     (reading.read_regular_file), so a link swapped in after the check cannot redirect them."""
 
     __slots__ = ("real",)
+    real: str
 
     def __new__(cls, path: str, real: str) -> VettedPath:
         self = str.__new__(cls, path)
         self.real = real
         return self
 
-    def __reduce__(self):  # pickled for worker processes: the path and its real path
+    def __reduce__(self) -> tuple[type[VettedPath], tuple[str, str]]:  # pickled for workers: path, real path
         return VettedPath, (str(self), self.real)

@@ -7,8 +7,9 @@ module and the code it generates per class were a large part of a one-file run's
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 _NO_VALUES: Mapping[str, Any] = MappingProxyType({})
 
@@ -61,6 +62,19 @@ class RuleInfo(NamedTuple):
         return hash((self.name, self.category, self.severity))
 
 
+class ReportedRule(Protocol):
+    """What a violation takes from its rule (a RuleInfo or a rules.Rule)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def category(self) -> str: ...
+
+    @property
+    def severity(self) -> str: ...
+
+
 class Violation(NamedTuple):
     """A problem as reported. Violations are equal, ordered and hashed by where they are and
     which rule found them (path, line, column, end line, end column, rule), not by the rest."""
@@ -84,16 +98,16 @@ class Violation(NamedTuple):
     def __ne__(self, other: object) -> bool:
         return not self == other
 
-    def __lt__(self, other: "Violation") -> bool:
+    def __lt__(self, other: tuple[object, ...]) -> bool:
         return self[:6] < other[:6]
 
-    def __le__(self, other: "Violation") -> bool:
+    def __le__(self, other: tuple[object, ...]) -> bool:
         return self[:6] <= other[:6]
 
-    def __gt__(self, other: "Violation") -> bool:
+    def __gt__(self, other: tuple[object, ...]) -> bool:
         return self[:6] > other[:6]
 
-    def __ge__(self, other: "Violation") -> bool:
+    def __ge__(self, other: tuple[object, ...]) -> bool:
         return self[:6] >= other[:6]
 
     def __hash__(self) -> int:
@@ -104,13 +118,13 @@ class Violation(NamedTuple):
         cls,
         path: str,
         span: Span,
-        rule: "RuleInfo",
+        rule: ReportedRule,
         message: str,
         related: tuple[Span, ...] = (),
         fix: Fix | None = None,
         text: str = "",
-    ) -> "Violation":
-        """A violation of `rule` (anything with a name, category and severity) over `span`."""
+    ) -> Violation:
+        """A violation of `rule` over `span`."""
         return cls(
             path=path,
             line=span.line,
@@ -153,7 +167,7 @@ class Violation(NamedTuple):
         return data
 
     @classmethod
-    def from_data(cls, data: list[Any], path: str) -> "Violation":
+    def from_data(cls, data: list[Any], path: str) -> Violation:
         """The Violation `to_data` described, found in `path`. Raises TypeError, ValueError or
         IndexError on data that does not describe one newslint could report: a damaged cache
         entry, or one of a buggy version (see _well_formed)."""

@@ -23,7 +23,8 @@ import itertools
 import os
 import sys
 from collections import deque
-from typing import Callable, Iterable, Iterator, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -40,7 +41,9 @@ CHUNK_BYTES = 1 << 20
 # chunk holds back those after it: enough of them keep the other workers busy meanwhile.
 CHUNKS_AHEAD_PER_WORKER = 4
 
-_worker_task: Callable[[object], object] | None = None
+# The task of a worker process, set by _start_worker. Items and results cross to and from the
+# worker pickled, so their types are not known here.
+_worker_task: Callable[[Any], Any] | None = None
 
 
 def available_cores() -> int:
@@ -76,7 +79,8 @@ def _map_in_processes(task: Callable[[Item], Result], chunks: Iterator[list[Item
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
     executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(task,))
     try:
-        ahead = deque(executor.submit(_run_chunk, chunk) for chunk in itertools.islice(chunks, jobs * CHUNKS_AHEAD_PER_WORKER))
+        first = itertools.islice(chunks, jobs * CHUNKS_AHEAD_PER_WORKER)
+        ahead = deque(executor.submit(_run_chunk, chunk) for chunk in first)
         while ahead:
             results = ahead.popleft().result()
             for chunk in itertools.islice(chunks, 1):  # one more in place of the one given back
@@ -105,7 +109,7 @@ def _chunks(items: Iterator[Item], size: Callable[[Item], int] | None) -> Iterat
         yield chunk
 
 
-def _start_worker(task: Callable[[object], object]) -> None:
+def _start_worker(task: Callable[[Any], Any]) -> None:
     import signal
 
     # Ctrl-C reaches every process of the terminal's group; only the parent should act on it.
@@ -116,5 +120,6 @@ def _start_worker(task: Callable[[object], object]) -> None:
     _worker_task = task
 
 
-def _run_chunk(items: list) -> list[object]:
+def _run_chunk(items: list[Any]) -> list[Any]:
+    assert _worker_task is not None  # the pool starts every worker with _start_worker
     return [_worker_task(item) for item in items]

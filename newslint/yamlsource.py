@@ -11,18 +11,24 @@ Anchors and aliases are refused: a rule file has no use for them, and refusing t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from newslint.errors import NewslintError
 
+if TYPE_CHECKING:  # (yaml.CSafeLoader is missing at run time from a PyYAML built without libyaml)
+    from typing import TypeAlias
+
+    _AnyLoader: TypeAlias = yaml.CSafeLoader | yaml.SafeLoader
+
+_Loader: type[_AnyLoader]
 try:  # libyaml's parser is much faster; the pure-Python one gives the same nodes.
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
-Path = tuple  # a key path such as ("examples", 0, "text")
+KeyPath = tuple[object, ...]  # a key path such as ("examples", 0, "text")
 
 # Rule files and configs nest a few levels; refusing deeper nesting keeps the recursive
 # conversion below far from Python's recursion limit (libyaml itself accepts 1,000 levels).
@@ -35,10 +41,10 @@ class YamlDocument:
 
     source: str
     data: Any
-    value_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    value_marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
 
-    def where(self, path: Path, key: bool = False) -> tuple[int, int]:
+    def where(self, path: KeyPath, key: bool = False) -> tuple[int, int]:
         """Position of the value (or key) at `path`, or of its nearest enclosing part."""
         marks = self.key_marks if key else self.value_marks
         while path:
@@ -49,12 +55,14 @@ class YamlDocument:
             path = path[:-1]
         return self.value_marks.get((), (1, 1))
 
-    def error(self, message: str, path: Path = (), key: bool = False, cls: type = NewslintError) -> NewslintError:
+    def error(
+        self, message: str, path: KeyPath = (), key: bool = False, cls: type[NewslintError] = NewslintError
+    ) -> NewslintError:
         line, column = self.where(path, key)
         return cls(message, self.source, line, column)
 
 
-def load_yaml(text: str, source: str, error_cls: type = NewslintError) -> YamlDocument:
+def load_yaml(text: str, source: str, error_cls: type[NewslintError] = NewslintError) -> YamlDocument:
     """Parse `text` (named `source` in messages) into a YamlDocument, or raise `error_cls`."""
     loader = _Loader(text)
     try:
@@ -80,7 +88,14 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _build(node, path: Path, doc: YamlDocument, loader, seen: set[int], error_cls: type) -> Any:
+def _build(
+    node: yaml.Node,
+    path: KeyPath,
+    doc: YamlDocument,
+    loader: _AnyLoader,
+    seen: set[int],
+    error_cls: type[NewslintError],
+) -> Any:
     if id(node) in seen:
         line, column = _mark(node)
         raise error_cls("YAML anchors and aliases are not allowed", doc.source, line, column)
@@ -110,7 +125,7 @@ def _build(node, path: Path, doc: YamlDocument, loader, seen: set[int], error_cl
     return _scalar(node, loader, doc, error_cls)
 
 
-def _scalar(node, loader, doc: YamlDocument, error_cls: type) -> Any:
+def _scalar(node: yaml.Node, loader: _AnyLoader, doc: YamlDocument, error_cls: type[NewslintError]) -> Any:
     try:
         return loader.construct_object(node, deep=True)
     except yaml.YAMLError as exc:

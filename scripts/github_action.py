@@ -28,7 +28,7 @@ import os
 import shlex
 import subprocess
 import sys
-from typing import Mapping
+from collections.abc import Mapping
 
 FIRST_DEEPENING = 16
 DEEPENINGS = 6  # 16 + 32 + ... + 512 commits, then the whole history

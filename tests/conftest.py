@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from helpers import load_with_engine
 from hypothesis import HealthCheck, settings
 
-from helpers import load_with_engine
 from newslint.cache import FORMAT, open_cache
 from newslint.pipeline import PARSED_RULES
 from newslint.rules import load_rules

@@ -14,8 +14,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 TIMEOUT = 30.0  # seconds; generous for a loaded CI machine, short of a hung job
 

@@ -173,7 +173,7 @@ def test_a_rule_of_both_kinds_finds_what_its_program_finds():
     doc = document.from_text(text)
     whole = list(ReferenceLineMatcher(matcher.patterns).document_spans(doc))
     assert list(matcher.document_spans(doc)) == whole
-    assert len([f for f in rule.findings(doc)]) == len(whole) == 40 * 5
+    assert len(list(rule.findings(doc))) == len(whole) == 40 * 5
 
 
 def test_a_rule_that_built_its_set_still_pickles_for_spawned_workers():

@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from helpers import check_json, rules_and_lines
+
 from newslint.cli import main
 
 CAPTION = "File photo of UK police."

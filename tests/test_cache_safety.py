@@ -13,6 +13,7 @@ from hashlib import blake2b
 from pathlib import Path
 
 import pytest
+from helpers import changes, tree
 
 from newslint import cache as caches
 from newslint import pipeline
@@ -20,8 +21,6 @@ from newslint.cache_key import KEY_BYTES
 from newslint.cli import main
 from newslint.pipeline import PARSED_RULES, RESULTS, Settings, load_plan, result_key
 from newslint.violations import Fix, Violation
-
-from helpers import changes, tree
 
 CACHE = ".newslint_cache"
 BAD = "The story.\nAdvertisement\n"

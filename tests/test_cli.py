@@ -6,7 +6,6 @@ import sys
 
 from newslint.cli import main
 
-
 # The rules the seed article's junk is found by. Tests name the rules they are about; the whole
 # built-in set over whole articles is test_snapshots.py's.
 SEED_RULES = "photo-caption,orphan-dateline,duplicate-paragraph,site-footer"

@@ -4,8 +4,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from helpers import check_json
+
 from newslint.cli import main
 from newslint.config import Config, find_config, load_config
 from newslint.filters import Plan

@@ -93,7 +93,7 @@ def test_examples_show_what_newslint_check_prints(rule, tmp_path, monkeypatch, c
     examples = _example_outputs(ruledocs.rule_markdown(rule))
     assert len(examples) == len(rule.examples)
     monkeypatch.chdir(tmp_path)
-    for (shown, command, output), example in zip(examples, rule.examples):
+    for (shown, command, output), example in zip(examples, rule.examples, strict=True):
         assert shown == example.text.rstrip("\n")
         (tmp_path / ruledocs.EXAMPLE_PATH).write_text(example.text, encoding="utf-8")
         code = main(["check", *command.split()])

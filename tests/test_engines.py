@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import load_with_engine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +28,6 @@ from newslint.engine.reference import EveryRule
 from newslint.engine.scan import encoded
 from newslint.linter import lint
 from newslint.rules import parse_rule
-from helpers import load_with_engine
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SPEED = Path(__file__).resolve().parent.parent / "benchmarks" / "speed.py"

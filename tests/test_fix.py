@@ -14,9 +14,9 @@ from newslint import atomic_write
 from newslint import document as documents
 from newslint.cli import main
 from newslint.config import Config
+from newslint.filters import Plan, find_problems
 from newslint.fix import apply_fixes, fix_document
 from newslint.rules import load_rules
-from newslint.filters import Plan, find_problems
 
 FOOTER = "Track Latest News Live on NDTV.com and get news updates from India and around the world"
 PARA_A = "The council voted on Tuesday to build six miles of protected cycle lanes through the centre."

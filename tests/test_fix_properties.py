@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 from newslint import document as documents
 from newslint.config import Config
+from newslint.filters import Plan, find_problems
 from newslint.fix import fix_document, fix_passes
 from newslint.rules import load_rules
-from newslint.filters import Plan, find_problems
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIND = find_problems(Plan.of(Config(root="."), load_rules([])))  # what a plain `newslint check` reports
@@ -190,7 +190,7 @@ def articles(draw) -> bytes:
     endings = [draw(st.sampled_from(ENDINGS)) if mixed else uniform for _ in texts]
     if texts and draw(st.booleans()):
         endings[-1] = ""  # no final newline
-    text = "".join(t + e for t, e in zip(texts, endings))
+    text = "".join(t + e for t, e in zip(texts, endings, strict=True))
     return (documents.BOM + text if draw(st.booleans()) else text).encode("utf-8")
 
 

@@ -19,8 +19,8 @@ def run(capsys, *args: str) -> tuple[int, str]:
 
 
 def violation(**fields) -> Violation:
-    base = dict(path="a.txt", line=1, column=1, end_line=1, end_column=5, rule="site-footer",
-                category="footer", severity="error", message="m")
+    base = {"path": "a.txt", "line": 1, "column": 1, "end_line": 1, "end_column": 5, "rule": "site-footer",
+            "category": "footer", "severity": "error", "message": "m"}
     return Violation(**{**base, **fields})
 
 

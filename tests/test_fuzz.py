@@ -21,9 +21,9 @@ from newslint import document
 from newslint.baseline import Baseline
 from newslint.config import load_config
 from newslint.errors import NewslintError, RuleError
+from newslint.filters import Plan, find_problems
 from newslint.linter import lint
 from newslint.rules import load_rules, parse_rule
-from newslint.filters import Plan, find_problems
 from newslint.violations import Span
 
 BUILTIN_RULES = load_rules([])

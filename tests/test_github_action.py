@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import log_problems
 
 REPO = Path(__file__).resolve().parent.parent

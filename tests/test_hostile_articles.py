@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from newslint import document, pipeline, reading
-from newslint.linter import lint
 from newslint.cli import main
+from newslint.linter import lint
 
 AD = "Advertisement\n"  # one problem for the built-in `advertisement` rule
 

@@ -13,10 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import log_problems
 
 from newslint.cli import main
-
-from helpers import log_problems
 
 # What an attacker would put in names and text: a newline or CR then a workflow command,
 # terminal escapes, and the commands read anywhere in a line.

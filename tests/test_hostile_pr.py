@@ -7,10 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import changes, log_problems, tree
 
 from newslint.cli import main
-
-from helpers import changes, log_problems, tree
 
 PRECIOUS = "precious line that must never be printed or lost"
 PASSWORD = "root:x:0:0:root:/root:/bin/bash"
@@ -28,7 +27,7 @@ examples: [{{text: "x\\n", expect: [1]}}]
 """
 BACKTRACKING_GLOB = "*a*a*a*a*a*a*a*a*a*a*b"
 ARTICLES = {  # the pull request's own articles: the only files --fix may change
-    "story.md": f"A story line.\nAdvertisement \x1b[2J\x07 ##vso[task.setvariable variable=Y]1\n",
+    "story.md": "A story line.\nAdvertisement \x1b[2J\x07 ##vso[task.setvariable variable=Y]1\n",
     f"{COMMAND}.md": "Advertisement\n",
     f"a\n{COMMAND}.md": "Advertisement\n",
     "a" * 200 + ".txt": "Advertisement\n",

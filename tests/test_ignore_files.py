@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from helpers import check_json
+
 from newslint.cli import main
 from newslint.ignorefiles import IgnoreFile, parse
 

@@ -13,9 +13,9 @@ import pytest
 
 from newslint import document
 from newslint.config import Config
+from newslint.filters import Plan, find_problems
 from newslint.fix import fix_document
 from newslint.rules import load_rules
-from newslint.filters import Plan, find_problems
 
 # Prints "ready" once newslint is imported, then runs it: a signal sent after that line lands
 # in the run, not in Python's start-up.

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from lsp_client import Client, apply_edit, edits_of
+
 from newslint.cli import main
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -84,7 +84,7 @@ def test_open_publishes_what_check_reports(start, tmp_path):
     published = start().open(article, article.read_text(encoding="utf-8"))
     expected = check_json(article)
     assert len(published["diagnostics"]) == len(expected) == 4
-    for diagnostic, violation in zip(published["diagnostics"], expected):
+    for diagnostic, violation in zip(published["diagnostics"], expected, strict=True):
         assert diagnostic["source"] == "newslint"
         assert diagnostic["code"] == violation["rule"]
         assert diagnostic["message"] == violation["message"]
@@ -350,7 +350,7 @@ def test_check_buffer_answers_from_the_table_for_the_same_bytes(tmp_path):
     cache = open_cache(tmp_path / "cache", (RESULTS, PARSED_RULES))
     plan = load_plan(Settings(config_search_from=str(tmp_path)), cache)
     path = str(tmp_path / "story.txt")
-    data = f"{PARA_A}\n{FOOTER}\n".encode("utf-8")
+    data = f"{PARA_A}\n{FOOTER}\n".encode()
     table = results_table(cache, plan)
     [found] = check_buffer(path, data, plan, table).violations
     table.save()

@@ -6,15 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, strategies as st
+from helpers import log_problems
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newslint.cli import main
 from newslint.formats import Report, Summary
-from newslint.formats.markdown import MAX_BYTES, MAX_TEXT, format_markdown, markdown_text
 from newslint.formats.escaping import printable
+from newslint.formats.markdown import MAX_BYTES, MAX_TEXT, format_markdown, markdown_text
 from newslint.violations import Violation
-
-from helpers import log_problems
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 GITHUB = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "acme/news", "GITHUB_SHA": SHA}

@@ -8,10 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import check_json
 
 from newslint.cli import main
-
-from helpers import check_json
 
 STORY = "A first paragraph of the old story that is long enough to be a paragraph of its own."
 SECOND = "The second paragraph of the old story, which the branch edits, is long enough too."

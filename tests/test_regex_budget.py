@@ -8,8 +8,8 @@ import string
 import re2
 
 from newslint import document
-from newslint.engine.programs import MAX_MEM
 from newslint.checks.phrase import PhraseCheck
+from newslint.engine.programs import MAX_MEM
 
 
 def _fits_ordinary_budget(pattern: str) -> bool:

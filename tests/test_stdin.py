@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import snapshot
 
 ARTICLE = b"A story from Calais.\n\nAdvertisement\n\nLondon:\n\nMore of the story.\n"

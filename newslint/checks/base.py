@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from newslint.checks.options import Option
 from newslint.document import Document
@@ -23,13 +24,16 @@ class Check:
     OPTIONS: ClassVar[dict[str, Option]] = {}
     # Names a rule's message may use besides {match}; the loader rejects any other placeholder.
     MESSAGE_FIELDS: ClassVar[tuple[str, ...]] = ()
-    # The engine's matcher of the check's line patterns (newslint/engine/), for a check whose
-    # findings are matches in lines; None for one that reads the document its own way. How the
-    # matches are found fast, and which documents they can be in, is the engine's business.
-    matcher: LineMatcher | None = None
 
     def __init__(self, options: dict[str, Any]):
         self.options = options
+
+    @property
+    def matcher(self) -> LineMatcher | None:
+        """The engine's matcher of the check's line patterns (newslint/engine/), for a check whose
+        findings are matches in lines; None for one that reads the document its own way. How the
+        matches are found fast, and which documents they can be in, is the engine's business."""
+        return None
 
     def run(self, document: Document) -> Iterable[Finding]:
         raise NotImplementedError

@@ -24,10 +24,11 @@ by every rule of this kind with the same story settings.
 from __future__ import annotations
 
 from collections import Counter
-from functools import cached_property, lru_cache
+from collections.abc import Iterable, Iterator
+from functools import cache, cached_property
 from itertools import repeat
 from pathlib import Path
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from newslint.checks.base import Check
 from newslint.checks.options import Option
@@ -172,7 +173,7 @@ class _Line(NamedTuple):
     text: str  # stripped
     tokens: tuple[str, ...]  # lower-cased words, punctuation around them gone
     block: int  # index into Analysis.blocks
-    index: int  # its place in Analysis.lines: lines one apart there are neighbours
+    position: int  # its place in Analysis.lines: lines one apart there are neighbours
 
 
 class Analysis:
@@ -268,7 +269,7 @@ class Analysis:
         if where == "anywhere":
             return self.lines
         first, last = self.first_index, self.last_index
-        if first is None:
+        if first is None or last is None:
             return []
         if where == HEAD:
             return self.lines[:first]
@@ -314,16 +315,16 @@ class Analysis:
 
     def stems(self, line: _Line) -> frozenset[str]:
         """The stems of the line's content words (worked out once per line)."""
-        stems = self._line_stems.get(line.index)
+        stems = self._line_stems.get(line.position)
         if stems is None:
-            stems = self._line_stems[line.index] = frozenset(self.content_stems(line.tokens))
+            stems = self._line_stems[line.position] = frozenset(self.content_stems(line.tokens))
         return stems
 
     def block_of(self, line: _Line) -> _Block:
         return self.blocks[line.block]
 
     def where(self, line: _Line) -> str | None:
-        if self.story_first is None:
+        if self.story_first is None or self.story_last is None:
             return None
         if line.number < self.story_first:
             return HEAD
@@ -425,7 +426,7 @@ def _runs_on(previous: str, previous_ends: bool, text: str, wrap_length: int) ->
     return text[0].islower() or previous.endswith(_RUN_ON_ENDS)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_stopwords(language: str) -> frozenset[str]:
     """The stop-word list of a language, shipped with newslint as data."""
     text = (STOPWORDS_DIR / f"{language}.txt").read_text(encoding="utf-8")
@@ -443,7 +444,7 @@ def analyse(document: Document, language: str, story: dict[str, Any], key: Any =
         _memo["document"], _memo["analyses"] = document, {}
     if key is None:
         key = (language, tuple(sorted(story.items())))
-    analysis = _memo["analyses"].get(key)
+    analysis: Analysis | None = _memo["analyses"].get(key)
     if analysis is None:
         analysis = _memo["analyses"][key] = Analysis(document, load_stopwords(language), story)
     return analysis
@@ -494,11 +495,15 @@ class ContextCheck(Check):
         # A rule that names its lines by patterns can only report a line one of them matches:
         # the engine's matcher finds those lines, and its gate skips the rule on documents
         # where none can match. A rule without patterns judges every line and always runs.
-        self.matcher: LineMatcher | None = (
+        self._matcher = (
             line_matcher(LinePatterns(f"(?m){alternation(patterns)}", tuple(patterns), False)) if patterns else None
         )
         vocabulary = self.lines["vocabulary"]
         self.vocabulary = frozenset(token for word in vocabulary for token in tokenize(word)) if vocabulary else None
+
+    @property
+    def matcher(self) -> LineMatcher | None:
+        return self._matcher
 
     def compile(self) -> None:
         if self.matcher is not None:
@@ -515,7 +520,7 @@ class ContextCheck(Check):
             self._unless = compile_re2(alternation(self.lines["unless"]), ignore_case=False)
         return self._unless
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         # Compiled programs do not pickle (workers started by spawn); each process compiles its own.
         state = self.__dict__.copy()
         state["_unless"] = None
@@ -557,7 +562,7 @@ class ContextCheck(Check):
             return
         run: list[_Line] = []
         for line in counted:
-            if run and line.index != run[-1].index + 1:
+            if run and line.position != run[-1].position + 1:
                 if self._run_passes(analysis, run):
                     yield run
                 run = []
@@ -569,7 +574,7 @@ class ContextCheck(Check):
         settings = self.run_options
         if len(run) < settings["min_lines"]:
             return False
-        before = analysis.lines[run[0].index - 1] if run[0].index else None
+        before = analysis.lines[run[0].position - 1] if run[0].position else None
         if not settings["after_colon"] and before is not None and before.text.endswith(":"):
             return False
         share = settings["max_digit_share"]
@@ -588,6 +593,8 @@ class ContextCheck(Check):
     def _in_vocabulary(self, token: str) -> bool:
         """Whether a hyphenated word the vocabulary lacks is made of its words ("email-a-friend")."""
         vocabulary = self.vocabulary
+        if vocabulary is None:
+            return False
         return token not in vocabulary and all(part in vocabulary for part in token.split("-") if part)
 
     def _counts(self, analysis: Analysis, line: _Line) -> bool:

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from itertools import islice
-from typing import Any, Iterable
+from typing import Any
 
 from newslint.checks.base import Check
 from newslint.checks.options import Option
@@ -138,8 +139,9 @@ class DuplicateCheck(Check):
     normalised characters are compared for exact repeats only: fuzzy scoring costs the product of
     the two lengths; and a document may spend a bounded number of such character pairs for each
     character it has, so a file of long, alike paragraphs is checked in linear time (a pair the
-    budget does not cover does not count as a repeat; articles use a small part of it). Message fields: `{repeat}`, the ranges ("Lines 15-25 repeat lines 4-14"), and
-    `{similarity}`, the similarity in percent (100 for an exact repeat)."""
+    budget does not cover does not count as a repeat; articles use a small part of it). Message
+    fields: `{repeat}`, the ranges ("Lines 15-25 repeat lines 4-14"), and `{similarity}`, the
+    similarity in percent (100 for an exact repeat)."""
 
     OPTIONS = {
         "unit": Option(
@@ -193,7 +195,7 @@ class DuplicateCheck(Check):
     }
     MESSAGE_FIELDS = ("repeat", "similarity")
 
-    def __init__(self, options):
+    def __init__(self, options: dict[str, Any]) -> None:
         super().__init__(options)
         patterns = options["ignore_patterns"]
         self.ignore = compile_re2(alternation(patterns), False) if patterns else None
@@ -201,7 +203,12 @@ class DuplicateCheck(Check):
         self.list_items = compile_re2(alternation(lists["items"]), False) if lists else None
         # Near repeats as the engine scores them; None: exact repeats only.
         self.scoring = (
-            Scoring(options["threshold"], options["containment"], options["min_length"], max(options["threshold"], CONTAINED))
+            Scoring(
+                options["threshold"],
+                options["containment"],
+                options["min_length"],
+                max(options["threshold"], CONTAINED),
+            )
             if options["threshold"] < 100 or options["containment"]
             else None
         )
@@ -299,7 +306,7 @@ class DuplicateCheck(Check):
             exact=False,
         )
 
-    def _finding(self, document: Document, units, matches, run: list[int]) -> Finding:
+    def _finding(self, document: Document, units: list[_Unit], matches: Repeats, run: list[int]) -> Finding:
         first, last = units[run[0]], units[run[-1]]
         orig_first, orig_last = units[matches[run[0]][0]], units[matches[run[-1]][0]]
         similarity = min(matches[i][1] for i in run)
@@ -319,7 +326,9 @@ class DuplicateCheck(Check):
         )
 
 
-def _without_list_items(matches: dict, units: list[_Unit], every: list[tuple[str, str]], lists: dict, items: Any) -> dict:
+def _without_list_items(
+    matches: Repeats, units: list[_Unit], every: list[tuple[str, str]], lists: dict[str, Any], items: Any
+) -> Repeats:
     """`matches` without the repeats of list items that lists share by design (see the `lists`
     option): a meal plan's "Breakfast: oatmeal with berries ..." under Monday and Thursday."""
     max_length, min_items = lists["max_length"], lists["min_items"]
@@ -355,7 +364,7 @@ def _without_list_items(matches: dict, units: list[_Unit], every: list[tuple[str
     return {i: match for i, match in matches.items() if not by_design(i, match[0])}
 
 
-def _held_in_later(matches: dict, units: list[_Unit], threshold: float) -> dict[int, int]:
+def _held_in_later(matches: Repeats, units: list[_Unit], threshold: float) -> dict[int, int]:
     """The units held in a later, longer one: {short unit: the first later unit holding it}. A
     pair counts when it matched by containment alone (their ratio is below `threshold`: one is
     much shorter), and the short unit is no repeat itself."""

@@ -12,14 +12,18 @@ the short lines under it, as one finding.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from newslint.checks.base import Check
 from newslint.checks.options import Option
 from newslint.document import Document, Line
 from newslint.engine import LineMatcher, LinePatterns, alternation, compile_re2, line_matcher, regex_problem
 from newslint.violations import Finding, Span
+
+if TYPE_CHECKING:
+    from newslint.engine.programs import Program
 
 POSITION_FIELDS = {
     "first": Option("int", "Only lines in the first N paragraphs.", default=None, minimum=1),
@@ -85,18 +89,18 @@ class LineMatchCheck(Check):
     alternatives: list[str] | None = None
 
     @cached_property
-    def matcher(self) -> LineMatcher:  # type: ignore[override]
+    def matcher(self) -> LineMatcher:
         alternatives = tuple(self.alternatives) if self.alternatives else None
         return line_matcher(LinePatterns(self.pattern, alternatives, self.options["ignore_case"]))
 
     @cached_property
-    def unless(self) -> Any:
+    def unless(self) -> Program | None:
         """The `unless` patterns' program (None without them), compiled when a line first matches."""
         unless = self.options["unless"]
         return compile_re2(alternation(unless), self.options["ignore_case"]) if unless else None
 
     @cached_property
-    def list_stop(self) -> Any:
+    def list_stop(self) -> Program | None:
         listing = self.options["list_after"]
         stop = listing["stop"] if listing else None
         return compile_re2(alternation(stop), self.options["ignore_case"]) if stop else None
@@ -147,7 +151,7 @@ class LineMatchCheck(Check):
                 fix_range=_fix_range(document, facts, start, end),
             )
 
-    def _eligible(self, document: Document, facts: "_LineFacts") -> bool:
+    def _eligible(self, document: Document, facts: _LineFacts) -> bool:
         """Whether the rule's length, position and `unless` constraints let it flag this line."""
         max_length = self.options["max_length"]
         min_length = self.options["min_length"]
@@ -230,7 +234,7 @@ class _LineFacts:
         return self._run
 
 
-def _in_position(document: Document, line_number: int, position: dict) -> bool:
+def _in_position(document: Document, line_number: int, position: dict[str, Any]) -> bool:
     paragraph = document.paragraph_of_line(line_number)
     if paragraph is None:
         return False

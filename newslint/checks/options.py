@@ -9,12 +9,13 @@ type, default and bounds, into docs/rules.md, so it is written here and nowhere 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from newslint.errors import RuleError
+from newslint.errors import NewslintError, RuleError
 
 if TYPE_CHECKING:  # only for annotations: loading cached rules needs no YAML parser
-    from newslint.yamlsource import YamlDocument
+    from newslint.yamlsource import KeyPath, YamlDocument
 
 _MISSING = object()
 
@@ -23,10 +24,10 @@ class Option(NamedTuple):
     kind: str  # "str", "int", "number", "bool", "str-list", "mapping"
     doc: str  # full sentences for rule authors; the type, default and bounds are rendered apart
     default: Any = _MISSING
-    choices: tuple = ()
+    choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
-    fields: dict[str, "Option"] | None = None  # for "mapping"
+    fields: dict[str, Option] | None = None  # for "mapping"
     check: Callable[[Any], str | None] | None = None  # returns an error message or None
     # A str-list may be [] only where that means something: in a config, `ignore: []` clears
     # a list; in a rule file an empty phrase list is a mistake.
@@ -49,7 +50,11 @@ TYPE_NAMES = {
 
 
 def validate_options(
-    schema: dict[str, Option], values: dict, doc: YamlDocument, path: tuple = (), error: type = RuleError
+    schema: dict[str, Option],
+    values: object,
+    doc: YamlDocument,
+    path: KeyPath = (),
+    error: type[NewslintError] = RuleError,
 ) -> dict[str, Any]:
     """Return `values` with defaults filled in, or raise `error` (RuleError for rule files,
     ConfigError for config files) at the offending key."""
@@ -70,7 +75,7 @@ def validate_options(
     return result
 
 
-def _validate_value(option: Option, value: Any, doc: YamlDocument, path: tuple, error: type) -> Any:
+def _validate_value(option: Option, value: Any, doc: YamlDocument, path: KeyPath, error: type[NewslintError]) -> Any:
     name = path[-1]
     ok = {
         "str": lambda v: isinstance(v, str),

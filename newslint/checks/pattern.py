@@ -7,8 +7,11 @@ hang a CI run; the price is no backreferences and no lookaround, which RE2 refus
 
 from __future__ import annotations
 
-from newslint.checks.matching import SCOPE_OPTIONS, LineMatchCheck, alternation, regex_problem
+from typing import Any
+
+from newslint.checks.matching import SCOPE_OPTIONS, LineMatchCheck
 from newslint.checks.options import Option
+from newslint.engine import alternation, regex_problem
 
 
 class PatternCheck(LineMatchCheck):
@@ -30,7 +33,7 @@ class PatternCheck(LineMatchCheck):
         "ignore_case": Option("bool", "Match regardless of case.", default=False),
     }
 
-    def __init__(self, options):
+    def __init__(self, options: dict[str, Any]) -> None:
         super().__init__(options)
         self.alternatives = list(options["patterns"])
         self.pattern = f"(?m){alternation(self.alternatives)}"

@@ -13,6 +13,8 @@ phrase as any run of whitespace in the text.
 
 from __future__ import annotations
 
+from typing import Any
+
 import re2
 
 from newslint.checks.matching import SCOPE_OPTIONS, LineMatchCheck
@@ -56,7 +58,7 @@ class PhraseCheck(LineMatchCheck):
         **SCOPE_OPTIONS,
     }
 
-    def __init__(self, options):
+    def __init__(self, options: dict[str, Any]) -> None:
         super().__init__(options)
         # Longest first, so that of two phrases where one starts the other, the longer wins.
         phrases = sorted({p.strip() for p in options["phrases"]}, key=len, reverse=True)

@@ -19,7 +19,8 @@ asks `derived(check)` for it and gives it back with `restore(check, data)`.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Protocol, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from newslint.document import Document
 from newslint.engine.lines import GatedRule, LineMatcher, LinePatterns, RuleT
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
     from newslint.checks.base import Check
 
 __all__ = [
-    "ENGINE_VARIABLE", "Gate", "GatedRule", "LineMatcher", "LinePatterns", "alternation", "compile_re2", "derived", "engine_name",
-    "gate_for", "line_matcher", "regex_problem", "restore",
+    "ENGINE_VARIABLE", "Gate", "GatedRule", "LineMatcher", "LinePatterns", "alternation", "compile_re2", "derived",
+    "engine_name", "gate_for", "line_matcher", "regex_problem", "restore",
 ]
 
 ENGINE_VARIABLE = "NEWSLINT_ENGINE"

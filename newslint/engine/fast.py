@@ -10,7 +10,8 @@ once per rule (strategy.py); the spans are those of the reference engine (refere
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Literal
 
 import re2
 
@@ -21,6 +22,9 @@ from newslint.engine.repertoire import is_common, narrow
 from newslint.engine.scan import encoded
 from newslint.engine.spans import merged_spans
 from newslint.engine.strategy import Strategy
+
+if TYPE_CHECKING:
+    from newslint.engine.programs import Program
 
 # A rule searches at most this many lines its screen matches one by one, then scans the rest of
 # the document whole; a rule with anchored patterns searches every such line one by one (see
@@ -36,20 +40,20 @@ class FastLineMatcher(LineMatcher):
     def __init__(self, patterns: LinePatterns):
         super().__init__(patterns)
         self.strategy = Strategy(patterns)
-        self._programs: Any = None  # for any text: one program per group
-        self._common_programs: Any = None  # narrowed, for COMMON text
-        self._full_by_group: Any = None  # group index -> its full program, compiled so far
-        self._alternative_programs: dict[bool, dict[int, Any]] = {}  # (common, index) -> one alternative's program
-        self._alternative_set: Any = None  # built on first use; False if it cannot be
+        self._programs: list[Program] | None = None  # for any text: one program per group
+        self._common_programs: list[Program] | None = None  # narrowed, for COMMON text
+        self._full_by_group: dict[int, Program] | None = None  # group index -> its full program, compiled so far
+        self._alternative_programs: dict[bool, dict[int, Program]] = {}  # (common, index) -> one alternative's program
+        self._alternative_set: re2.Set | Literal[False] | None = None  # built on first use; False if it cannot be
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         # The compiled set does not pickle (workers started by spawn); each process builds its own.
         return {**self.__dict__, "_alternative_set": None}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
 
-    def programs(self, common: bool) -> list[Any]:
+    def programs(self, common: bool) -> list[Program]:
         """The programs that together find the rule's matches: narrowed ones (see
         repertoire.py) for a text of COMMON characters only, the full ones for any text.
         Each is compiled when first asked for. (A line the screen picks out is searched by
@@ -67,13 +71,13 @@ class FastLineMatcher(LineMatcher):
             self._programs = [self._full_program(k, full) for k in range(len(full))]
         return self._programs
 
-    def _narrowed_program(self, index: int, patterns: list[str], narrowed: str) -> Any:
+    def _narrowed_program(self, index: int, patterns: list[str], narrowed: str) -> Program:
         try:
             return compile_re2(narrowed, self.patterns.ignore_case)
         except ValueError:  # cannot happen for a pattern that loaded; if it did, stay correct
             return self._full_program(index, patterns)
 
-    def _full_program(self, index: int, patterns: list[str]) -> Any:
+    def _full_program(self, index: int, patterns: list[str]) -> Program:
         """The full program of group `index` (of `patterns`), compiled once."""
         if len(patterns) == 1:
             return self.regex
@@ -154,7 +158,9 @@ class FastLineMatcher(LineMatcher):
         # than a search per line, and finds the same (from a line's start, as above).
         yield from merged_spans(self.programs(common), data, position)
 
-    def _alternatives_spans(self, data: bytes, line_start: int, line_end: int, common: bool) -> Iterator[tuple[int, int]]:
+    def _alternatives_spans(
+        self, data: bytes, line_start: int, line_end: int, common: bool
+    ) -> Iterator[tuple[int, int]]:
         """The spans `merged_spans` gives on one line of `data` (its text around still seen)
         for a rule split into several programs for size (groups), or with patterns both
         anchored and not: the patterns whose screen matches the line, each alone (one set search
@@ -163,8 +169,9 @@ class FastLineMatcher(LineMatcher):
         One program of many patterns tracks them all at once, and where one builds a new
         automaton state at every character (lines of many "Credit: X" for photo-caption's
         `\\bCredit:\\s*\\S[^.]{1,80}\\W*$`, each credit starting another count), all the
-        others are carried into each new state: 2.9 s a megabyte as two programs of a dozen
-        patterns, 1.3 s for that pattern alone. The screens share no such states (they have no
+        others are carried into each new state, and two programs of a dozen patterns cost over
+        twice what that pattern costs alone (benchmarks/hostile.py, "many 'Credit: X'", gives
+        the cost as it is now). The screens share no such states (they have no
         counted repetitions), and a line a rule's screen picks out most often holds one or two
         patterns' words."""
         chosen = self._screened_alternatives(data[line_start:line_end])
@@ -191,7 +198,7 @@ class FastLineMatcher(LineMatcher):
             return list(range(count))
         return sorted(k for k in found if k != count)
 
-    def _screen_set(self) -> Any:
+    def _screen_set(self) -> re2.Set | None:
         """One RE2 set of the alternatives' screens and, last, a pattern that matches any text
         (so a search that failed, its automaton out of memory, tells itself apart by lacking
         it); None if the set cannot be built."""
@@ -200,17 +207,18 @@ class FastLineMatcher(LineMatcher):
             options.log_errors = False
             options.never_nl = True
             options.max_mem = MAX_MEM
+            screens = re2.Set.SearchSet(options)
             try:
-                screens = re2.Set.SearchSet(options)
                 for pattern in (self.strategy.alternative_screens or []) + [""]:
                     screens.Add(pattern)
                 screens.Compile()
             except re2.error:
-                screens = False
-            self._alternative_set = screens
+                self._alternative_set = False
+            else:
+                self._alternative_set = screens
         return self._alternative_set or None
 
-    def _alternative_program(self, index: int, common: bool) -> Any:
+    def _alternative_program(self, index: int, common: bool) -> Program:
         """Alternative `index` alone, narrowed for a line of COMMON characters; compiled once."""
         programs = self._alternative_programs.setdefault(common, {})
         program = programs.get(index)

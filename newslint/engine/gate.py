@@ -13,8 +13,10 @@ which every finding of a rule contains (literals.py), each looked for in turn.
 
 from __future__ import annotations
 
+import typing
+from collections.abc import Container, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Container, Sequence
+from typing import TYPE_CHECKING, Any
 
 import re2
 
@@ -32,8 +34,8 @@ if TYPE_CHECKING:
 _SET_MAX_MEM = 64 << 20
 # The first few documents of a run are searched for literals, and the set is built only for a
 # run that goes on, or for a long document: searching costs its length times the number of
-# literals, which SEARCH_BUDGET bounds (about 2 ms; a 1.2 MB file would take a quarter of a
-# second).
+# literals, which SEARCH_BUDGET bounds to less than building the set would cost (which is why a
+# long file builds it instead).
 SEARCHED_DOCUMENTS = 4
 SEARCH_BUDGET = 4_000_000
 
@@ -44,7 +46,7 @@ class ScreenGate:
 
     def __init__(self, rules: Sequence[GatedRule]):
         self._rules = list(rules)
-        self._set: Any = None
+        self._set: re2.Set | typing.Literal[False] | None = None  # built on first use; False if it cannot be
         self._searched = 0
 
     @cached_property
@@ -76,7 +78,8 @@ class ScreenGate:
     def _searchable(self, length: int) -> bool:
         """Whether searching a text of `length` for every literal keeps within SEARCH_BUDGET.
         The rules' literals are worked out only as far as it takes to tell: a long document is
-        over the budget after a rule or two (working them all out costs ~60 ms)."""
+        over the budget after a rule or two (working them all out costs more than checking
+        it)."""
         total = 0
         for rule in self._rules:
             total += len(_literals_of(rule) or ())
@@ -124,7 +127,7 @@ class ScreenGate:
         found.discard(len(names))
         return {names[index] for index in found}
 
-    def _screen_set(self) -> Any:
+    def _screen_set(self) -> re2.Set | None:
         """The set of the rules' screens, built on first use (None if it cannot be)."""
         if self._set is None:
             self._set = (self._build() if self._screens else None) or False
@@ -135,7 +138,7 @@ class ScreenGate:
         """The rule of each member of the set, by index."""
         return list(self._screens)
 
-    def _build(self) -> Any:
+    def _build(self) -> re2.Set | None:
         options = re2.Options()
         options.max_mem = _SET_MAX_MEM
         options.log_errors = False
@@ -143,7 +146,8 @@ class ScreenGate:
         screen_set = re2.Set.SearchSet(options)
         try:
             # Last, a member that matches any text (at its start: a member that matched
-            # everywhere would make every state of the automaton a match, 2.5 times slower).
+            # everywhere would make every state of the automaton a match, and each search
+            # far slower).
             for index, screen in enumerate([*self._screens.values(), r"\A"]):
                 if screen_set.Add(screen) != index:
                     return None
@@ -152,11 +156,11 @@ class ScreenGate:
             return None
         return screen_set
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         # The compiled set does not pickle (workers started by spawn); each process builds its own.
         return {**self.__dict__, "_set": None}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
 
 

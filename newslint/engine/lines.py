@@ -11,10 +11,14 @@ with the rule's one program over the whole text.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, NamedTuple, Protocol, TypeVar
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
 
 from newslint.document import Document, Line
 from newslint.engine.programs import compile_re2
+
+if TYPE_CHECKING:
+    from newslint.engine.programs import Program
 
 
 class _Matched(Protocol):
@@ -53,10 +57,10 @@ class LineMatcher:
 
     def __init__(self, patterns: LinePatterns):
         self.patterns = patterns
-        self._regex: Any = None
+        self._regex: Program | None = None
 
     @property
-    def regex(self) -> Any:
+    def regex(self) -> Program:
         """The rule's program as one, for any text: what loading validates."""
         if self._regex is None:
             self._regex = compile_re2(self.patterns.pattern, self.patterns.ignore_case)

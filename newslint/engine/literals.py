@@ -15,8 +15,8 @@ as widely as RE2's `(?i:...)` does, so it never misses what the rule would find.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from itertools import product
-from typing import Iterable, Iterator
 
 from newslint.engine.re2tree import (
     AnyChar,
@@ -132,8 +132,9 @@ def _run_literal(chars: list[Char]) -> Literal:
 
 
 def _branch(alternatives: list[Facts]) -> Facts:
-    if all(exact is not None for exact, _ in alternatives):
-        union = frozenset().union(*(exact for exact, _ in alternatives))
+    exacts = [exact for exact, _ in alternatives if exact is not None]
+    if len(exacts) == len(alternatives):
+        union = frozenset[Literal]().union(*exacts)
         if len(union) <= MAX_EXACT:
             return union, None
     required: set[Literal] = set()

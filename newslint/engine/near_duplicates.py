@@ -14,10 +14,11 @@ from __future__ import annotations
 import gc
 import math
 from collections import Counter
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from functools import cache
 from itertools import compress, repeat
 from operator import mul, sub
-from typing import Any, Callable, NamedTuple, Protocol, Sequence
+from typing import Any, NamedTuple, Protocol
 
 GRAM = 3
 # A 3-gram that many units share says little about any pair of them, and scanning its posting
@@ -33,16 +34,16 @@ MAX_FUZZY_LENGTH = 20_000
 # may spend FUZZY_CELLS_PER_CHARACTER for each character of the units read so far: a budget that
 # builds up as it is read, so a unit with many long candidates spends what the units before it
 # left, and no stretch of a document spends more than its own share. Scoring then takes time
-# linear in a document's size whatever its text, at most about 1.5 us a character (an LCS
-# fills 25-30 cells a nanosecond). A score the budget does not cover is not worked out, and the
-# pair does not count as similar. Without it, long lines that each hold an earlier one with
-# words put in (the LCS bound lets every pair through to partial_ratio) cost 100 s a megabyte.
-# Real articles stay well inside: of the corpus's articles the dearest needed 16,600 cells a
-# character at its dearest point, the synthetic archive's (benchmarks/speed.py) 3,100.
+# linear in a document's size whatever its text, a small multiple of reading it. A score the
+# budget does not cover is not worked out, and the pair does not count as similar. Without it,
+# long lines that each hold an earlier one with words put in (the LCS bound lets every pair
+# through to partial_ratio) cost orders of magnitude more (benchmarks/hostile.py's "long lines,
+# each holding the one before" and "edited copies" give the cost with it). Real articles stay
+# well inside: the dearest of ../shared/corpus needs less than half of it at its dearest point,
+# the synthetic archive's (benchmarks/speed.py) far less.
 FUZZY_CELLS_PER_CHARACTER = 40_000
 # partial_ratio fills its tables about eight times faster a cell than an LCS (it reuses the
-# shorter text's bit masks from window to window: 200-300 cells a nanosecond, measured), so its
-# cells count an eighth.
+# shorter text's bit masks from window to window), so its cells count an eighth.
 PARTIAL_CELL_DISCOUNT = 8
 
 
@@ -76,7 +77,8 @@ def find_repeats(
     two are not repeats. And whether every pair of units sharing a 3-gram was scored (no posting
     or candidate limit, nor the budget, cut)."""
     # The 3-gram index of a long file holds hundreds of thousands of tuples, which the cyclic
-    # garbage collector would scan again and again (15% of a 5,000-paragraph file's time);
+    # garbage collector would scan again and again (a good part of the time of benchmarks/
+    # speed.py's file of 5,000 distinct paragraphs);
     # tuples of strings cannot form a cycle, so it is paused while the index is built.
     collecting = gc.isenabled()
     gc.disable()
@@ -110,7 +112,8 @@ def _index_and_score(
         # One dict operation a 3-gram, without a Python loop: setdefault files a new 3-gram
         # under this unit and gives back the first unit of one seen before. Unless an
         # earlier unit shares a 3-gram with this one (rare), the smallest is this unit.
-        # (A third cheaper than testing for shared 3-grams, then adding the new ones.)
+        # (Cheaper than testing for shared 3-grams, then adding the new ones: one dict
+        # operation a 3-gram, not two.)
         grams = _grams(unit.words)
         firsts = list(map(first_with.setdefault, grams, repeat(i)))
         if min(firsts) == i:
@@ -118,7 +121,7 @@ def _index_and_score(
         shared: list[int] = []  # earlier units, once per 3-gram they share with this one
         # The 3-grams filed under an earlier unit (picked out by what setdefault gave back:
         # looking them up again in a long file's large index costs a cache miss each).
-        for gram, first in dict(compress(zip(grams, firsts), map(i.__ne__, firsts))).items():
+        for gram, first in dict(compress(zip(grams, firsts, strict=True), map(i.__ne__, firsts))).items():
             later = later_with.get(gram)
             if later is None:
                 shared.append(first)
@@ -147,7 +150,7 @@ def _index_and_score(
 
 def _grams(words: list[str]) -> list[tuple[str, ...]]:
     """The word 3-grams (GRAM) of a text's words (all of them as one, when fewer), in order."""
-    return list(zip(words, words[1:], words[2:])) or [tuple(words)]
+    return list(zip(words, words[1:], words[2:], strict=False)) or [tuple(words)]
 
 
 class FuzzyBudget:
@@ -175,14 +178,29 @@ class FuzzyBudget:
 def _candidates(counts: Counter[int], units: int) -> list[int]:
     """The MAX_CANDIDATES units (indices below `units`) that share the most 3-grams, by
     `counts`, the earliest first among equals: the same candidates every run. Each is sorted
-    as one integer, unit - count * units, which orders them so and sorts in a third of the time
-    (count, unit) pairs take: a long file's paragraphs may each have dozens of candidates."""
+    as one integer, unit - count * units, which orders them so and sorts much faster than
+    (count, unit) pairs, which compare as tuples: a long file's paragraphs may each have dozens
+    of candidates."""
     keys = sorted(map(sub, counts.keys(), map(mul, counts.values(), repeat(units))))
     return [key % units for key in keys[:MAX_CANDIDATES]]
 
 
-@lru_cache(maxsize=None)
-def _rapidfuzz():
+class _Fuzz(Protocol):
+    """What is used of rapidfuzz.fuzz (mypy holds the module to it)."""
+
+    def ratio(self, s1: str, s2: str, *, score_cutoff: float) -> float: ...
+
+    def partial_ratio(self, s1: str, s2: str, *, score_cutoff: float) -> float: ...
+
+
+class _LCSseq(Protocol):
+    """What is used of rapidfuzz.distance.LCSseq."""
+
+    def similarity(self, s1: str, s2: str, *, score_cutoff: int) -> int: ...
+
+
+@cache
+def _rapidfuzz() -> tuple[_Fuzz, _LCSseq]:
     """rapidfuzz's scorers, imported on first use: most articles have no pair to score, and a
     one-file run is spared the import."""
     from rapidfuzz import fuzz
@@ -211,13 +229,14 @@ def similarity(a: str, b: str, scoring: Scoring, budget: FuzzyBudget) -> float |
     # (aligning the shorter text with its best window in the longer one, far dearer than an LCS)
     # >= c needs a window w with LCS(shorter, w) >= c/(200-c) * len(shorter), and w is part of
     # `longer`, so an LCS below that rules it out. Each bound is lowered by 1 more to absorb
-    # rounding. (Where the lengths rule a ratio out, the LCS only stands for containment.)
-    needed_for_ratio = max(0, math.floor(threshold * (len(a) + len(b)) / 200) - 1) if ratio_possible else math.inf
+    # rounding. (Where the lengths rule a ratio out, None, the LCS only stands for containment.)
+    needed_for_ratio = max(0, math.floor(threshold * (len(a) + len(b)) / 200) - 1) if ratio_possible else None
     needed_for_containment = max(0, math.floor(cutoff * len(shorter) / (200 - cutoff)) - 1)
     if not budget.spend(cells):
         return None
-    common = LCSseq.similarity(shorter, longer, score_cutoff=min(needed_for_ratio, needed_for_containment))
-    if common >= needed_for_ratio:
+    needed = needed_for_containment if needed_for_ratio is None else min(needed_for_ratio, needed_for_containment)
+    common = LCSseq.similarity(shorter, longer, score_cutoff=needed)
+    if needed_for_ratio is not None and common >= needed_for_ratio:
         if not budget.spend(cells):
             return None
         score = fuzz.ratio(a, b, score_cutoff=threshold)

@@ -3,25 +3,31 @@ budget, with RE2's own reason when a pattern is refused."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import re2
 
 from newslint.engine.re2syntax import tokens
 from newslint.engine.repertoire import narrow
 
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    # A compiled RE2 program; the binding gives its class no public name (typings/re2).
+    Program: TypeAlias = re2._Regexp
+
 # RE2's memory budget per program, shared between the compiled program and its DFA's state
-# cache, which is most of a worker's memory. 16 MB holds every built-in rule and phrase lists of
-# several thousand phrases; a program too large for it (tens of thousands of phrases) gets the
-# larger budget. Measured (benchmarks/speed.py, and --jobs 1 over ../shared/corpus): 16 MB takes
-# peak memory with 2 workers from 201 MB to 145 MB and the corpus from 101 MB to 73 MB; CPU time
-# moved within this machine's noise (corpus 2.2-2.8 s against 2.7-3.0 s at 64 MB; the synthetic
-# archive 960-1,490 us an article against 980-1,150). At 8 MB the DFA thrashes (corpus 4-5 s).
+# cache, which is most of a worker's memory. MAX_MEM holds every built-in rule and phrase lists
+# of several thousand phrases; a program too large for it (tens of thousands of phrases) gets
+# the larger budget. It is about the smallest budget that costs no time: a larger one only adds
+# peak memory, and half of it leaves the DFA rebuilding its cache again and again, several times
+# slower (benchmarks/speed.py measures time and memory; run it, and --jobs 1 over
+# ../shared/corpus, before changing either).
 MAX_MEM = 16 << 20
 MAX_MEM_LARGE = 64 << 20
 
 
-def compile_re2(pattern: str, ignore_case: bool) -> Any:
+def compile_re2(pattern: str, ignore_case: bool) -> Program:
     """Compile with never_nl (no match crosses a line); raise ValueError with RE2's reason."""
     if "\\C" in pattern and any(token.text == "\\C" and not token.in_class for token in tokens(pattern)):
         # RE2's \C matches one byte, which may be half a character: a match could then start
@@ -44,7 +50,7 @@ def compile_re2(pattern: str, ignore_case: bool) -> Any:
 
 def regex_problem(patterns: list[str]) -> str | None:
     """Why one of the patterns is not RE2, or None. Each is compiled with its Unicode classes
-    narrowed (the same syntax, a third of the time); one that fails is compiled as written, so
+    narrowed (the same syntax, and much quicker to compile); one that fails is compiled as written, so
     the message quotes what the user wrote. A program too large fails when the rule compiles
     them all (LineMatcher.compile)."""
     for pattern in patterns:

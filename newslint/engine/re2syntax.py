@@ -11,7 +11,8 @@ follow RE2: a `]` first in the class (after an optional `^`) is a literal, the n
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple
 
 UNICODE_CLASS = re.compile(r"\\[pP](?:\{[^}]*\}|[A-Za-z])")
 # A character by its code (`\x{263A}`): one token, so its braces are not read as a repetition.
@@ -127,6 +128,7 @@ def _branch_anchored(pattern: str, parts: list[Token], k: int) -> tuple[bool, in
                 anchored = True
             elif text == "(":
                 opening = _GROUP_OPENING.match(pattern, start)
+                assert opening is not None  # it matches at every "(": all after the "(" is optional
                 inner, close = _alternation_anchored(pattern, parts, _index_after(parts, k, opening.end()))
                 after = parts[close].start + 1 if close < len(parts) else len(pattern)
                 anchored = inner and not _OPTIONAL.match(pattern, after)

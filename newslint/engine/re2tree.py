@@ -11,7 +11,7 @@ RE2 would refuse) raises Unsupported: its reader then knows nothing of the patte
 from __future__ import annotations
 
 import re
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 from newslint.engine.re2syntax import Token, tokens
 
@@ -57,7 +57,7 @@ class Repeat(NamedTuple):
     item: Node
 
 
-Node = Union[Char, CharClass, AnyChar, Empty, Concat, Alternation, Repeat]
+Node = Char | CharClass | AnyChar | Empty | Concat | Alternation | Repeat
 
 # A counted repetition as RE2 reads one ({2}, {2,}, {2,5}); `{,5}` and `{ 2}` are literal text.
 COUNTED = re.compile(r"\{(\d+)(?:(,)(\d*))?\}")
@@ -160,6 +160,7 @@ class _Parser:
             self._skip_to(flag_group.end())
             return None
         opening = _GROUP_OPENING.match(self.pattern, start)
+        assert opening is not None  # it matches at every "(": all after the "(" is optional
         if opening.end() == start + 1 and self.pattern.startswith("(?", start):
             raise Unsupported("a group RE2 does not know")  # (?=, (?!, (?#
         caseless = flags[0] if opening.group(1) is None else _caseless(opening.group(1), flags[0])

@@ -7,7 +7,7 @@ against. `NEWSLINT_ENGINE=reference` runs newslint on it, to the same output, on
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from newslint.document import Document
 from newslint.engine.lines import GatedRule, LineMatcher, RuleT

@@ -2,7 +2,7 @@
 
 RE2 compiles `\\pL` or `\\p{Lu}` into an automaton over every letter of Unicode: the built-in rules'
 classes made up most of their compile time (most of a one-file run) and, with their wide byte
-maps, slowed every scan. Yet 98% of the articles in the corpus use only COMMON_RANGES: Latin-1
+maps, slowed every scan. Yet nearly all articles (of ../shared/corpus, all but a few) use only COMMON_RANGES: Latin-1
 (ASCII, accented Latin letters, NBSP) and General Punctuation (curly quotes, dashes). On such a
 text a class can only ever match its COMMON members, so `narrow(pattern)` rewrites each Unicode
 class to exactly those (RE2 itself decides membership, character by character), and the
@@ -19,7 +19,7 @@ program runs on, so keeping them changes nothing else.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import re2
 
@@ -77,7 +77,7 @@ def _candidates() -> str:
     return "".join(sorted(map(chr, codes)) + sorted(FOLDS_INTO_COMMON))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _narrowed_ranges(unicode_class: str) -> str:
     """The members of one Unicode class (`\\pL`, `\\p{Lu}`) in COMMON and FOLDS_INTO_COMMON,
     as the inside of a bracket expression."""

@@ -19,7 +19,7 @@ on an average article of the corpus), and searches only the lines its own screen
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import re2
 
@@ -63,7 +63,7 @@ def screen(pattern: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _widened(character_class: str) -> str:
     """A bracket class holding the ASCII members of `character_class` (a Unicode class or a
     bracket class) and every character beyond ASCII. Under case folding it holds the folds of

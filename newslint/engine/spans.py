@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, AnyStr
+
+if TYPE_CHECKING:
+    from newslint.engine.programs import Program
 
 
 def merged_spans(
-    programs: list[Any], text: str | bytes, pos: int = 0, endpos: int | None = None, anchored: list[bool] | None = None
+    programs: list[Program], text: AnyStr, pos: int = 0, endpos: int | None = None, anchored: list[bool] | None = None
 ) -> Iterator[tuple[int, int]]:
     """The spans `finditer` gives for the alternation of the programs' patterns, in order
     (between pos and endpos, as finditer takes them: the text around is still seen).
@@ -22,17 +26,18 @@ def merged_spans(
     pass forwards, then where it starts in a pass backwards from there, which runs the whole
     program, every alternative at once: backwards, bounded repetitions of large classes
     (`.{0,200}$`, `[^.]{1,80}`, `\\p{Lu}[\\pL.]*`) build a new automaton state at nearly every
-    character, and one match cost milliseconds (photo-caption on lines of Cyrillic ending
-    "Credit: ...", about 4 ms a line: 22 s a megabyte). An anchored match knows where it starts
-    and makes the pass forwards only (0.02 ms a line there).
+    character, and one match could cost milliseconds (photo-caption on lines of Cyrillic ending
+    "Credit: ..."). An anchored match knows where it starts and makes the pass forwards only,
+    a couple of hundred times cheaper there (benchmarks/hostile.py, "non-Latin lines, each
+    ending 'Credit: X'", gives the cost per megabyte as it is now).
     """
     if endpos is None:
         endpos = len(text)
     if anchored is None:
         anchored = [False] * len(programs)
     if len(programs) == 1 and not anchored[0]:
-        for match in programs[0].finditer(text, pos, endpos):
-            yield match.span()
+        for found in programs[0].finditer(text, pos, endpos):
+            yield found.span()
         return
     pending: list[tuple[int, int] | None] = [None] * len(programs)  # each program's next match
     done = [False] * len(programs)

@@ -10,7 +10,8 @@ run that reads its rules from the cache works none of them out again.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Final
 
 from newslint.engine.lines import LinePatterns
 from newslint.engine.programs import alternation, compile_re2
@@ -19,6 +20,7 @@ from newslint.engine.repertoire import narrow
 
 if TYPE_CHECKING:
     from newslint.engine.literals import Literal
+    from newslint.engine.programs import Program
 
 # literals.py and screen.py are imported where they are first needed: a run whose rules come
 # from the cache needs neither.
@@ -28,7 +30,14 @@ if TYPE_CHECKING:
 SPLIT_SIZE = 9_000
 GROUP_SIZE = 5_000
 
-_UNKNOWN = object()  # not worked out yet
+
+class _Unknown(Enum):
+    """Not worked out yet (an enum member, so that `is _UNKNOWN` tells mypy the type)."""
+
+    UNKNOWN = 0
+
+
+_UNKNOWN: Final = _Unknown.UNKNOWN
 
 
 def _literal(item: Any) -> Literal:
@@ -43,13 +52,15 @@ class Strategy:
 
     def __init__(self, patterns: LinePatterns):
         self.patterns = patterns
-        self._literals: Any = _UNKNOWN
-        self._screen: Any = _UNKNOWN
-        self._screen_program: Any = _UNKNOWN
-        self._groups: Any = _UNKNOWN  # how many consecutive alternatives each program holds; None: one program
-        self._anchored: Any = None  # whether each alternative (the pattern, without any) is anchored
-        self._alternative_screens: Any = _UNKNOWN  # each alternative's screen; None for a rule of one pattern
-        self._narrowed: Any = None  # the narrowed pattern of each program
+        self._literals: frozenset[Literal] | None | _Unknown = _UNKNOWN
+        self._screen: str | _Unknown = _UNKNOWN
+        self._screen_program: Program | None | _Unknown = _UNKNOWN
+        # How many consecutive alternatives each program holds; None: one program.
+        self._groups: list[int] | None | _Unknown = _UNKNOWN
+        self._anchored: list[bool] | None = None  # whether each alternative (the pattern, without any) is anchored
+        # Each alternative's screen; None for a rule of one pattern.
+        self._alternative_screens: list[str] | None | _Unknown = _UNKNOWN
+        self._narrowed: list[str] | None = None  # the narrowed pattern of each program
 
     def required_literals(self) -> frozenset[Literal] | None:
         """Literals one of which every match contains, or None (no such set is known)."""
@@ -76,7 +87,7 @@ class Strategy:
             self._screen_program = program if widened != whole else None
         return self._screen
 
-    def screen_program(self) -> Any:
+    def screen_program(self) -> Program | None:
         """The line screen's program; None if the screen is the pattern itself (searching for
         its lines would be the search itself)."""
         if self._screen_program is _UNKNOWN:
@@ -96,9 +107,9 @@ class Strategy:
 
         A rule whose program is split (see groups) has alternatives that float over the line;
         in the gate's set they would multiply the automaton's states, which are built as text
-        arrives (over the benchmark archive's first 5,000 articles the set took 88-90 us an
-        article with photo-caption, 40-43 without). Such a rule always runs, and its own
-        screen search rules it out instead."""
+        arrives (photo-caption's alone would about double the set's cost per article, which
+        benchmarks/speed.py measures). Such a rule always runs, and its own screen search rules
+        it out instead."""
         return None if self.groups is not None else self.line_screen
 
     @property
@@ -107,11 +118,11 @@ class Strategy:
 
         One RE2 program of many alternatives that each float over the line (`^.{20,}...`,
         `^.*\\(...`) tracks them all at once: its DFA needs the product of their states, and
-        past its memory budget it is rebuilt again and again. photo-caption's 23 patterns ran
-        at 85-104 us an article as one program, 15-37 as two. A program is split only when
-        its narrowed form exceeds SPLIT_SIZE instructions: the smaller built-in rules measured
-        slower when split (related-link, 8,840 instructions: 20 -> 26 us), each program being
-        one more pass over the text.
+        past its memory budget it is rebuilt again and again: photo-caption's patterns run
+        several times faster as two programs than as one. A program is split only when its
+        narrowed form exceeds SPLIT_SIZE instructions: the smaller built-in rules (related-link
+        is just under it) run slower when split, each program being one more pass over the
+        text (benchmarks/speed.py measures the rules' cost per article).
         """
         if self._groups is _UNKNOWN:
             self._groups = None
@@ -180,7 +191,8 @@ class Strategy:
 
     def restore(self, derived: dict[str, Any]) -> None:
         """Take back what `derived` returned; raise TypeError or ValueError if it is damaged."""
-        literals, groups, narrowed, screened = derived["literals"], derived["groups"], derived["narrowed"], derived["screen"]
+        literals, groups = derived["literals"], derived["groups"]
+        narrowed, screened = derived["narrowed"], derived["screen"]
         anchored, alternative_screens = derived["anchored"], derived["alternative_screens"]
         alternatives = self.patterns.alternatives
         if not (literals is None or isinstance(literals, list)):
@@ -203,7 +215,11 @@ class Strategy:
             or not all(isinstance(p, str) for p in alternative_screens)
         ):
             raise TypeError("damaged derived data")
-        if not isinstance(narrowed, list) or len(narrowed) != len(groups or [1]) or not all(isinstance(p, str) for p in narrowed):
+        if (
+            not isinstance(narrowed, list)
+            or len(narrowed) != len(groups or [1])
+            or not all(isinstance(p, str) for p in narrowed)
+        ):
             raise TypeError("damaged derived data")
         if not isinstance(screened, str):
             raise TypeError("damaged derived data")

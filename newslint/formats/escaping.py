@@ -28,7 +28,7 @@ def printable(text: str) -> str:
     return text
 
 
-def _escape(match: re.Match) -> str:
+def _escape(match: re.Match[str]) -> str:
     char = match.group()
     code = ord(char)
     if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's "surrogateescape" form of byte code - 0xDC00

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import PurePath
-from typing import Mapping
 
 from newslint.formats.escaping import printable
 from newslint.formats.report import Report, rule_statistics, summary_line

@@ -4,7 +4,8 @@ people read (one per problem, the summary line)."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable, NamedTuple, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from newslint.formats.escaping import printable
 from newslint.violations import RuleInfo, Violation
@@ -30,7 +31,7 @@ class Summary(NamedTuple):
         fixed_by_path: dict[str, int] | None = None,
         baselined: int = 0,
         outside_change: int | None = None,
-    ) -> "Summary":
+    ) -> Summary:
         """`violations` are the problems left; `fixed_by_path` counts those --fix fixed per file."""
         fixed_by_path = fixed_by_path or {}
         return cls(
@@ -45,7 +46,7 @@ class Summary(NamedTuple):
             outside_change=outside_change,
         )
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         data = {
             "files_checked": self.files_checked,
             "files_with_problems": self.files_with_problems,
@@ -141,7 +142,7 @@ def diff_summary_line(summary: Summary) -> str:
     ) + _skipped(summary)
 
 
-def rule_statistics(violations: list[Violation]) -> list[dict]:
+def rule_statistics(violations: list[Violation]) -> list[dict[str, Any]]:
     """Problems per rule, most frequent first."""
     counts = Counter(v.rule for v in violations)
     fixable = Counter(v.rule for v in violations if v.fix is not None)

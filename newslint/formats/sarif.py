@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any
 
 from newslint import __version__
 from newslint.formats.escaping import json_text
@@ -17,7 +18,7 @@ SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 GITHUB_PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
 
 
-def _artifact_uri(path: str) -> dict:
+def _artifact_uri(path: str) -> dict[str, Any]:
     import os
     import urllib.parse  # here: only SARIF needs it, and start-up counts
 
@@ -30,7 +31,7 @@ def _artifact_uri(path: str) -> dict:
     return {"uri": quoted, "uriBaseId": "%SRCROOT%"}
 
 
-def _region(span: Span | Violation) -> dict:
+def _region(span: Span | Violation) -> dict[str, Any]:
     return {
         "startLine": span.line,
         "startColumn": span.column,
@@ -39,7 +40,7 @@ def _region(span: Span | Violation) -> dict:
     }
 
 
-def _sarif_rule(info: RuleInfo) -> dict:
+def _sarif_rule(info: RuleInfo) -> dict[str, Any]:
     doc = info.doc
     help_lines = [doc["what"], f"Why: {doc['why']}"] + ([f"Fix: {doc['fix']}"] if doc.get("fix") else [])
     return {
@@ -68,7 +69,7 @@ def format_sarif(report: Report) -> str:
     results = []
     for v in report.violations:
         artifact = _artifact_uri(v.path)
-        result: dict = {"ruleId": v.rule}
+        result: dict[str, Any] = {"ruleId": v.rule}
         if v.rule in index:
             result["ruleIndex"] = index[v.rule]
         result.update(

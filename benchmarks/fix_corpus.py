@@ -95,7 +95,9 @@ def main(argv=None) -> int:
     changed = [name for name in originals if fixed_bytes[name] != originals[name]]
     deleted_by_file: dict[str, set[int]] = {}
     for name in changed:
-        deleted = deleted_lines(originals[name].decode("utf-8").split("\n"), fixed_bytes[name].decode("utf-8").split("\n"))
+        deleted = deleted_lines(
+            originals[name].decode("utf-8").split("\n"), fixed_bytes[name].decode("utf-8").split("\n")
+        )
         if deleted is None:
             print(f"not only deletions: {name}")
         else:
@@ -119,13 +121,19 @@ def main(argv=None) -> int:
 
     mode = "--fix --unsafe-fixes" if args.unsafe_fixes else "--fix"
     print(f"corpus: {len(originals)} files; newslint check {mode}")
-    print(f"first run:  {first_time:.2f} s, {first['summary']['fixed']} problems fixed, {len(changed)} files changed, "
-          f"{first['summary']['problems'] - first['summary']['fixed']} remaining")
-    print(f"second run: {second_time:.2f} s, {second['summary']['fixed']} problems fixed, "
-          f"files unchanged: {unchanged_by_second}")
+    print(
+        f"first run:  {first_time:.2f} s, {first['summary']['fixed']} problems fixed, {len(changed)} files changed, "
+        f"{first['summary']['problems'] - first['summary']['fixed']} remaining"
+    )
+    print(
+        f"second run: {second_time:.2f} s, {second['summary']['fixed']} problems fixed, "
+        f"files unchanged: {unchanged_by_second}"
+    )
     print(f"changed files whose lines are their original lines in order: {len(deleted_by_file)}/{len(changed)}")
-    print(f"labelled files ({len(labels)}): deleted lines labelled junk {junk_deleted}, uncertain {uncertain_deleted}, "
-          f"neither (story) {story_deleted}; labelled junk lines left {junk_left}")
+    print(
+        f"labelled files ({len(labels)}): deleted lines labelled junk {junk_deleted}, uncertain {uncertain_deleted}, "
+        f"neither (story) {story_deleted}; labelled junk lines left {junk_left}"
+    )
     return 0
 
 

@@ -109,7 +109,9 @@ def lines_holding_the_one_before(size: int, rng: random.Random) -> str:
     lines, total = [], 0
     while total < size:
         first = rng.choices(vocabulary, k=rng.randint(5_000, 20_000) // 12)
-        grown = [w for original in first for w in ([original, rng.choice(vocabulary)] if rng.random() < 0.5 else [original])]
+        grown = [
+            w for original in first for w in ([original, rng.choice(vocabulary)] if rng.random() < 0.5 else [original])
+        ]
         for line in (" ".join(first), " ".join(grown)[:20_000]):
             lines.append(line)
             total += len(line) + 1
@@ -199,7 +201,9 @@ class Case:
     skipped: bool = False  # newslint refuses the input unread: no rate to speak of
 
 
-def file_case(name: str, text: Callable[[random.Random], str], *extra: str) -> Callable[[Path, random.Random], tuple[list[str], int]]:
+def file_case(
+    name: str, text: Callable[[random.Random], str], *extra: str
+) -> Callable[[Path, random.Random], tuple[list[str], int]]:
     def make(folder: Path, rng: random.Random) -> tuple[list[str], int]:
         path = folder / name
         path.write_text(text(rng), encoding="utf-8")
@@ -208,7 +212,9 @@ def file_case(name: str, text: Callable[[random.Random], str], *extra: str) -> C
     return make
 
 
-def pattern_case(name: str, pattern: str, text: Callable[[random.Random], str]) -> Callable[[Path, random.Random], tuple[list[str], int]]:
+def pattern_case(
+    name: str, pattern: str, text: Callable[[random.Random], str]
+) -> Callable[[Path, random.Random], tuple[list[str], int]]:
     def make(folder: Path, rng: random.Random) -> tuple[list[str], int]:
         args, size = file_case(f"{name}.txt", text)(folder, rng)
         return ["--select", name, "--rules", str(pattern_rule(folder, name, pattern)), *args], size
@@ -241,31 +247,71 @@ STARTUP = Case("4 kB article (start-up)", file_case("small.txt", lambda rng: art
 BASELINE = Case("2,000 generated articles, the baseline", articles)
 CASES = [
     Case("20 MB single line, built-in rules", file_case("line-20mb.txt", lambda rng: words_line(20 * MB, rng) + "\n")),
-    Case("31 MB of article lines, built-in rules", file_case("lines-31mb.txt", lambda rng: article_lines(31 * MB, rng))),
+    Case(
+        "31 MB of article lines, built-in rules", file_case("lines-31mb.txt", lambda rng: article_lines(31 * MB, rng))
+    ),
     Case("200 MB file, skipped by the 32 MB limit", sparse_file, skipped=True),
-    Case("1,000,000 one-letter lines (just under the line limit)", file_case("short-lines.txt", lambda rng: "a\n" * 1_000_000)),
-    Case("8,000,000 empty lines, skipped by the line limit", file_case("empty-lines.txt", lambda rng: "\n" * 8_000_000), skipped=True),
+    Case(
+        "1,000,000 one-letter lines (just under the line limit)",
+        file_case("short-lines.txt", lambda rng: "a\n" * 1_000_000),
+    ),
+    Case(
+        "8,000,000 empty lines, skipped by the line limit",
+        file_case("empty-lines.txt", lambda rng: "\n" * 8_000_000),
+        skipped=True,
+    ),
     Case(
         "200,000 lines of junk, each one flagged",
         file_case(
             "junk-lines.txt",
-            lambda rng: "Advertisement\nA man walks by a shop in Athens, Monday, Jan. 5, 2015. (AP Photo/John Doe)\n" * 100_000,
+            lambda rng: (
+                "Advertisement\nA man walks by a shop in Athens, Monday, Jan. 5, 2015. (AP Photo/John Doe)\n" * 100_000
+            ),
         ),
     ),
-    Case("1 MB of 'Photo' lines, each one flagged (reporting-bound)", file_case("photo-lines.txt", lambda rng: "Photo\n" * (MB // 6))),
-    Case("4 MB of non-Latin lines, each ending 'Credit: X'", file_case("credits.txt", lambda rng: lines_of(4 * MB, credit_line, rng))),
-    Case("2 MB of lines of many 'Credit: X'", file_case("credit-tokens.txt", lambda rng: lines_of(2 * MB, credit_tokens_line, rng))),
-    Case("2 MB of short lines a screen picks, no rule flags", file_case("screened.txt", lambda rng: lines_of(2 * MB, screened_line, rng))),
-    Case("2 MB of Cyrillic lines ending '[Related: ...]'", file_case("related.txt", lambda rng: lines_of(2 * MB, bracket_link_line, rng))),
-    Case("2 MB of Cyrillic lines 'Follow ... on Twitter ...'", file_case("follow.txt", lambda rng: lines_of(2 * MB, follow_line, rng))),
-    Case("5 MB line of one word ('Photo Photo ...')", file_case("photo-line.txt", lambda rng: "Photo " * (5 * MB // 6) + "\n")),
-    Case("2 MB of long lines, each holding the one before", file_case("held.txt", lambda rng: lines_holding_the_one_before(2 * MB, rng))),
-    Case("2 MB of long lines, edited copies of one text", file_case("copies.txt", lambda rng: edited_copies(2 * MB, rng))),
+    Case(
+        "1 MB of 'Photo' lines, each one flagged (reporting-bound)",
+        file_case("photo-lines.txt", lambda rng: "Photo\n" * (MB // 6)),
+    ),
+    Case(
+        "4 MB of non-Latin lines, each ending 'Credit: X'",
+        file_case("credits.txt", lambda rng: lines_of(4 * MB, credit_line, rng)),
+    ),
+    Case(
+        "2 MB of lines of many 'Credit: X'",
+        file_case("credit-tokens.txt", lambda rng: lines_of(2 * MB, credit_tokens_line, rng)),
+    ),
+    Case(
+        "2 MB of short lines a screen picks, no rule flags",
+        file_case("screened.txt", lambda rng: lines_of(2 * MB, screened_line, rng)),
+    ),
+    Case(
+        "2 MB of Cyrillic lines ending '[Related: ...]'",
+        file_case("related.txt", lambda rng: lines_of(2 * MB, bracket_link_line, rng)),
+    ),
+    Case(
+        "2 MB of Cyrillic lines 'Follow ... on Twitter ...'",
+        file_case("follow.txt", lambda rng: lines_of(2 * MB, follow_line, rng)),
+    ),
+    Case(
+        "5 MB line of one word ('Photo Photo ...')",
+        file_case("photo-line.txt", lambda rng: "Photo " * (5 * MB // 6) + "\n"),
+    ),
+    Case(
+        "2 MB of long lines, each holding the one before",
+        file_case("held.txt", lambda rng: lines_holding_the_one_before(2 * MB, rng)),
+    ),
+    Case(
+        "2 MB of long lines, edited copies of one text", file_case("copies.txt", lambda rng: edited_copies(2 * MB, rng))
+    ),
     Case(
         "2 MB line, 150k matches of one pattern",
         pattern_case("ads", "Advertisement", lambda rng: "Advertisement " * 150_000 + "\n"),
     ),
-    Case("1 MB line, pattern x*y|x (each search reads the line)", pattern_case("xy", "x*y|x", lambda rng: "x" * MB + "\n")),
+    Case(
+        "1 MB line, pattern x*y|x (each search reads the line)",
+        pattern_case("xy", "x*y|x", lambda rng: "x" * MB + "\n"),
+    ),
     Case("1 MB line, pattern (a+)+$ (exponential for re)", pattern_case("aa", "(a+)+$", lambda rng: "a" * MB + "!\n")),
 ]
 HUGE = Case("200 MB of article lines, limit raised to 256 MB", huge_file, {"NEWSLINT_MAX_FILE_MB": "256"})

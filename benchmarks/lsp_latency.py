@@ -83,7 +83,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def measure(shape: str, lines: int, changes: int, bursts: int) -> tuple[list[float], list[float], list[float], int, int]:
+def measure(
+    shape: str, lines: int, changes: int, bursts: int
+) -> tuple[list[float], list[float], list[float], int, int]:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         path = root / ("article.md" if shape == "wrapped" else "article.txt")

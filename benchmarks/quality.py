@@ -108,7 +108,9 @@ def _record_problem(record) -> str | None:
         return "a record needs 'file', a path relative to the corpus"
     for key in (*LABEL_KEYS.values(), "uncertain_lines"):
         lines = record.get(key, [])
-        if not isinstance(lines, list) or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in lines):
+        if not isinstance(lines, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in lines
+        ):
             return f"{key!r} must be a list of line numbers (1 or more)"
     return None
 
@@ -185,7 +187,10 @@ def clean_rate(folder: Path, rules, show_errors: bool) -> tuple[str, list[str]]:
         if show_errors:
             errors += [Scores._error("CLEAN", JUNK, str(path), n, found) for n in sorted(found.lines[JUNK])]
     rate = 1000 * flagged / total if total else 0.0
-    return f"Clean folder {folder.name}: {flagged} flagged of {total} lines in {len(files)} files = {rate:.2f} per 1,000", errors
+    return (
+        f"Clean folder {folder.name}: {flagged} flagged of {total} lines in {len(files)} files = {rate:.2f} per 1,000",
+        errors,
+    )
 
 
 def l3s_folder(args) -> Path | None:
@@ -206,7 +211,11 @@ def l3s_report(folder: Path, rules, show_errors: bool) -> list[str]:
     """measure.py's table for the L3S-GN1 set in `folder`: junk lines flagged are hits, content
     lines flagged false alarms, uncertain lines count neither way."""
     try:
-        records = [json.loads(line) for line in (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+        records = [
+            json.loads(line)
+            for line in (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise BadInput(f"cannot read {folder / 'labels.jsonl'}: {exc}") from None
     groups: dict[str, Counter] = defaultdict(Counter)
@@ -226,7 +235,9 @@ def l3s_report(folder: Path, rules, show_errors: bool) -> list[str]:
             for group in (groups[key], groups[key + ", without user comments"]):
                 comments = group is groups[key + ", without user comments"]
                 group["tp"] += sum(1 for n in junk if n in flagged and not (comments and kind_of.get(n) == "comments"))
-                group["fn"] += sum(1 for n in junk if n not in flagged and not (comments and kind_of.get(n) == "comments"))
+                group["fn"] += sum(
+                    1 for n in junk if n not in flagged and not (comments and kind_of.get(n) == "comments")
+                )
                 group["fp"] += sum(1 for n in content if n in flagged)
         for n in junk:
             kind_recall[kind_of.get(n, "?")]["tp" if n in flagged else "fn"] += 1
@@ -295,17 +306,23 @@ def run(args) -> list[str]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder the labels' file paths are relative to")
+    parser.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS, help="folder the labels' file paths are relative to"
+    )
     parser.add_argument("--labels", type=Path, help="labels file (default: CORPUS/labels.jsonl)")
     parser.add_argument("--clean", type=Path, help="a clean folder (default: CORPUS/bbc-fulltext)")
     parser.add_argument("--selection", help="only labelled files of this selection (e.g. random)")
     parser.add_argument("--rules", action="append", default=[], help="extra rule folder")
     parser.add_argument("--show-errors", action="store_true", help="list every false positive and miss")
     parser.add_argument(
-        "--list-flagged", type=Path, metavar="DIR",
+        "--list-flagged",
+        type=Path,
+        metavar="DIR",
         help="also list every flagged line of DIR's unlabelled files, to read them for false alarms",
     )
-    parser.add_argument("--l3s", type=Path, metavar="DIR", help="the L3S-GN1 folder rebuild.py wrote (default: $NEWSLINT_L3S)")
+    parser.add_argument(
+        "--l3s", type=Path, metavar="DIR", help="the L3S-GN1 folder rebuild.py wrote (default: $NEWSLINT_L3S)"
+    )
     parser.add_argument("--no-l3s", action="store_true", help="score the labelled corpus only")
     args = parser.parse_args(argv)
     try:

@@ -34,7 +34,7 @@ def phrase_rule(count: int, rng: random.Random) -> str:
         "check: phrase\ncategory: other\nmessage: '{match}'\n"
         "doc: {what: Made-up phrases., why: To measure.}\n"
         f"phrases:\n{lines}\n"
-        "examples: [{text: \"nothing\\n\", expect: []}]\n"
+        'examples: [{text: "nothing\\n", expect: []}]\n'
     )
 
 
@@ -51,8 +51,10 @@ def main() -> int:
     for size, name in sizes:
         print(f"  {name:<24} {size:>10,}")
     total = sum(size for size, _ in sizes)
-    print(f"built-in rules: {total:,} instructions ({total / MAX_TOTAL_PROGRAM_SIZE:.0%} of the limit), "
-          f"loaded in {seconds:.2f} s\n")
+    print(
+        f"built-in rules: {total:,} instructions ({total / MAX_TOTAL_PROGRAM_SIZE:.0%} of the limit), "
+        f"loaded in {seconds:.2f} s\n"
+    )
 
     rng = random.Random(SEED)
     for count in args.phrases:
@@ -61,8 +63,10 @@ def main() -> int:
         rule = parse_rule(text, f"phrases-{count}.yaml", "phrases")
         seconds = time.perf_counter() - start
         size = rule.check.program_size()
-        print(f"a phrase rule of {count:,} phrases: {size:,} instructions "
-              f"({size / MAX_TOTAL_PROGRAM_SIZE:.0%} of the limit), loaded in {seconds:.2f} s")
+        print(
+            f"a phrase rule of {count:,} phrases: {size:,} instructions "
+            f"({size / MAX_TOTAL_PROGRAM_SIZE:.0%} of the limit), loaded in {seconds:.2f} s"
+        )
     return 0
 
 

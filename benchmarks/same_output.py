@@ -35,15 +35,22 @@ def newslint_json(source: Path, target: Path, cwd: Path) -> tuple[int, bytes]:
     env = {**os.environ, "PYTHONPATH": str(source)}
     done = subprocess.run(
         [sys.executable, "-m", "newslint", "check", "--no-cache", "--format", "json", str(target)],
-        cwd=cwd, env=env, capture_output=True, check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        check=False,
     )
     return done.returncode, done.stdout
 
 
 def first_difference(before: bytes, after: bytes) -> str:
     lines = difflib.unified_diff(
-        before.decode("utf-8", "replace").splitlines(), after.decode("utf-8", "replace").splitlines(),
-        "baseline", "this checkout", n=0, lineterm="",
+        before.decode("utf-8", "replace").splitlines(),
+        after.decode("utf-8", "replace").splitlines(),
+        "baseline",
+        "this checkout",
+        n=0,
+        lineterm="",
     )
     return "\n".join(list(lines)[:8])
 
@@ -60,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="newslint-same-")) if args.keep is None else args.keep
     workdir.mkdir(parents=True, exist_ok=True)
     baseline = workdir / "baseline"
-    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "--quiet", str(baseline), args.baseline], check=True)
+    subprocess.run(
+        ["git", "-C", str(REPO), "worktree", "add", "--detach", "--quiet", str(baseline), args.baseline], check=True
+    )
     # Installed, rules/ is the package newslint.builtin_rules; from a source tree, a link makes it so.
     (baseline / "newslint" / "builtin_rules").symlink_to(baseline / "rules")
     try:
@@ -80,8 +89,10 @@ def main(argv: list[str] | None = None) -> int:
             same = before == after
             differ |= not same
             problems = after[1].count(b'"rule"')
-            print(f"{label}: {'identical' if same else 'DIFFERENT'} "
-                  f"(exit {after[0]}, {len(after[1]):,} bytes of JSON, {problems:,} problems)")
+            print(
+                f"{label}: {'identical' if same else 'DIFFERENT'} "
+                f"(exit {after[0]}, {len(after[1]):,} bytes of JSON, {problems:,} problems)"
+            )
             if not same:
                 print(first_difference(before[1], after[1]) or f"exit codes {before[0]} and {after[0]}")
         return 1 if differ else 0

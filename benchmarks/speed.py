@@ -311,8 +311,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=10_000, help="articles in the archive (default 10000)")
     parser.add_argument("--paragraphs", type=int, default=5_000, help="paragraphs in the worst-case file")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="--jobs for the parallel run")
-    parser.add_argument("--repeat", type=int, default=5,
-                        help="runs of each short command (half as many of each long one); the fastest counts")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="runs of each short command (half as many of each long one); the fastest counts",
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="real articles to mix in, if present")
     parser.add_argument("--no-corpus", action="store_true", help="generated text only")
     parser.add_argument("--keep", type=Path, help="build the data in this (new) folder and keep it")
@@ -346,25 +350,34 @@ def main(argv: list[str] | None = None) -> int:
         for n in range(startup_runs):
             copy = workdir / f"edited-{n}{one.suffix}"
             copy.write_bytes(one.read_bytes() + f"Edit number {n}.\n".encode())
-            pre_commit_pairs.append((run(import_baseline, workdir), run(newslint + ["--cache-dir", str(warm_cache), str(copy)], workdir)))
+            pre_commit_pairs.append(
+                (run(import_baseline, workdir), run(newslint + ["--cache-dir", str(warm_cache), str(copy)], workdir))
+            )
             if n % 3 == 0:
                 cold_pairs.append((run(import_baseline, workdir), run(newslint + ["--no-cache", str(one)], workdir)))
         baseline_ms = statistics.median(b.seconds for b, _ in pre_commit_pairs) * 1000
         print(f"start-up: python -c 'import yaml, rapidfuzz' {baseline_ms:.0f} ms (median of {startup_runs})")
-        for label, pairs in (("changed file, rule cache warm (a pre-commit run)", pre_commit_pairs), ("--no-cache", cold_pairs)):
+        for label, pairs in (
+            ("changed file, rule cache warm (a pre-commit run)", pre_commit_pairs),
+            ("--no-cache", cold_pairs),
+        ):
             ratio = statistics.median(r.seconds / b.seconds for b, r in pairs)
             cpu_ratio = statistics.median(r.cpu_seconds / b.cpu_seconds for b, r in pairs)
             newslint_ms = statistics.median(r.seconds for _, r in pairs) * 1000
             # The target is a pre-commit run's; --no-cache also parses every rule file.
             target = f"; target <= 1.5x: {_verdict(ratio <= 1.5)}" if pairs is pre_commit_pairs else ""
-            print(f"  newslint check one-file, {label}: {newslint_ms:.0f} ms, {ratio:.2f}x the baseline "
-                  f"(median of {len(pairs)} paired runs; CPU {cpu_ratio:.2f}x{target})")
+            print(
+                f"  newslint check one-file, {label}: {newslint_ms:.0f} ms, {ratio:.2f}x the baseline "
+                f"(median of {len(pairs)} paired runs; CPU {cpu_ratio:.2f}x{target})"
+            )
         print()
 
         worst = best(newslint + ["--no-cache", str(big)], workdir, max(1, args.repeat // 2))
-        print(f"{args.paragraphs} distinct paragraphs ({big.stat().st_size / 1e6:.1f} MB), whole process: "
-              f"{worst.seconds:.2f} s, CPU {worst.cpu_seconds:.2f} s (target < 1 s: {_verdict(worst.seconds < 1)}); "
-              f"{worst.seconds / min(r.seconds for _, r in cold_pairs):.1f}x a one-article run\n")
+        print(
+            f"{args.paragraphs} distinct paragraphs ({big.stat().st_size / 1e6:.1f} MB), whole process: "
+            f"{worst.seconds:.2f} s, CPU {worst.cpu_seconds:.2f} s (target < 1 s: {_verdict(worst.seconds < 1)}); "
+            f"{worst.seconds / min(r.seconds for _, r in cold_pairs):.1f}x a one-article run\n"
+        )
 
         # The archive runs are long, and one may land on a busy moment of a shared machine: each
         # counts its fastest of a few, taken in turns (with and without the duplicate check
@@ -374,32 +387,49 @@ def main(argv: list[str] | None = None) -> int:
         parallel_runs, without_runs = [], []
         for _ in range(long_runs):
             parallel_runs.append(run(newslint + ["--no-cache", "--jobs", str(args.jobs), str(archive)], workdir))
-            without_runs.append(run(newslint + ["--no-cache", "--jobs", str(args.jobs), "--ignore", DUPLICATE_RULE, str(archive)], workdir))
+            without_runs.append(
+                run(
+                    newslint + ["--no-cache", "--jobs", str(args.jobs), "--ignore", DUPLICATE_RULE, str(archive)],
+                    workdir,
+                )
+            )
         parallel, without = (min(runs, key=lambda r: r.seconds) for runs in (parallel_runs, without_runs))
         for label, r in (("--jobs 1", serial), (f"--jobs {args.jobs}", parallel)):
-            print(f"archive, no cache, {label}: {r.seconds:.2f} s, {args.articles / r.seconds:,.0f} articles/s, "
-                  f"{size / 1e6 / r.seconds:.1f} MB/s; CPU {r.cpu_seconds:.2f} s "
-                  f"({r.cpu_seconds / args.articles * 1e6:.0f} us an article); {_memory(r)}")
+            print(
+                f"archive, no cache, {label}: {r.seconds:.2f} s, {args.articles / r.seconds:,.0f} articles/s, "
+                f"{size / 1e6 / r.seconds:.1f} MB/s; CPU {r.cpu_seconds:.2f} s "
+                f"({r.cpu_seconds / args.articles * 1e6:.0f} us an article); {_memory(r)}"
+            )
         rate = args.articles / parallel.seconds
         memory = parallel.peak_pss_mb if parallel.peak_pss_mb is not None else parallel.max_rss_mb
-        print(f"  --jobs {args.jobs} is {serial.seconds / parallel.seconds:.2f}x --jobs 1; "
-              f"target >= 5,000 articles/s: {_verdict(rate >= 5000)}, peak memory < 200 MB: {_verdict(memory < 200)}")
+        print(
+            f"  --jobs {args.jobs} is {serial.seconds / parallel.seconds:.2f}x --jobs 1; "
+            f"target >= 5,000 articles/s: {_verdict(rate >= 5000)}, peak memory < 200 MB: {_verdict(memory < 200)}"
+        )
         # Where the time goes: the duplicate check is the one rule that works on every word of
         # every article (the others are screened out of most articles by the engine's gate).
-        print(f"  the same run without {DUPLICATE_RULE}: {without.seconds:.2f} s, "
-              f"{args.articles / without.seconds:,.0f} articles/s; that rule is "
-              f"{1 - without.cpu_seconds / parallel.cpu_seconds:.0%} of the run's CPU\n")
+        print(
+            f"  the same run without {DUPLICATE_RULE}: {without.seconds:.2f} s, "
+            f"{args.articles / without.seconds:,.0f} articles/s; that rule is "
+            f"{1 - without.cpu_seconds / parallel.cpu_seconds:.0%} of the run's CPU\n"
+        )
 
         cache = workdir / "cache"
         first = run(newslint + ["--cache-dir", str(cache), str(archive)], workdir)
         again = run(newslint + ["--cache-dir", str(cache), str(archive)], workdir)
         speedup = first.seconds / again.seconds
-        print(f"archive with a cache: first run {first.seconds:.2f} s (filling it), re-run {again.seconds:.2f} s "
-              f"({args.articles / again.seconds:,.0f} articles/s, CPU {again.cpu_seconds:.2f} s)")
-        print(f"  re-run {speedup:.1f}x faster than the first run (target >= 10x: {_verdict(speedup >= 10)}); "
-              f"first run {first.seconds / parallel.seconds:.2f}x the uncached run")
-        print(f"\nload average (1, 5, 15 min) at the end: {_load()}; other work on the machine slows every "
-              f"figure above but the CPU times least")
+        print(
+            f"archive with a cache: first run {first.seconds:.2f} s (filling it), re-run {again.seconds:.2f} s "
+            f"({args.articles / again.seconds:,.0f} articles/s, CPU {again.cpu_seconds:.2f} s)"
+        )
+        print(
+            f"  re-run {speedup:.1f}x faster than the first run (target >= 10x: {_verdict(speedup >= 10)}); "
+            f"first run {first.seconds / parallel.seconds:.2f}x the uncached run"
+        )
+        print(
+            f"\nload average (1, 5, 15 min) at the end: {_load()}; other work on the machine slows every "
+            f"figure above but the CPU times least"
+        )
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)

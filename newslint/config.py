@@ -38,12 +38,17 @@ MAX_CONFIG_BYTES = 4 << 20
 # folder) are refused, naming what to write instead (see _parse).
 KEYS = {
     "select": Option(
-        "str-list", "Run only these rules (also turns on rules that are off by default).", default=None, may_be_empty=True
+        "str-list",
+        "Run only these rules (also turns on rules that are off by default).",
+        default=None,
+        may_be_empty=True,
     ),
     "ignore": Option("str-list", "Never run these rules.", default=(), may_be_empty=True),
     "rules": Option("str-list", "Folders of extra rule files.", default=(), may_be_empty=True),
     "include": Option(
-        "str-list", "Globs of the files taken from folders (default: *.txt, *.md, *.markdown).", default=None,
+        "str-list",
+        "Globs of the files taken from folders (default: *.txt, *.md, *.markdown).",
+        default=None,
         may_be_empty=True,
     ),
     "exclude": Option("str-list", "Globs of files and folders never checked.", default=(), may_be_empty=True),
@@ -245,7 +250,8 @@ def _parse(document: Any, path: str) -> Config:
         if values[key] == []:
             raise document.error(
                 f"{key!r}: an empty list would leave a run nothing to check; leave {key!r} out for {instead}",
-                (key,), cls=ConfigError,
+                (key,),
+                cls=ConfigError,
             )
     for key in ("include", "exclude"):
         for i, pattern in enumerate(values[key] or ()):

@@ -221,7 +221,9 @@ def _ignore_rules_above(top: str, tree: str, problems: list[PathProblem]) -> tup
     files: list[IgnoreFile] = []
     exclude = os.path.join(root, ".git", "info", "exclude")
     if os.path.isdir(os.path.join(root, ".git")):
-        found = _read_ignore_file(exclude, os.path.join(os.path.realpath(os.path.dirname(exclude)), "exclude"), "", problems)
+        found = _read_ignore_file(
+            exclude, os.path.join(os.path.realpath(os.path.dirname(exclude)), "exclude"), "", problems
+        )
         files += [found] if found is not None else []
     relative = os.path.relpath(absolute, root).replace(os.sep, "/")
     relative = "" if relative == "." else relative

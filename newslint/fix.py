@@ -204,6 +204,7 @@ def _collapse_blank_runs(kept: list[_KeptLine | None]) -> list[_KeptLine]:
     one (the separator that stood right after the paragraph before the deletion). A text left
     with no non-blank line is left empty.
     """
+
     def between_paragraphs(entry: _KeptLine | None) -> bool:
         return entry is None or entry.is_blank
 
@@ -265,8 +266,17 @@ def unified_diff(path: str, before: str, after: str) -> str:
 _PLAIN_NAME = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\"\\\\#]*\Z")
 # What stays as it is inside the quotes: all but those characters, the space included.
 _QUOTED_AS_IS = re.compile(r"[^\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\"\\\\#]\Z")
-_C_ESCAPES = {0x07: "\\a", 0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0B: "\\v", 0x0C: "\\f", 0x0D: "\\r",
-              0x22: '\\"', 0x5C: "\\\\"}
+_C_ESCAPES = {
+    0x07: "\\a",
+    0x08: "\\b",
+    0x09: "\\t",
+    0x0A: "\\n",
+    0x0B: "\\v",
+    0x0C: "\\f",
+    0x0D: "\\r",
+    0x22: '\\"',
+    0x5C: "\\\\",
+}
 
 
 def diff_path(path: str) -> str:

@@ -214,7 +214,7 @@ def temporary_name(name: str) -> str:
 def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def owned(info: os.stat_result, folder: bool) -> bool:

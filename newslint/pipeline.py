@@ -344,7 +344,11 @@ def _decoder(plan: Plan) -> Callable[[str, Any], list[Violation] | None]:
 
 
 def check_files(
-    paths: list[str], plan: Plan, fix: FixMode | None, jobs: int, table: Table[list[Violation]] | None = None,
+    paths: list[str],
+    plan: Plan,
+    fix: FixMode | None,
+    jobs: int,
+    table: Table[list[Violation]] | None = None,
     changed: Mapping[str, LineRanges] | None = None,
 ) -> tuple[list[str], list[Violation], list[FileError], list[FileFix]]:
     """Check `paths` (with `fix`, fix them) in up to `jobs` processes, answering from `table`
@@ -498,7 +502,9 @@ def fix_file(
         message = f"has {exc.links} hard links: fixing would split them; left unchanged (--diff shows the fixes)"
         return FileResult(find(doc), error=FileError(path, message))
     except OSError as exc:
-        return FileResult(find(doc), error=FileError(path, f"cannot write the fixes, left unchanged: {exc.strerror or exc}"))
+        return FileResult(
+            find(doc), error=FileError(path, f"cannot write the fixes, left unchanged: {exc.strerror or exc}")
+        )
     return result
 
 

@@ -53,7 +53,9 @@ def _problem(rule: Rule, example: Example) -> str | None:
         return f"expected lines {list(example.expect)}, got {lines}"
     crlf = example_violations(rule, example.text.replace("\n", "\r\n"))
     if _positions(crlf) != _positions(found):
-        return f"expected the same problems with CRLF line endings, got {_positions(crlf)} instead of {_positions(found)}"
+        return (
+            f"expected the same problems with CRLF line endings, got {_positions(crlf)} instead of {_positions(found)}"
+        )
     return None
 
 

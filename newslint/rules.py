@@ -54,15 +54,20 @@ COMMON_OPTIONS = {
         "str", "The kind of check, which decides the rule's other keys: " + ", ".join(sorted(CHECKS)) + "."
     ),
     "category": Option(
-        "str", "What kind of junk it flags: reports carry it (`category` in json), so tools can group problems.",
+        "str",
+        "What kind of junk it flags: reports carry it (`category` in json), so tools can group problems.",
         choices=CATEGORIES,
     ),
     "severity": Option(
-        "str", "How serious a problem is; a config's `severity` may change it, and `fail-on` decides which "
-        "severities fail a run.", default="error", choices=SEVERITIES,
+        "str",
+        "How serious a problem is; a config's `severity` may change it, and `fail-on` decides which "
+        "severities fail a run.",
+        default="error",
+        choices=SEVERITIES,
     ),
     "message": Option(
-        "str", "The problem's message. `{match}` is the flagged text, quoted, with its spacing folded and cut "
+        "str",
+        "The problem's message. `{match}` is the flagged text, quoted, with its spacing folded and cut "
         f"to about {MATCH_PREVIEW} characters; a kind may offer more fields (see each kind). A field takes no "
         "format spec or conversion; write `{{` and `}}` for literal braces.",
     ),
@@ -70,15 +75,19 @@ COMMON_OPTIONS = {
         "mapping", "Documentation, shown by `newslint rules`, in docs/rules.md and in SARIF output.", fields=DOC_FIELDS
     ),
     "fix": Option(
-        "str", "What `--fix` may do: `none`, nothing; `delete`, delete what the rule flags (the line, or only "
+        "str",
+        "What `--fix` may do: `none`, nothing; `delete`, delete what the rule flags (the line, or only "
         "the flagged part of a line that also holds story text), except what the check marks inexact (a "
         "near-duplicate with words changed), which needs `--unsafe-fixes`; `delete-unsafe`, the same, "
         "but only with `--unsafe-fixes`, for a rule that might flag story text.",
-        default="none", choices=FIXES,
+        default="none",
+        choices=FIXES,
     ),
     "enabled": Option(
-        "bool", "Whether the rule runs by default; a rule with `enabled: false` runs only when `select` or "
-        "`--select` names it.", default=True,
+        "bool",
+        "Whether the rule runs by default; a rule with `enabled: false` runs only when `select` or "
+        "`--select` names it.",
+        default=True,
     ),
 }
 # `examples` (a list of {text, expect}) is validated by _examples; this is its documentation.
@@ -198,9 +207,7 @@ def rule_files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def load_rules(
-    folders: Iterable[str | Path], builtin: bool = True, store: ParsedRuleStore | None = None
-) -> list[Rule]:
+def load_rules(folders: Iterable[str | Path], builtin: bool = True, store: ParsedRuleStore | None = None) -> list[Rule]:
     """Load the built-in rules and those in `folders`; a later folder's rule replaces a
     same-named earlier one (so a team can override a built-in rule), but one folder may not
     define a name twice.
@@ -296,16 +303,17 @@ def _parse(text: str, source: str, name: str, derive: bool = False) -> tuple[Rul
     if kind is None:
         raise doc.error("missing required key 'check'", cls=RuleError)
     if not isinstance(kind, str) or kind not in CHECKS:
-        raise doc.error(
-            f"unknown check kind {kind!r} (known: {', '.join(sorted(CHECKS))})", ("check",), cls=RuleError
-        )
+        raise doc.error(f"unknown check kind {kind!r} (known: {', '.join(sorted(CHECKS))})", ("check",), cls=RuleError)
     check_class = CHECKS[kind]
     schema = {**COMMON_OPTIONS, **check_class.OPTIONS}
     values = validate_options(schema, {k: v for k, v in data.items() if k != "examples"}, doc)
     examples = _examples(data.get("examples"), doc)
     _check_message(values["message"], check_class, doc)
     validated = {
-        "name": name, "path": source, "kind": kind, "values": values,
+        "name": name,
+        "path": source,
+        "kind": kind,
+        "values": values,
         "examples": [[e.text, list(e.expect), e.line] for e in examples],
     }
     try:

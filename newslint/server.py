@@ -335,7 +335,9 @@ class NewslintServer(LanguageServer):
                     )
                 )
         if any(v.fix is not None and v.fix.safe for v in checked.violations):
-            fix_all = lsp.CodeAction(FIX_ALL_TITLE, kind=FIX_ALL_KIND, data={"uri": state.uri, "version": checked.version})
+            fix_all = lsp.CodeAction(
+                FIX_ALL_TITLE, kind=FIX_ALL_KIND, data={"uri": state.uri, "version": checked.version}
+            )
             if only is not None and any(_within(FIX_ALL_KIND, kind) for kind in only):
                 actions.append(self.resolve(fix_all))  # asked for by name (on save, from a menu)
             elif only is None:
@@ -364,7 +366,9 @@ class NewslintServer(LanguageServer):
         support = code_action and code_action.resolve_support
         return bool(support and "edit" in support.properties)
 
-    def edit(self, state: OpenDocument, checked: Checked, new_text: str, positions: Positions) -> lsp.WorkspaceEdit | None:
+    def edit(
+        self, state: OpenDocument, checked: Checked, new_text: str, positions: Positions
+    ) -> lsp.WorkspaceEdit | None:
         """The edit turning the checked text into `new_text`, for the version checked."""
         if checked.document is None:
             return None
@@ -486,7 +490,9 @@ def diagnostic_of(uri: str, violation: Violation, positions: Positions) -> lsp.D
     related = [
         lsp.DiagnosticRelatedInformation(
             lsp.Location(uri, positions.range(span)),
-            f"the first copy (line {span.line})" if span.line == span.end_line else f"the first copy (lines {span.line}-{span.end_line})",
+            f"the first copy (line {span.line})"
+            if span.line == span.end_line
+            else f"the first copy (lines {span.line}-{span.end_line})",
         )
         for span in violation.related
     ]

@@ -119,8 +119,11 @@ def _covers(document: Document, directives: list[Directive]) -> list[_Cover]:
             covers.append(_Cover(1, last_line, rules, directive))
         elif directive.action == "disable-next-line":
             target = next(
-                (ln.number for ln in document.lines[directive.line :]
-                 if not ln.is_blank and ln.number not in directive_lines),
+                (
+                    ln.number
+                    for ln in document.lines[directive.line :]
+                    if not ln.is_blank and ln.number not in directive_lines
+                ),
                 None,
             )
             if target is not None:

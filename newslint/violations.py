@@ -209,7 +209,10 @@ def _well_formed(violation: Violation) -> bool:
         and type(v.text) is str
         and (
             fix is None
-            or type(fix.start) is int and type(fix.end) is int and 0 <= fix.start <= fix.end and type(fix.safe) is bool
+            or type(fix.start) is int
+            and type(fix.end) is int
+            and 0 <= fix.start <= fix.end
+            and type(fix.safe) is bool
         )
     )
 

@@ -18,7 +18,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
-        "--update-snapshots", action="store_true",
+        "--update-snapshots",
+        action="store_true",
         help="rewrite tests/snapshots/ from what newslint gives now (review the diff before committing)",
     )
 
@@ -26,6 +27,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_snapshots(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-snapshots"))
+
 
 # Property tests (test_fix_properties.py, the fuzz suite test_fuzz.py) stay a few seconds by
 # default; HYPOTHESIS_PROFILE=deep runs 20x more examples. Generating random rule files can be

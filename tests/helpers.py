@@ -55,7 +55,9 @@ def log_problems(output: str, own_commands: bool = False) -> list[str]:
         if "##[" in line or "##vso[" in line:
             problems.append(f"'##[' command in {line!r}")
         stripped = line.lstrip()
-        if stripped.startswith("::") and not (own_commands and re.match(r"::(error|warning|notice) file=[^:]*::", stripped)):
+        if stripped.startswith("::") and not (
+            own_commands and re.match(r"::(error|warning|notice) file=[^:]*::", stripped)
+        ):
             problems.append(f"workflow command {line!r}")
     return problems
 

@@ -82,7 +82,9 @@ class Client:
         try:
             message = self.messages.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
-            raise ServerGone(f"no message from the server in time; its stderr: {self.stderr.decode(errors='replace')}") from None
+            raise ServerGone(
+                f"no message from the server in time; its stderr: {self.stderr.decode(errors='replace')}"
+            ) from None
         if message is None:
             self.messages.put(None)  # stays closed for later calls
             raise ServerGone(f"the server closed its output; its stderr: {self.stderr.decode(errors='replace')}")
@@ -109,7 +111,9 @@ class Client:
     def notify(self, method: str, params: Any) -> None:
         self.send({"method": method, "params": params})
 
-    def wait_for(self, method: str, matches: Callable[[dict], bool] = lambda params: True, timeout: float = TIMEOUT) -> dict:
+    def wait_for(
+        self, method: str, matches: Callable[[dict], bool] = lambda params: True, timeout: float = TIMEOUT
+    ) -> dict:
         """The params of the next notification `method` that `matches` (earlier ones included)."""
         for seen in self.notifications:
             if seen["method"] == method and matches(seen["params"]) and not seen.get("taken"):
@@ -130,7 +134,10 @@ class Client:
                 "publishDiagnostics": {"relatedInformation": True, "versionSupport": True},
                 "codeAction": {"resolveSupport": {"properties": ["edit"]}},
             },
-            "workspace": {"workspaceEdit": {"documentChanges": True}, "didChangeWatchedFiles": {"dynamicRegistration": True}},
+            "workspace": {
+                "workspaceEdit": {"documentChanges": True},
+                "didChangeWatchedFiles": {"dynamicRegistration": True},
+            },
             **capabilities,
         }
         if position_encodings is not None:
@@ -145,7 +152,10 @@ class Client:
     def open(self, path: Path, text: str, version: int = 1, language: str = "plaintext") -> dict:
         """Open a document; its first diagnostics."""
         uri = path.as_uri()
-        self.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": language, "version": version, "text": text}})
+        self.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": language, "version": version, "text": text}},
+        )
         return self.diagnostics(path, version)
 
     def change(self, path: Path, text: str, version: int) -> None:
@@ -203,7 +213,9 @@ def apply_edit(text: str, edits: list[dict]) -> str:
             units += 2 if ord(text[at]) > 0xFFFF else 1
         return end
 
-    for edit in sorted(edits, key=lambda e: (e["range"]["start"]["line"], e["range"]["start"]["character"]), reverse=True):
+    for edit in sorted(
+        edits, key=lambda e: (e["range"]["start"]["line"], e["range"]["start"]["character"]), reverse=True
+    ):
         text = text[: offset(edit["range"]["start"])] + edit["newText"] + text[offset(edit["range"]["end"]) :]
     return text
 

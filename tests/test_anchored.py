@@ -72,8 +72,12 @@ class _NoAliases(yaml.SafeDumper):
 
 def _rule(patterns: list[str]):
     data = {
-        "check": "pattern", "category": "other", "message": "m", "doc": {"what": "t", "why": "t"},
-        "patterns": patterns, "examples": [{"text": "", "expect": []}],
+        "check": "pattern",
+        "category": "other",
+        "message": "m",
+        "doc": {"what": "t", "why": "t"},
+        "patterns": patterns,
+        "examples": [{"text": "", "expect": []}],
     }
     return parse_rule(yaml.dump(data, Dumper=_NoAliases), "t.yaml", "t")
 

@@ -26,7 +26,9 @@ def test_update_then_check_reports_nothing_old(archive, capsys):
     data = json.loads((archive / "baseline.json").read_text())
     assert data["version"] == 1
     assert [(e["path"], e["rule"], e["count"]) for e in data["entries"]] == [
-        ("old/a.txt", "photo-caption", 1), ("old/a.txt", "site-footer", 1), ("old/b.txt", "advertisement", 1)
+        ("old/a.txt", "photo-caption", 1),
+        ("old/a.txt", "site-footer", 1),
+        ("old/b.txt", "advertisement", 1),
     ]
     assert sorted(p.name for p in archive.iterdir()) == ["baseline.json", "old"]  # no temporary file left
     code, payload = check_json(capsys, "--baseline", "baseline.json", "old")
@@ -96,9 +98,12 @@ def test_baseline_from_config(archive, capsys):
         (None, "baseline file not found (create it with --update-baseline)"),
         ("{not json", "not a newslint baseline: invalid JSON"),
         ('{"version": 2, "entries": []}', "unsupported version 2"),
-        ('{"version": 1, "entries": [{"path": "a"}]}', 'entry 1 must have exactly "path", "rule", "fingerprint" and "count"'),
+        (
+            '{"version": 1, "entries": [{"path": "a"}]}',
+            'entry 1 must have exactly "path", "rule", "fingerprint" and "count"',
+        ),
         ('{"version": 1, "entries": [{"path": "a", "rule": "r", "fingerprint": "f", "count": 0}]}', '"count" must be'),
-        ('[]', 'expected an object'),
+        ("[]", "expected an object"),
     ],
 )
 def test_bad_baseline_is_exit_2_with_a_clear_message(archive, capsys, content, message):

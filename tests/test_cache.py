@@ -240,5 +240,5 @@ def test_a_changed_config_is_never_answered_from_the_cache(articles, capsys, mon
     config.write_text('per-file-ignores:\n  "seed.txt": [photo-caption]\n')
     out = run(capsys, "seed.txt")[1]
     assert "seed.txt:26:1: error site-footer" in out and "photo-caption" not in out
-    config.write_text('severity:\n  site-footer: warning\n')
+    config.write_text("severity:\n  site-footer: warning\n")
     assert "seed.txt:26:1: warning site-footer" in run(capsys, "seed.txt")[1]

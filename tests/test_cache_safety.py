@@ -149,7 +149,9 @@ def test_a_link_swapped_in_after_the_check_is_not_followed(repo, tmp_path):
     assert_only_the_cache_changed(before, tree(tmp_path), repo / CACHE)  # CACHEDIR.TAG, .gitignore
 
 
-def test_a_linked_results_folder_of_the_run_is_neither_read_nor_written_through(repo, tmp_path, capsys, parsed_builtin_rules):
+def test_a_linked_results_folder_of_the_run_is_neither_read_nor_written_through(
+    repo, tmp_path, capsys, parsed_builtin_rules
+):
     """An attacker can work out the folder a run's results go to (its name hashes newslint's
     code, rules and config); a link there is found when the run opens it."""
     seed_rules(repo, parsed_builtin_rules)
@@ -181,7 +183,9 @@ def test_cache_files_newslint_did_not_write_are_never_written_over(repo, tmp_pat
         assert after[str(repo / CACHE / name)] == before[str(repo / CACHE / name)]
 
 
-def test_a_shard_linked_to_a_file_outside_is_neither_read_nor_written_through(repo, tmp_path, capsys, parsed_builtin_rules):
+def test_a_shard_linked_to_a_file_outside_is_neither_read_nor_written_through(
+    repo, tmp_path, capsys, parsed_builtin_rules
+):
     seed_rules(repo, parsed_builtin_rules)
     assert run(capsys, "bad.md")[0] == 1
     shard = shard_holding(repo, "bad.md")
@@ -310,7 +314,8 @@ def test_old_generations_are_removed_only_where_newslint_wrote_them(repo, tmp_pa
     # not newslint's (so they stay), 3 goes.
     assert caches.MAX_GENERATIONS == 8
     assert sorted(path for path in before if path not in after) == [
-        str(results / names[3]), str(results / names[3] / "00.json")
+        str(results / names[3]),
+        str(results / names[3] / "00.json"),
     ]
 
 
@@ -419,5 +424,8 @@ def test_a_key_folder_of_another_user_is_not_used(repo, tmp_path, capsys, own_ke
     monkeypatch.setattr(os, "geteuid", lambda: os.getuid() + 4242)  # so the folder is another user's
     before = tree(tmp_path)
     code, out, err = run(capsys, "s1.md")
-    assert (code, err) == (0, f"newslint: warning: not using the cache: {own_key_folder}/newslint belongs to another user\n")
+    assert (code, err) == (
+        0,
+        f"newslint: warning: not using the cache: {own_key_folder}/newslint belongs to another user\n",
+    )
     assert changes(before, tree(tmp_path)) == []

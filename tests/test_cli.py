@@ -77,7 +77,9 @@ def test_missing_path_exits_2_and_still_checks_the_rest(fixtures, capsys, tmp_pa
 
 
 def test_bad_usage_exits_2():
-    result = subprocess.run([sys.executable, "-m", "newslint", "check", "--format", "xml"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "newslint", "check", "--format", "xml"], capture_output=True, text=True
+    )
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
 

@@ -47,14 +47,18 @@ def test_select_ignore_severity_and_fail_on_from_yaml(project, capsys):
     )
     code, payload = check_json(capsys, "articles")
     assert [(v["rule"], v["severity"]) for v in payload["violations"]] == [
-        ("orphan-dateline", "warning"), ("duplicate-paragraph", "warning"), ("site-footer", "info")
+        ("orphan-dateline", "warning"),
+        ("duplicate-paragraph", "warning"),
+        ("site-footer", "info"),
     ]
     assert code == 0  # nothing at `error` or above
     assert main(["check", "--fail-on", "info", "articles"]) == 1  # a flag overrides the config
 
 
 def test_default_fail_on_is_warning(project, capsys):
-    (project / ".newslint.yaml").write_text("select: [orphan-dateline, site-footer]\nseverity: {orphan-dateline: info, site-footer: info}\n")
+    (project / ".newslint.yaml").write_text(
+        "select: [orphan-dateline, site-footer]\nseverity: {orphan-dateline: info, site-footer: info}\n"
+    )
     code, payload = check_json(capsys, "articles")
     assert rules_found(payload) == ["orphan-dateline", "site-footer"] and code == 0
 
@@ -72,7 +76,9 @@ def test_cli_select_replaces_config_select_and_ignore(project, capsys):
     (project / ".newslint.yaml").write_text("select: [site-footer]\nignore: [photo-caption]\n")
     code, payload = check_json(capsys, "--select", "photo-caption,orphan-dateline", "articles")
     assert rules_found(payload) == ["photo-caption", "orphan-dateline"]
-    code, payload = check_json(capsys, "--ignore", "orphan-dateline", "--select", "photo-caption,orphan-dateline", "articles")
+    code, payload = check_json(
+        capsys, "--ignore", "orphan-dateline", "--select", "photo-caption,orphan-dateline", "articles"
+    )
     assert rules_found(payload) == ["photo-caption"]
 
 
@@ -82,7 +88,7 @@ def test_paths_are_relative_to_the_config_file_not_the_current_folder(project, c
     (rules / "calais-mention.yaml").write_text(
         "check: phrase\ncategory: other\nmessage: 'Calais: {match}'\n"
         "doc: {what: A test rule., why: Tests need one.}\nmatch: contains\nphrases: [Calais]\n"
-        "examples:\n  - text: \"Calais\\n\"\n    expect: [1]\n"
+        'examples:\n  - text: "Calais\\n"\n    expect: [1]\n'
     )
     (project / ".newslint.yaml").write_text(
         "rules: [house-rules]\nselect: [calais-mention]\nper-file-ignores:\n  'articles/old/**': [calais-mention]\n"
@@ -148,7 +154,10 @@ def test_bad_yaml_config_names_file_line_column_and_key(project, capsys, text, w
         ('[tool.newslint]\nselct = ["a"]\n', "unknown key 'selct'"),
         ('[tool.newslint]\nfail-on = "fatal"\n', "(at tool.newslint.fail-on)"),
         ('[tool.newslint.per-file-ignores]\n"a/*.md" = "x"\n', '(at tool.newslint.per-file-ignores."a/*.md")'),
-        ('[tool.newslint]\nignore = ["nope"]\n', "unknown rule 'nope' (see `newslint rules`) (at tool.newslint.ignore[0])"),
+        (
+            '[tool.newslint]\nignore = ["nope"]\n',
+            "unknown rule 'nope' (see `newslint rules`) (at tool.newslint.ignore[0])",
+        ),
         ("[tool.newslint\n", "invalid TOML"),
     ],
 )

@@ -19,7 +19,7 @@ STORY = (
     "the town could still afford to pay for, and what it would have to give up instead."
 )
 RULE = (
-    "check: context\ncategory: footer\nmessage: \"{count} lines {where}: {match}\"\n"
+    'check: context\ncategory: footer\nmessage: "{count} lines {where}: {match}"\n'
     "doc: {what: Chrome., why: Not the story.}\n"
     "OPTIONS\n"
     'examples: [{text: "x\\n", expect: []}]\n'
@@ -100,7 +100,11 @@ def test_prose_next_to_the_story_joins_it():
     ],
 )
 def test_data_lists_are_left_alone(run, lines):
-    intro = "These are the results of the vote that the council published on its website on Monday:" if "colon" in run else "The results follow."
+    intro = (
+        "These are the results of the vote that the council published on its website on Monday:"
+        if "colon" in run
+        else "The results follow."
+    )
     text = f"{STORY}\n{intro}\n" + "\n".join(lines) + "\n"
     assert found(f"where: tail\nlines: {{max_words: 12, sentence: false}}\nrun: {run}", text) == []
 
@@ -129,7 +133,9 @@ def test_repeats_headline():
     text = "Riverside Gazette: Local News: Library to close\n\nLibrary to close\n"
     assert found(options, text) == []
     # A byline put before the headline.
-    assert [line for line, _, _ in found(options, "Council to close library\n\nJane Doe Council to close library\n")] == [3]
+    assert [
+        line for line, _, _ in found(options, "Council to close library\n\nJane Doe Council to close library\n")
+    ] == [3]
     # A first line that ends a sentence is a lede, not a headline: its near copy is the
     # duplicate check's to report (as an unsafe fix), not this rule's.
     lede = "The council voted to close the library on Tuesday after a long debate."

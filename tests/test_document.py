@@ -70,4 +70,3 @@ def test_a_second_bom_is_text_and_encode_gives_the_bytes_back():
     doc = document.from_bytes(data)
     assert doc.bom is True and doc.text == "\ufeffLondon:\r\n"
     assert document.encode(doc.text, doc.bom) == data
-

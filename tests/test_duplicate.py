@@ -86,7 +86,7 @@ def edited_copies(draw):
     edited = list(text)
     for _ in range(draw(st.integers(0, 4))):
         at = draw(st.integers(0, len(edited)))
-        edited[at:at + draw(st.integers(0, 1))] = draw(st.sampled_from(["", "e", " ", "xy"]))
+        edited[at : at + draw(st.integers(0, 1))] = draw(st.sampled_from(["", "e", " ", "xy"]))
     return text, "".join(edited)
 
 
@@ -95,7 +95,6 @@ def edited_copies(draw):
 def test_lcs_bound_never_drops_a_match(pair, threshold, swap):
     a, b = pair if not swap else pair[::-1]
     assert similarity(a, b, threshold, True, 1, plenty()) == similarity_without_bound(a, b, threshold, True, 1)
-
 
 
 @given(st.dictionaries(st.integers(0, 199), st.integers(1, 70), max_size=60))
@@ -162,7 +161,7 @@ def _lines_holding_the_one_before(count: int, length: int, seed: int = 4) -> str
     line = rng.choices(vocabulary, k=length // 6)
     lines = []
     for _ in range(count):
-        lines.append(" ".join(line)[:length * 2])
+        lines.append(" ".join(line)[: length * 2])
         grown = []
         for word in line:
             grown += [word, rng.choice(vocabulary)] if rng.random() < 0.3 else [word]
@@ -207,8 +206,10 @@ def test_fuzzy_work_on_lines_holding_each_other_stays_within_the_budget(tmp_path
     (tmp_path / "a.txt").write_text(text)
     characters = len(text)
     counter = _CellCounter()
-    with mock.patch.object(near_duplicates, "_rapidfuzz", lambda: counter.scorers), \
-            mock.patch.object(near_duplicates, "FUZZY_CELLS_PER_CHARACTER", 2_000):
+    with (
+        mock.patch.object(near_duplicates, "_rapidfuzz", lambda: counter.scorers),
+        mock.patch.object(near_duplicates, "FUZZY_CELLS_PER_CHARACTER", 2_000),
+    ):
         assert main(["check", "--no-cache", "--select", "duplicate-paragraph", str(tmp_path / "a.txt")]) in (0, 1)
     capsys.readouterr()
     assert 0 < counter.cells <= 2_000 * characters
@@ -233,7 +234,9 @@ def test_the_budget_is_never_short_on_the_fixtures_and_the_rules_examples(builti
             return ok
 
     rule = next(r for r in builtin_rules if r.name == "duplicate-paragraph")
-    texts = [path.read_text(encoding="utf-8") for path in sorted(fixtures.glob("*.txt")) + sorted(fixtures.glob("*.md"))]
+    texts = [
+        path.read_text(encoding="utf-8") for path in sorted(fixtures.glob("*.txt")) + sorted(fixtures.glob("*.md"))
+    ]
     texts += [example.text for r in builtin_rules for example in r.examples]
     for text in texts:
         doc = document.from_text(text)

@@ -63,7 +63,9 @@ def test_the_fix_deletes_the_short_copy_and_never_the_full_paragraph(tmp_path, c
     rules.mkdir()
     (rules / "repeats.yaml").write_text(rule_text(), encoding="utf-8")
     article = tmp_path / "a.txt"
-    article.write_text(f"{PULL_QUOTE}\n\nThe kidnappers released a video on Sunday night.\n\n{FULL}\n", encoding="utf-8")
+    article.write_text(
+        f"{PULL_QUOTE}\n\nThe kidnappers released a video on Sunday night.\n\n{FULL}\n", encoding="utf-8"
+    )
     args = ["--no-cache", "--rules", str(rules), "--select", "repeats", "--fix", str(article)]
     code, payload = check_json(capsys, *args)
     assert code == 1 and article.read_text(encoding="utf-8").startswith(PULL_QUOTE)  # a near copy: unsafe
@@ -97,9 +99,13 @@ def test_items_that_lists_share_by_design_are_not_reported():
 
 
 def test_a_list_printed_twice_is_still_a_copy():
-    items = "- Northgate branch closes in March\n- Riverside branch closes in April\n- Market Square branch stays open\n"
+    items = (
+        "- Northgate branch closes in March\n- Riverside branch closes in April\n- Market Square branch stays open\n"
+    )
     # Two lists alike, and one list that is the same items twice.
-    assert [(line, end) for line, end, _ in found(f"{items}\nThe council voted on Tuesday.\n\n{items}", LISTS)] == [(7, 9)]
+    assert [(line, end) for line, end, _ in found(f"{items}\nThe council voted on Tuesday.\n\n{items}", LISTS)] == [
+        (7, 9)
+    ]
     assert [(line, end) for line, end, _ in found(items + items, LISTS)] == [(4, 6)]
 
 

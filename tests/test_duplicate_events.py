@@ -83,8 +83,27 @@ def test_too_few_event_lines_is_not_a_log(fixtures):
 def test_a_few_event_lines_in_a_long_text_do_not_make_a_log(fixtures):
     # The commentary is under a fifth of this document's paragraphs, so its repeats are flagged.
     text = (fixtures / "live-commentary.txt").read_text(encoding="utf-8")
-    words = random.Random(3).choices(["council", "river", "budget", "school", "bridge", "vote", "road", "plan",
-                                      "court", "mayor", "night", "price", "train", "storm", "market", "union"], k=1800)
+    words = random.Random(3).choices(
+        [
+            "council",
+            "river",
+            "budget",
+            "school",
+            "bridge",
+            "vote",
+            "road",
+            "plan",
+            "court",
+            "mayor",
+            "night",
+            "price",
+            "train",
+            "storm",
+            "market",
+            "union",
+        ],
+        k=1800,
+    )
     prose = "".join("The " + " ".join(words[k : k + 30]) + ".\n" for k in range(0, 1800, 30))  # 60 long paragraphs
     rule = duplicate_rule("events: {min_count: 10, min_share: 0.2, max_length: 150}")
     assert flagged_lines(rule, prose + text)

@@ -47,8 +47,12 @@ STRESS_RULES = {
 def _write_stress_rules(folder: Path) -> Path:
     for name, patterns in STRESS_RULES.items():
         data = {
-            "check": "pattern", "category": "other", "message": "Junk: {match}", "doc": {"what": "t", "why": "t"},
-            "patterns": patterns, "examples": [{"text": "", "expect": []}],
+            "check": "pattern",
+            "category": "other",
+            "message": "Junk: {match}",
+            "doc": {"what": "t", "why": "t"},
+            "patterns": patterns,
+            "examples": [{"text": "", "expect": []}],
         }
         (folder / f"{name}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return folder
@@ -83,7 +87,9 @@ def assert_same(text: str, engines: Engines) -> int:
 
 
 def test_the_fixtures_and_every_rules_examples(engines):
-    texts = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.glob("*.txt")) + sorted(FIXTURES.glob("*.md"))]
+    texts = [
+        path.read_text(encoding="utf-8") for path in sorted(FIXTURES.glob("*.txt")) + sorted(FIXTURES.glob("*.md"))
+    ]
     texts += [example.text for rule in engines.fast for example in rule.examples]
     found = sum(assert_same(text, engines) for text in texts)
     assert found > 100
@@ -126,7 +132,11 @@ def _hostile_texts() -> list[str]:
     related = "\n".join(f"{word()} {word()} [Related: {word()} {word()}]" for _ in range(40))
     follow = "\n".join(f"Follow {word()} {word()} on Twitter {word()}" for _ in range(40))
     return [
-        credit, credits, screened, related, follow,
+        credit,
+        credits,
+        screened,
+        related,
+        follow,
         "Advertisement\nA man walks by a shop in Athens, Monday, Jan. 5, 2015. (AP Photo/John Doe)\n" * 60,
         "Photo\n" * 300,
         "Photo " * 400 + "\n",
@@ -149,10 +159,34 @@ def test_hostile_texts(engines):
 # Random articles made of lines the rules look for, pieces of them, and other scripts.
 _LINE_PIECES = st.sampled_from(
     [
-        "Advertisement", "(AP Photo/Evan Vucci)", "Credit: Иван Петров", "Read more:", "[Related: Story]", "Photo",
-        "Follow us on Twitter @x", "Share this article", "London:", "Image copyright Getty Images", "toggle caption",
-        "FILE - In this Aug. 11, 2015 file photo, officials attend", "REUTERS/Jane Doe", "xy", "x", "b", "The",
-        "Ελλάδα", "ΑΘΗΝΑ", "Жан / Пол", "Élise / Éditions", "click here", "“quoted” —", "  ", "**", "-", "|", ".",
+        "Advertisement",
+        "(AP Photo/Evan Vucci)",
+        "Credit: Иван Петров",
+        "Read more:",
+        "[Related: Story]",
+        "Photo",
+        "Follow us on Twitter @x",
+        "Share this article",
+        "London:",
+        "Image copyright Getty Images",
+        "toggle caption",
+        "FILE - In this Aug. 11, 2015 file photo, officials attend",
+        "REUTERS/Jane Doe",
+        "xy",
+        "x",
+        "b",
+        "The",
+        "Ελλάδα",
+        "ΑΘΗΝΑ",
+        "Жан / Пол",
+        "Élise / Éditions",
+        "click here",
+        "“quoted” —",
+        "  ",
+        "**",
+        "-",
+        "|",
+        ".",
     ]
 )
 _LINES = st.lists(
@@ -172,8 +206,31 @@ def test_random_articles(engines, lines, ending, front_matter):
 
 
 _ATOMS = [
-    "^", "$", "a", "b", "ab", "a*", "b?", ".", r"\b", r"\pL", r"\p{Lu}", "[^a]", "é", "Σ", "(?i)", "(?:^a|b)",
-    "(?:^b)", "(?:^a)?", "(a|^b)", "x*", r"\s", "{2}", r"\A", r"\z", " ",
+    "^",
+    "$",
+    "a",
+    "b",
+    "ab",
+    "a*",
+    "b?",
+    ".",
+    r"\b",
+    r"\pL",
+    r"\p{Lu}",
+    "[^a]",
+    "é",
+    "Σ",
+    "(?i)",
+    "(?:^a|b)",
+    "(?:^b)",
+    "(?:^a)?",
+    "(a|^b)",
+    "x*",
+    r"\s",
+    "{2}",
+    r"\A",
+    r"\z",
+    " ",
 ]
 _PATTERNS = st.lists(st.sampled_from(_ATOMS), min_size=1, max_size=4).map("".join)
 _TEXT = st.text(alphabet="aAbB é\nxΣσЖ", max_size=40)
@@ -186,8 +243,13 @@ class _NoAliases(yaml.SafeDumper):
 
 def _rule(patterns: list[str], ignore_case: bool, engine: str, monkeypatch):
     data = {
-        "check": "pattern", "category": "other", "message": "m", "doc": {"what": "t", "why": "t"},
-        "patterns": patterns, "ignore_case": ignore_case, "examples": [{"text": "", "expect": []}],
+        "check": "pattern",
+        "category": "other",
+        "message": "m",
+        "doc": {"what": "t", "why": "t"},
+        "patterns": patterns,
+        "ignore_case": ignore_case,
+        "examples": [{"text": "", "expect": []}],
     }
     monkeypatch.setenv("NEWSLINT_ENGINE", engine)
     return parse_rule(yaml.dump(data, Dumper=_NoAliases), "t.yaml", "t")

@@ -102,7 +102,7 @@ def test_junk_inside_a_line_is_cut_out_and_the_line_stays(tmp_path, capsys):
         "check: phrase\ncategory: other\nmessage: 'Teaser: {match}'\n"
         "doc: {what: A teaser inside a sentence., why: Noise.}\n"
         "match: contains\nphrases: ['[READ MORE]']\nfix: delete\n"
-        "examples:\n  - text: \"a [READ MORE] b\\n\"\n    expect: [1]\n  - text: \"a b\\n\"\n    expect: []\n"
+        'examples:\n  - text: "a [READ MORE] b\\n"\n    expect: [1]\n  - text: "a b\\n"\n    expect: []\n'
     )
     article = tmp_path / "a.txt"
     article.write_text("The council voted [READ MORE] on Tuesday.\n[READ MORE]\nThe end.\n")
@@ -237,9 +237,20 @@ def junk_lines(doc) -> list:
 
     names = {"junk", "junk2"} if len(doc.lines) < 7 else {"junk"}
     return [
-        Violation(doc.path, line.number, 1, line.number, len(line.text) + 1, "junk", "other", "error", "m",
-                  fix=Fix(line.offset, line.offset + len(line.text) + len(line.ending)))
-        for line in doc.lines if line.text in names
+        Violation(
+            doc.path,
+            line.number,
+            1,
+            line.number,
+            len(line.text) + 1,
+            "junk",
+            "other",
+            "error",
+            "m",
+            fix=Fix(line.offset, line.offset + len(line.text) + len(line.ending)),
+        )
+        for line in doc.lines
+        if line.text in names
     ]
 
 

@@ -41,8 +41,32 @@ JUNK = [
     "FILE - In this Aug. 11, 2015 file photo, the actress attends a premiere in New York. (Associated Press)",
 ]
 DATELINES = ["London:", "NEW DELHI -"]
-WORDS = ["the", "council", "said", "on", "Tuesday", "it", "would", "build", "lanes", "police", "Calais", "port",
-         "minister", "deal", "migrants", "a", "of", "in", "and", "report", "photo", "File", "news", "live"]
+WORDS = [
+    "the",
+    "council",
+    "said",
+    "on",
+    "Tuesday",
+    "it",
+    "would",
+    "build",
+    "lanes",
+    "police",
+    "Calais",
+    "port",
+    "minister",
+    "deal",
+    "migrants",
+    "a",
+    "of",
+    "in",
+    "and",
+    "report",
+    "photo",
+    "File",
+    "news",
+    "live",
+]
 ENDINGS = ["\n", "\r\n", "\r"]
 
 
@@ -202,6 +226,7 @@ def _final_newline(data: bytes) -> bool:
 def test_fixing_only_deletes_and_keeps_what_no_rule_flagged(data, unsafe):
     before = lines_of(data)
     after = lines_of(fix_bytes(data, unsafe=unsafe))
+
     # Every kept line was in the input, in order, with its own line ending; only the new last
     # line may lose its ending, when the input had no final newline, and a blank line "\n" put
     # after a line ending in a lone CR becomes "\r" (else the two would read as one CRLF line).

@@ -19,8 +19,17 @@ def run(capsys, *args: str) -> tuple[int, str]:
 
 
 def violation(**fields) -> Violation:
-    base = {"path": "a.txt", "line": 1, "column": 1, "end_line": 1, "end_column": 5, "rule": "site-footer",
-            "category": "footer", "severity": "error", "message": "m"}
+    base = {
+        "path": "a.txt",
+        "line": 1,
+        "column": 1,
+        "end_line": 1,
+        "end_column": 5,
+        "rule": "site-footer",
+        "category": "footer",
+        "severity": "error",
+        "message": "m",
+    }
     return Violation(**{**base, **fields})
 
 
@@ -51,7 +60,10 @@ def test_sarif_is_valid_against_the_official_schema(fixtures, capsys, sarif_sche
     assert {r["id"] for r in rules} >= {"site-footer", "duplicate-paragraph", "unused-suppression"}
     duplicate = next(r for r in run_["results"] if r["ruleId"] == "duplicate-paragraph")
     assert duplicate["locations"][0]["physicalLocation"]["region"] == {
-        "startLine": 15, "startColumn": 1, "endLine": 25, "endColumn": 167
+        "startLine": 15,
+        "startColumn": 1,
+        "endLine": 25,
+        "endColumn": 167,
     }
     assert duplicate["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] == 4
     footer = rules[[r["id"] for r in rules].index("site-footer")]
@@ -70,10 +82,12 @@ def test_sarif_of_a_clean_run_with_relative_paths_is_valid(fixtures, capsys, sar
 
 
 def test_github_annotations_escape_data_and_properties():
-    text = format_github(report(
-        violation(path="dir,a:b%.txt", message="50% done\r\nnext", end_column=5),
-        violation(path="./a.txt", line=2, end_line=4, end_column=9, severity="info", rule="duplicate-paragraph"),
-    ))
+    text = format_github(
+        report(
+            violation(path="dir,a:b%.txt", message="50% done\r\nnext", end_column=5),
+            violation(path="./a.txt", line=2, end_line=4, end_column=9, severity="info", rule="duplicate-paragraph"),
+        )
+    )
     assert text.splitlines() == [
         "::error file=dir%2Ca%3Ab%25.txt,line=1,col=1,endColumn=4,title=newslint (site-footer)::50%25 done%0D%0Anext",
         "::notice file=a.txt,line=2,endLine=4,title=newslint (duplicate-paragraph)::m",

@@ -77,7 +77,9 @@ def positions(violations) -> list[tuple]:
 # Bytes that are mostly text, with the troublemakers mixed in.
 article_bytes = st.lists(
     st.one_of(
-        st.sampled_from([b"\n", b"\r\n", b"\r", b"\xef\xbb\xbf", b"\x00", b"\xff", b"\xc3", b"\xe2\x80", b"---\n", b"```\n"]),
+        st.sampled_from(
+            [b"\n", b"\r\n", b"\r", b"\xef\xbb\xbf", b"\x00", b"\xff", b"\xc3", b"\xe2\x80", b"---\n", b"```\n"]
+        ),
         line_text.map(lambda s: s.encode("utf-8")),
         st.binary(max_size=20),
     ),
@@ -143,7 +145,9 @@ any_value = st.recursive(
 COMMON_VALUES = {
     "category": st.sampled_from(["footer", "other", "duplicate"]),
     "severity": st.sampled_from(["error", "warning", "info"]),
-    "message": st.sampled_from(["{match}", "Junk: {match}", "{repeat} ({similarity}%)", "{", "{x}", "{match!r}", "100%"]),
+    "message": st.sampled_from(
+        ["{match}", "Junk: {match}", "{repeat} ({similarity}%)", "{", "{x}", "{match!r}", "100%"]
+    ),
     "doc": st.just({"what": "Junk.", "why": "Noise."}),
     "fix": st.sampled_from(["none", "delete", "delete-unsafe"]),
     "enabled": st.booleans(),
@@ -228,7 +232,9 @@ CONFIG_VALUES = {
     "include": st.lists(glob_text, max_size=3),
     "exclude": st.lists(glob_text, max_size=3),
     "per-file-ignores": st.dictionaries(glob_text, st.lists(st.sampled_from(RULE_NAMES), max_size=2), max_size=2),
-    "severity": st.dictionaries(st.sampled_from(RULE_NAMES), st.sampled_from(["error", "warning", "info", "fatal"]), max_size=2),
+    "severity": st.dictionaries(
+        st.sampled_from(RULE_NAMES), st.sampled_from(["error", "warning", "info", "fatal"]), max_size=2
+    ),
     "fail-on": st.sampled_from(["error", "warning", "info", "never"]),
 }
 

@@ -89,7 +89,9 @@ def test_a_shallow_clone_without_the_base_is_a_clear_error(repo, tmp_path, monke
     monkeypatch.chdir(clone)
     with pytest.raises(GitError, match="no such commit here"):
         changed_files("origin/main")
-    subprocess.run(["git", "fetch", "-q", "--depth=1", "origin", "main:refs/remotes/origin/main"], cwd=clone, check=True)
+    subprocess.run(
+        ["git", "fetch", "-q", "--depth=1", "origin", "main:refs/remotes/origin/main"], cwd=clone, check=True
+    )
     with pytest.raises(GitError, match="no common ancestor with HEAD"):
         changed_files("origin/main")
 

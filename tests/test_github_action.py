@@ -129,7 +129,9 @@ def test_inputs_paths_and_fail_on(origin, tmp_path):
     workspace = checkout(origin, tmp_path / "workspace", "refs/pull/1/merge")
     (workspace / "drafts").mkdir()
     (workspace / "drafts" / "a b.md").write_text("Advertisement\n")
-    result, summary, _ = run_action(workspace, tmp_path, NEWSLINT_DIFF_BASE="origin/main", NEWSLINT_PATHS="'drafts/a b.md' new.md")
+    result, summary, _ = run_action(
+        workspace, tmp_path, NEWSLINT_DIFF_BASE="origin/main", NEWSLINT_PATHS="'drafts/a b.md' new.md"
+    )
     assert annotated(result.stdout) == {("drafts/a b.md", "1"), ("new.md", "3")}
     result, _, _ = run_action(workspace, tmp_path, NEWSLINT_DIFF_BASE="origin/main", NEWSLINT_FAIL_ON="nonsense")
     assert result.returncode == 2 and "--fail-on" in result.stderr
@@ -139,7 +141,11 @@ def test_a_base_that_cannot_be_fetched_fails_with_one_clear_line(origin, tmp_pat
     workspace = checkout(origin, tmp_path / "workspace", "refs/pull/1/merge")
     result, summary, _ = run_action(workspace, tmp_path, NEWSLINT_DIFF_BASE="origin/no-such-branch")
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1].startswith("newslint: error: --diff-base origin/no-such-branch: no such commit")
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("newslint: error: --diff-base origin/no-such-branch: no such commit")
+    )
     assert summary == "Earlier steps' summary.\n"  # no summary of a run that did not happen
 
 

@@ -219,7 +219,9 @@ def test_a_named_pipe_is_skipped_not_waited_on(tmp_path, capsys):
 
 def test_missing_paths_and_broken_links_are_named(tmp_path, capsys, fixtures):
     (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
-    code, out, err = run([str(tmp_path / "nope.md"), str(tmp_path / "dangling.txt"), str(fixtures / "seed.txt")], capsys)
+    code, out, err = run(
+        [str(tmp_path / "nope.md"), str(tmp_path / "dangling.txt"), str(fixtures / "seed.txt")], capsys
+    )
     assert code == 2
     assert err == [
         f"newslint: {tmp_path / 'nope.md'}: no such file or folder",

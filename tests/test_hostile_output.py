@@ -87,7 +87,8 @@ def test_diff_written_to_a_file_is_an_exact_patch(hostile_repo):
     with open(hostile_repo.parent / "fixes.patch", "wb") as patch_file:
         subprocess.run(
             [sys.executable, "-m", "newslint", "check", "--no-cache", "--diff", "--select", "advertisement", "."],
-            stdout=patch_file, check=False,
+            stdout=patch_file,
+            check=False,
         )
     before = {path: path.read_bytes() for path in hostile_repo.glob("*.md")}
     if subprocess.run(["patch", "--version"], capture_output=True).returncode != 0:  # pragma: no cover

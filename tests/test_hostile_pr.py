@@ -78,8 +78,12 @@ COMMANDS = [  # as the README gives them for CI, and the fixes an editor would r
 ]
 
 
-@pytest.mark.parametrize(("args", "env"), COMMANDS, ids=[" ".join(a[1:]) + (" (Actions)" if e else "") for a, e in COMMANDS])
-def test_a_hostile_pull_request_changes_nothing_outside_its_articles(pull_request, tmp_path, capsys, monkeypatch, args, env):
+@pytest.mark.parametrize(
+    ("args", "env"), COMMANDS, ids=[" ".join(a[1:]) + (" (Actions)" if e else "") for a, e in COMMANDS]
+)
+def test_a_hostile_pull_request_changes_nothing_outside_its_articles(
+    pull_request, tmp_path, capsys, monkeypatch, args, env
+):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     before = tree(tmp_path / "outside") | tree(pull_request)  # (the user's own key may be made in home)
@@ -103,13 +107,17 @@ def test_a_hostile_pull_request_changes_nothing_outside_its_articles(pull_reques
 
 
 @pytest.mark.parametrize("output_format", ["github", "markdown", "sarif"])
-def test_the_actions_diff_base_run_on_a_hostile_pull_request(pull_request, tmp_path, capsys, monkeypatch, output_format):
+def test_the_actions_diff_base_run_on_a_hostile_pull_request(
+    pull_request, tmp_path, capsys, monkeypatch, output_format
+):
     # What the GitHub Action runs (scripts/github_action.py): the pull request's files, all new
     # to git here, checked against its base.
     import subprocess
 
-    for args in (["init", "-q", "-b", "main"], ["-c", "user.name=T", "-c", "user.email=t@example.com",
-                                                "commit", "-q", "--allow-empty", "-m", "base"]):
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "base"],
+    ):
         subprocess.run(["git", *args], cwd=pull_request, check=True, capture_output=True)
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     outside = tree(tmp_path / "outside")

@@ -66,16 +66,52 @@ BILLION_LAUGHS = textwrap.dedent(
     [
         ("check: phrase\nphrases: [a\n", "3:1", "invalid YAML: did not find expected ',' or ']'"),
         (BILLION_LAUGHS, "1:4", "YAML anchors and aliases are not allowed"),
-        ("check: phrase\nphrases: " + "[" * 200 + "]" * 200 + "\n", "2:42", "YAML nested too deeply (more than 32 levels)"),
-        ("check: phrase\nphrases: " + "[" * 5000 + "]" * 5000 + "\n", "2:1009", "invalid YAML: exceeded maximum nesting depth"),
-        (pattern_rule("x").replace("check: pattern", "check: [pattern]"), "1:8", "unknown check kind ['pattern'] (known: context, duplicate, pattern, phrase)"),
-        (pattern_rule("x").replace("check: pattern", "check: regex"), "1:8", "unknown check kind 'regex' (known: context, duplicate, pattern, phrase)"),
+        (
+            "check: phrase\nphrases: " + "[" * 200 + "]" * 200 + "\n",
+            "2:42",
+            "YAML nested too deeply (more than 32 levels)",
+        ),
+        (
+            "check: phrase\nphrases: " + "[" * 5000 + "]" * 5000 + "\n",
+            "2:1009",
+            "invalid YAML: exceeded maximum nesting depth",
+        ),
+        (
+            pattern_rule("x").replace("check: pattern", "check: [pattern]"),
+            "1:8",
+            "unknown check kind ['pattern'] (known: context, duplicate, pattern, phrase)",
+        ),
+        (
+            pattern_rule("x").replace("check: pattern", "check: regex"),
+            "1:8",
+            "unknown check kind 'regex' (known: context, duplicate, pattern, phrase)",
+        ),
         (pattern_rule("x").replace("category: other", "category: 7"), "2:11", "'category' must be a string, not 7"),
-        (pattern_rule("x").replace("patterns: ['x']", "patterns: {x: 1}"), "5:11", "'patterns' must be a list of strings, not {'x': 1}"),
-        (pattern_rule("x") + "colour: red\n", "9:1", "unknown key 'colour' (expected one of: category, check, doc, enabled, fix, ignore_case, list_after, max_length, message, min_length, patterns, position, severity, unless)"),
-        (pattern_rule("x") + "ignore_case: yes please\n", "9:14", "'ignore_case' must be true or false, not 'yes please'"),
-        (pattern_rule("(unclosed"), "5:11", "'patterns': invalid regular expression: missing ): (unclosed in '(unclosed'"),
-        (pattern_rule(r"(\w+)\1"), "5:11", "'patterns': invalid regular expression: invalid escape sequence: \\1 in '(\\\\w+)\\\\1'"),
+        (
+            pattern_rule("x").replace("patterns: ['x']", "patterns: {x: 1}"),
+            "5:11",
+            "'patterns' must be a list of strings, not {'x': 1}",
+        ),
+        (
+            pattern_rule("x") + "colour: red\n",
+            "9:1",
+            "unknown key 'colour' (expected one of: category, check, doc, enabled, fix, ignore_case, list_after, max_length, message, min_length, patterns, position, severity, unless)",
+        ),
+        (
+            pattern_rule("x") + "ignore_case: yes please\n",
+            "9:14",
+            "'ignore_case' must be true or false, not 'yes please'",
+        ),
+        (
+            pattern_rule("(unclosed"),
+            "5:11",
+            "'patterns': invalid regular expression: missing ): (unclosed in '(unclosed'",
+        ),
+        (
+            pattern_rule(r"(\w+)\1"),
+            "5:11",
+            "'patterns': invalid regular expression: invalid escape sequence: \\1 in '(\\\\w+)\\\\1'",
+        ),
         (
             pattern_rule(r"x\C"),
             "5:11",
@@ -94,9 +130,22 @@ BILLION_LAUGHS = textwrap.dedent(
         (b"check: phrase\nmessage: caf\xe9\n", None, "rule file is not valid UTF-8 (byte 26)"),
     ],
     ids=[
-        "invalid-yaml", "billion-laughs", "deep-nesting", "deeper-than-libyaml", "kind-not-a-string",
-        "unknown-kind", "wrong-type", "list-expected", "unknown-key", "not-a-bool", "regex-does-not-compile",
-        "backreference", "any-byte", "format-spec", "python-tag", "not-utf8",
+        "invalid-yaml",
+        "billion-laughs",
+        "deep-nesting",
+        "deeper-than-libyaml",
+        "kind-not-a-string",
+        "unknown-kind",
+        "wrong-type",
+        "list-expected",
+        "unknown-key",
+        "not-a-bool",
+        "regex-does-not-compile",
+        "backreference",
+        "any-byte",
+        "format-spec",
+        "python-tag",
+        "not-utf8",
     ],
 )
 def test_a_bad_rule_file_gets_one_line_naming_where(tmp_path, capsys, rule_text, where, message):
@@ -128,7 +177,17 @@ def run_pattern_in_subprocess(tmp_path: Path, pattern: str, article: str) -> sub
     (pack / "my-rule.yaml").write_text(pattern_rule(pattern))
     (tmp_path / "a.txt").write_text(article)
     return subprocess.run(
-        [sys.executable, "-m", "newslint", "check", "--select", "my-rule", "--rules", str(pack), str(tmp_path / "a.txt")],
+        [
+            sys.executable,
+            "-m",
+            "newslint",
+            "check",
+            "--select",
+            "my-rule",
+            "--rules",
+            str(pack),
+            str(tmp_path / "a.txt"),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -140,7 +199,7 @@ def test_catastrophic_backtracking_pattern_runs_in_linear_time(tmp_path):
     result = run_pattern_in_subprocess(tmp_path, "(a+)+$", "a" * 100_000 + "!\n" + "a" * 50 + "\n")
     assert result.returncode == 1, result.stderr
     assert result.stdout.splitlines() == [
-        f"{tmp_path / 'a.txt'}:2:1: error my-rule Matched \"{'a' * 40} ...\"",
+        f'{tmp_path / "a.txt"}:2:1: error my-rule Matched "{"a" * 40} ..."',
         "Found 1 problem in 1 file.",
     ]
 
@@ -174,8 +233,18 @@ def test_a_broken_or_looping_link_in_a_rule_folder_is_named_not_skipped(tmp_path
 @pytest.mark.parametrize(
     "name, text, flags, message",
     [
-        ("pyproject.toml", "[tool.newslint]\nselect = " + "[" * 5000 + "]" * 5000 + "\n", [], "invalid TOML: nested too deeply"),
-        ("baseline.json", "[" * 100_000 + "]" * 100_000, ["--baseline", "baseline.json"], "not a newslint baseline: JSON nested too deeply"),
+        (
+            "pyproject.toml",
+            "[tool.newslint]\nselect = " + "[" * 5000 + "]" * 5000 + "\n",
+            [],
+            "invalid TOML: nested too deeply",
+        ),
+        (
+            "baseline.json",
+            "[" * 100_000 + "]" * 100_000,
+            ["--baseline", "baseline.json"],
+            "not a newslint baseline: JSON nested too deeply",
+        ),
         (".newslint.yaml", "ignore: &a [x]\nselect: *a\n", [], "YAML anchors and aliases are not allowed"),
     ],
     ids=["deep-toml", "deep-json-baseline", "yaml-alias-config"],
@@ -268,7 +337,9 @@ def test_a_pipe_or_device_is_refused_without_waiting_or_reading_on(tmp_path, kin
         args = ["--rules", str(pack)]
     result = subprocess.run(
         [sys.executable, "-m", "newslint", "check", "--no-cache", *args, str(article)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2, result.stderr
     assert "not a regular file" in result.stderr, result.stderr

@@ -135,7 +135,9 @@ def test_a_file_given_from_elsewhere_has_its_folder_as_tree(attack, tmp_path, mo
     monkeypatch.chdir(tmp_path / "outside")
     code, out, err = run(capsys, str(attack / "innocent.md"), str(attack / "alias.md"))
     assert code == 2
-    assert err.splitlines() == [outside_message(str(attack / "innocent.md"), (tmp_path / "outside" / "precious.txt").resolve())]
+    assert err.splitlines() == [
+        outside_message(str(attack / "innocent.md"), (tmp_path / "outside" / "precious.txt").resolve())
+    ]
     assert f"{attack / 'alias.md'}:2:1: error advertisement" in out
 
 
@@ -374,6 +376,6 @@ def test_a_tree_5000_folders_deep_is_walked(deep_tree, capsys):
     assert len(err.splitlines()) == 1 and err.rstrip().endswith(f": {os.strerror(errno.ENAMETOOLONG)}")
     at_1500 = os.path.join(str(deep_tree), *["d"] * 1500, "at-1500.md")
     assert out.splitlines()[:2] == [
-        f"{deep_tree / 'shallow.md'}:1:1: error advertisement Advertisement marker left in the text: \"Advertisement\"",
-        f"{at_1500}:1:1: error advertisement Advertisement marker left in the text: \"Advertisement\"",
+        f'{deep_tree / "shallow.md"}:1:1: error advertisement Advertisement marker left in the text: "Advertisement"',
+        f'{at_1500}:1:1: error advertisement Advertisement marker left in the text: "Advertisement"',
     ]

@@ -37,14 +37,17 @@ def repo(tmp_path, monkeypatch) -> Path:
 
 
 def test_the_documented_workflow_skips_git_ignored_output_and_node_modules(repo, capsys):
-    make(repo, {
-        ".gitignore": "_site/\n*.tmp.md\n",
-        "articles/a.md": JUNK,
-        "articles/b.tmp.md": JUNK,
-        "_site/articles/a.md": JUNK,
-        "node_modules/pkg/README.md": JUNK,
-        "articles/node_modules/x.md": JUNK,
-    })
+    make(
+        repo,
+        {
+            ".gitignore": "_site/\n*.tmp.md\n",
+            "articles/a.md": JUNK,
+            "articles/b.tmp.md": JUNK,
+            "_site/articles/a.md": JUNK,
+            "node_modules/pkg/README.md": JUNK,
+            "articles/node_modules/x.md": JUNK,
+        },
+    )
     assert checked(capsys, ".") == ["./articles/a.md"]
     # --no-ignore takes back what ignore files leave out; node_modules stays out.
     assert checked(capsys, "--no-ignore", ".") == ["./_site/articles/a.md", "./articles/a.md", "./articles/b.tmp.md"]
@@ -53,26 +56,34 @@ def test_the_documented_workflow_skips_git_ignored_output_and_node_modules(repo,
 
 
 def test_nested_files_negation_anchoring_and_double_stars(repo, capsys):
-    make(repo, {
-        ".gitignore": "# build output\n/build\n*.draft.md\n!keep.draft.md\nlogs/**/old-*.md\ndocs/*/private/\n",
-        "build/a.md": JUNK,          # anchored: only the root's build
-        "sub/build/a.md": JUNK,      # not this one
-        "x.draft.md": JUNK,
-        "keep.draft.md": JUNK,       # re-included
-        "logs/2020/01/old-a.md": JUNK,
-        "logs/old-b.md": JUNK,       # **/ spans no folder too
-        "logs/new.md": JUNK,
-        "docs/en/private/a.md": JUNK,
-        "docs/private/a.md": JUNK,   # docs/*/ needs a folder between
-        "wire/.gitignore": "*.md\n!/keep.md\n",
-        "wire/a.md": JUNK,
-        "wire/keep.md": JUNK,        # the nearer file re-includes it
-        "wire/deep/keep.md": JUNK,   # anchored at wire/: not this one
-        "wire/.ignore": "!a.md\n",   # .ignore wins over .gitignore in its folder
-        "private": JUNK,             # not a folder: "private/" patterns are for folders only
-    })
+    make(
+        repo,
+        {
+            ".gitignore": "# build output\n/build\n*.draft.md\n!keep.draft.md\nlogs/**/old-*.md\ndocs/*/private/\n",
+            "build/a.md": JUNK,  # anchored: only the root's build
+            "sub/build/a.md": JUNK,  # not this one
+            "x.draft.md": JUNK,
+            "keep.draft.md": JUNK,  # re-included
+            "logs/2020/01/old-a.md": JUNK,
+            "logs/old-b.md": JUNK,  # **/ spans no folder too
+            "logs/new.md": JUNK,
+            "docs/en/private/a.md": JUNK,
+            "docs/private/a.md": JUNK,  # docs/*/ needs a folder between
+            "wire/.gitignore": "*.md\n!/keep.md\n",
+            "wire/a.md": JUNK,
+            "wire/keep.md": JUNK,  # the nearer file re-includes it
+            "wire/deep/keep.md": JUNK,  # anchored at wire/: not this one
+            "wire/.ignore": "!a.md\n",  # .ignore wins over .gitignore in its folder
+            "private": JUNK,  # not a folder: "private/" patterns are for folders only
+        },
+    )
     assert checked(capsys, ".") == [
-        "./docs/private/a.md", "./keep.draft.md", "./logs/new.md", "./sub/build/a.md", "./wire/a.md", "./wire/keep.md",
+        "./docs/private/a.md",
+        "./keep.draft.md",
+        "./logs/new.md",
+        "./sub/build/a.md",
+        "./wire/a.md",
+        "./wire/keep.md",
     ]
 
 
@@ -82,13 +93,16 @@ def test_a_folder_left_out_cannot_be_re_included_inside(repo, capsys):
 
 
 def test_ignore_files_above_a_folder_given_count_up_to_the_repository_root(repo, capsys, monkeypatch):
-    make(repo, {
-        ".gitignore": "articles/drafts/\n",
-        ".git/info/exclude": "*.local.md\n",
-        "articles/drafts/a.md": JUNK,
-        "articles/b.md": JUNK,
-        "articles/c.local.md": JUNK,
-    })
+    make(
+        repo,
+        {
+            ".gitignore": "articles/drafts/\n",
+            ".git/info/exclude": "*.local.md\n",
+            "articles/drafts/a.md": JUNK,
+            "articles/b.md": JUNK,
+            "articles/c.local.md": JUNK,
+        },
+    )
     assert checked(capsys, "articles") == ["articles/b.md"]
     monkeypatch.chdir(repo / "articles")  # the run's tree is articles/, inside the repository
     assert checked(capsys, ".") == ["./b.md"]

@@ -43,9 +43,10 @@ def precommit_snippet() -> str:
 def test_every_ref_the_snippets_name_exists():
     refs = named_refs()
     assert refs, "the README names no ref to install"
-    if git("rev-parse", "--verify", "--quiet", "main^{commit}").returncode and git(
-        "rev-parse", "--verify", "--quiet", "origin/main^{commit}"
-    ).returncode:
+    if (
+        git("rev-parse", "--verify", "--quiet", "main^{commit}").returncode
+        and git("rev-parse", "--verify", "--quiet", "origin/main^{commit}").returncode
+    ):
         pytest.skip("this checkout has no main branch to resolve refs against (a shallow CI checkout)")
     for ref in refs:
         found = any(
@@ -65,7 +66,11 @@ def test_autoupdate_freeze_pins_the_snippet_to_a_commit(tmp_path):
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
     result = subprocess.run(
         [sys.executable, "-m", "pre_commit", "autoupdate", "--freeze", "--repo", str(REPO)],
-        cwd=articles, env=env, capture_output=True, text=True, timeout=300,
+        cwd=articles,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     (repo,) = yaml.safe_load(config.read_text())["repos"]

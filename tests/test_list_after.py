@@ -50,7 +50,11 @@ def test_without_the_option_only_the_heading_is_flagged():
 
 
 def test_a_long_line_ends_the_list():
-    text = "Read more:\nA short headline\nAnother one\n" + "A paragraph of the story that runs on well past the limit. " * 3 + "\n"
+    text = (
+        "Read more:\nA short headline\nAnother one\n"
+        + "A paragraph of the story that runs on well past the limit. " * 3
+        + "\n"
+    )
     assert spans("list_after: {max_length: 60}", text) == [(1, 3)]
 
 

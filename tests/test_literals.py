@@ -78,9 +78,24 @@ def _class():
 
 # Other spellings of characters and classes, each with texts it matches.
 _SPELLED = [
-    (r"\x41", "A"), (r"\x{e9}", "é"), (r"\x{42}", "B"), (r"\.", "."), (r"\ ", " "), (r"\-", "-"), ("[a-c]", "abc"),
-    ("[b-bA]", "bA"), (r"[\x{41}-\x{43}]", "ABC"), ("[]a]", "]a"), ("[a-]", "a-"), (r"\d", "0123456789"),
-    (r"\pL", "abé"), (r"[[:alpha:]]", "aB"), (r"[\pL-]", "a-"), ("[^a]", "b.é"), (r"\s", " "), ("x{,2}", ["x{,2}"]),
+    (r"\x41", "A"),
+    (r"\x{e9}", "é"),
+    (r"\x{42}", "B"),
+    (r"\.", "."),
+    (r"\ ", " "),
+    (r"\-", "-"),
+    ("[a-c]", "abc"),
+    ("[b-bA]", "bA"),
+    (r"[\x{41}-\x{43}]", "ABC"),
+    ("[]a]", "]a"),
+    ("[a-]", "a-"),
+    (r"\d", "0123456789"),
+    (r"\pL", "abé"),
+    (r"[[:alpha:]]", "aB"),
+    (r"[\pL-]", "a-"),
+    ("[^a]", "b.é"),
+    (r"\s", " "),
+    ("x{,2}", ["x{,2}"]),
 ]
 
 
@@ -139,7 +154,9 @@ def test_every_match_contains_a_literal(data):
 
 def test_every_finding_of_a_builtin_rule_contains_its_literals(builtin_rules):
     """On the fixtures and every rule's own examples, whatever a rule flags holds its literals."""
-    texts = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.glob("*.txt")) + sorted(FIXTURES.glob("*.md"))]
+    texts = [
+        path.read_text(encoding="utf-8") for path in sorted(FIXTURES.glob("*.txt")) + sorted(FIXTURES.glob("*.md"))
+    ]
     texts += [example.text for rule in builtin_rules for example in rule.examples]
     literals = {rule.name: literals_of(rule) for rule in builtin_rules}
     gated = [rule for rule in builtin_rules if literals[rule.name] is not None]
@@ -156,7 +173,9 @@ def literals_of(rule):
 
 
 def test_the_gate_changes_what_runs_not_what_is_found(builtin_rules, reference_rules):
-    texts = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.glob("*.txt")) + sorted(FIXTURES.glob("*.md"))]
+    texts = [
+        path.read_text(encoding="utf-8") for path in sorted(FIXTURES.glob("*.txt")) + sorted(FIXTURES.glob("*.md"))
+    ]
     texts += [example.text for rule in builtin_rules for example in rule.examples]
     gate = ScreenGate(builtin_rules)
     skipped = 0

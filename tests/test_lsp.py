@@ -61,7 +61,10 @@ def check_json(path: Path, *args: str) -> list[dict]:
 
     out = subprocess.run(
         [sys.executable, "-m", "newslint", "check", "--no-cache", "--format", "json", *args, str(path)],
-        cwd=path.parent, capture_output=True, text=True, timeout=60,
+        cwd=path.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
     ).stdout
     return json.loads(out)["violations"]
 
@@ -106,8 +109,7 @@ def test_open_publishes_what_check_reports(start, tmp_path):
 # "The mayor 🎉 spoke 𝐧𝐨𝐰. " is 23 code points, 27 UTF-16 units and 35 UTF-8 bytes; line 1
 # holds a line separator (U+2028), which is no line ending to LSP.
 EMOJI_TEXT = (
-    "Line one \u2028 still line one, 😀.\n"
-    "The mayor 🎉 spoke 𝐧𝐨𝐰. Media playback is unsupported on your device\n"
+    "Line one \u2028 still line one, 😀.\nThe mayor 🎉 spoke 𝐧𝐨𝐰. Media playback is unsupported on your device\n"
 )
 
 
@@ -144,7 +146,11 @@ def test_quick_fix_cuts_the_junk_after_an_emoji(start, tmp_path):
     assert action["diagnostics"] == [diagnostic]
     fixed = apply_edit(EMOJI_TEXT, edits_of(action["edit"], article.as_uri()))
     assert main(["check", "--no-cache", "--fix", str(article)]) == 0
-    assert fixed == article.read_text(encoding="utf-8") == EMOJI_TEXT.replace(" Media playback is unsupported on your device", "")
+    assert (
+        fixed
+        == article.read_text(encoding="utf-8")
+        == EMOJI_TEXT.replace(" Media playback is unsupported on your device", "")
+    )
 
 
 @pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
@@ -154,7 +160,10 @@ def test_fixes_keep_the_line_endings(start, tmp_path, ending):
     article.write_bytes(text.encode("utf-8"))
     client = start()
     diagnostics = client.open(article, text)["diagnostics"]
-    assert [(d["code"], d["range"]["start"]["line"]) for d in diagnostics] == [("site-footer", 2), ("video-player-chrome", 4)]
+    assert [(d["code"], d["range"]["start"]["line"]) for d in diagnostics] == [
+        ("site-footer", 2),
+        ("video-player-chrome", 4),
+    ]
     [fix_all] = code_actions(client, article, diagnostics[0], only=["source.fixAll.newslint"])
     fixed = apply_edit(text, edits_of(fix_all["edit"], article.as_uri()))
     main(["check", "--no-cache", "--fix", str(article)])

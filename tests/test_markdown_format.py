@@ -26,7 +26,9 @@ HOSTILE = (
 )
 
 
-def violation(path: str = "a.md", line: int = 1, end_line: int | None = None, rule: str = "site-footer", message: str = "m") -> Violation:
+def violation(
+    path: str = "a.md", line: int = 1, end_line: int | None = None, rule: str = "site-footer", message: str = "m"
+) -> Violation:
     return Violation(path, line, 1, line if end_line is None else end_line, 5, rule, "footer", "error", message)
 
 
@@ -43,7 +45,9 @@ def unescaped(markdown_line: str) -> str:
 def test_counts_per_rule_and_per_file_and_each_problem_with_links_to_its_lines(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     out = markdown(
-        violation("./wire/a.md", 3), violation("./wire/a.md", 7, 9, rule="duplicate-paragraph"), violation("b.md", 2),
+        violation("./wire/a.md", 3),
+        violation("./wire/a.md", 7, 9, rule="duplicate-paragraph"),
+        violation("b.md", 2),
         environ={**GITHUB, "GITHUB_WORKSPACE": str(tmp_path)},
     )
     lines = out.splitlines()
@@ -96,7 +100,18 @@ def test_hostile_names_rules_and_text_stay_text():
     destinations = re.findall(r"\]\((https://github\.com/[^)]*)\)", out)
     assert len(destinations) == 2 and all(re.fullmatch(r"[A-Za-z0-9_.~/%:#-]+", d) for d in destinations)
     ours = re.sub(r"\]\(https://github\.com/[^)]*\)", "]", out)
-    for bare in ["<img", "<script", "](javascript", "@octocat", "#12", "https://", "www.evil", "**bold", "`code`", "$x"]:
+    for bare in [
+        "<img",
+        "<script",
+        "](javascript",
+        "@octocat",
+        "#12",
+        "https://",
+        "www.evil",
+        "**bold",
+        "`code`",
+        "$x",
+    ]:
         assert not re.search(r"(?<!\\)" + re.escape(bare), ours), bare
     assert f"\\@{ZWSP}octocat" in out and f"\\#{ZWSP}12" in out and f"https\\:{ZWSP}\\/\\/evil" in out
     # A table row has exactly its own cell separators: the text's "|" are escaped.

@@ -9,7 +9,10 @@ from newslint.linter import lint
 
 def spans(builtin_rules, text: str) -> list[tuple[str, int, int, str]]:
     doc = document.from_text(text, "t.txt")
-    return [(v.rule, v.column, v.end_column, text[v.fix.start : v.fix.end] if v.fix else "") for v in lint(doc, builtin_rules)]
+    return [
+        (v.rule, v.column, v.end_column, text[v.fix.start : v.fix.end] if v.fix else "")
+        for v in lint(doc, builtin_rules)
+    ]
 
 
 def test_player_notice_and_video_caption_are_two_spans(builtin_rules):

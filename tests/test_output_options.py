@@ -55,7 +55,10 @@ def test_colour_is_off_when_not_a_terminal_and_follows_the_flag_and_the_environm
     assert not colored(capsys.readouterr().out)
     main(["check", "--color", "always", "a.md"])
     first = capsys.readouterr().out.splitlines()[0]
-    assert first == f"{ESC}1ma.md{ESC}0m:3:1: {ESC}1;34minfo{ESC}0m {ESC}35morphan-dateline{ESC}0m Dateline alone on its line: \"London:\""
+    assert (
+        first
+        == f'{ESC}1ma.md{ESC}0m:3:1: {ESC}1;34minfo{ESC}0m {ESC}35morphan-dateline{ESC}0m Dateline alone on its line: "London:"'
+    )
     monkeypatch.setenv("FORCE_COLOR", "1")
     main(["check", "a.md"])
     assert colored(capsys.readouterr().out)
@@ -72,7 +75,10 @@ def test_colour_is_off_when_not_a_terminal_and_follows_the_flag_and_the_environm
 def run_in_terminal(cwd: Path, env: dict[str, str]) -> str:
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "newslint", "check", "--no-cache", "a.md"], cwd=cwd, stdout=terminal, stderr=terminal,
+        [sys.executable, "-m", "newslint", "check", "--no-cache", "a.md"],
+        cwd=cwd,
+        stdout=terminal,
+        stderr=terminal,
         env={k: v for k, v in {**os.environ, **env}.items() if v is not None},
     )
     os.close(terminal)
@@ -129,6 +135,9 @@ def test_output_file_gets_the_report_and_stdout_nothing(article, capsys):
 
 def test_output_file_that_cannot_be_written_exits_2(article, capsys):
     assert main(["check", "--output-file", "no-such-folder/report.txt", "a.md"]) == 2
-    assert "newslint: error: no-such-folder/report.txt: cannot write the report: No such file or directory" in capsys.readouterr().err
+    assert (
+        "newslint: error: no-such-folder/report.txt: cannot write the report: No such file or directory"
+        in capsys.readouterr().err
+    )
     assert main(["check", "--output-file", ".", "a.md"]) == 2
     assert "cannot write the report: a folder" in capsys.readouterr().err

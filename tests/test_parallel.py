@@ -123,7 +123,9 @@ def test_jobs_do_not_change_what_fixing_does(archive, tmp_path, capsys, mode):
         code = main(["check", mode, "--jobs", jobs, str(copy)])
         captured = capsys.readouterr()
         contents = {p.name: p.read_bytes() for p in sorted(copy.iterdir())}
-        results.append((code, captured.out.replace(str(copy), "ARCHIVE"), captured.err.replace(str(copy), "ARCHIVE"), contents))
+        results.append(
+            (code, captured.out.replace(str(copy), "ARCHIVE"), captured.err.replace(str(copy), "ARCHIVE"), contents)
+        )
     assert results[0] == results[1]
     code, out, _, contents = results[0]
     if mode == "--fix":

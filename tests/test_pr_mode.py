@@ -155,7 +155,9 @@ def test_lone_cr_line_endings_are_renumbered_as_newslint_counts_lines(repo, caps
     _, payload = check_json(capsys, "--no-cache", "--diff-base", "cr")
     # git changed its line 1 (its ending) and added line 2: newslint's lines 1 to 10.
     assert found(payload) == {
-        ("old.md", "advertisement", 3), ("old.md", "advertisement", 9), ("old.md", "share-bar", 10),
+        ("old.md", "advertisement", 3),
+        ("old.md", "advertisement", 9),
+        ("old.md", "share-bar", 10),
     }
 
 
@@ -176,7 +178,9 @@ def test_a_shallow_clone_without_the_base_says_how_to_fetch_it(repo, tmp_path, m
     assert err.startswith("newslint: error: --diff-base origin/main: no such commit here")
     assert "git fetch --no-tags --depth=1 origin main" in err
     # The base fetched, but not the history that joins it to HEAD: deepen it.
-    subprocess.run(["git", "fetch", "-q", "--depth=1", "origin", "main:refs/remotes/origin/main"], cwd=clone, check=True)
+    subprocess.run(
+        ["git", "fetch", "-q", "--depth=1", "origin", "main:refs/remotes/origin/main"], cwd=clone, check=True
+    )
     assert main(["check", "--no-cache", "--diff-base", "origin/main"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "git fetch --deepen" in err
@@ -209,7 +213,9 @@ def test_the_config_decides_which_files_and_rules(repo, capsys):
 
 
 def test_suppression_comments_still_apply(repo, capsys):
-    (repo / "new.md").write_text(NEW.replace("Advertisement", "<!-- newslint: disable-next-line advertisement -->\nAdvertisement"))
+    (repo / "new.md").write_text(
+        NEW.replace("Advertisement", "<!-- newslint: disable-next-line advertisement -->\nAdvertisement")
+    )
     _, payload = check_json(capsys, "--no-cache", "--diff-base", "main")
     assert found(payload) == {("new.md", "duplicate-paragraph", 6), ("old.md", "share-bar", 6)}
 
@@ -249,7 +255,11 @@ def test_every_format_reports_only_the_change(repo, capsys, output_format):
 def test_statistics_count_only_the_change(repo, capsys):
     assert main(["check", "--no-cache", "--diff-base", "main", "--statistics", "--format", "json"]) == 1
     statistics = json.loads(capsys.readouterr().out)["statistics"]
-    assert {row["rule"]: row["count"] for row in statistics} == {"advertisement": 1, "duplicate-paragraph": 1, "share-bar": 1}
+    assert {row["rule"]: row["count"] for row in statistics} == {
+        "advertisement": 1,
+        "duplicate-paragraph": 1,
+        "share-bar": 1,
+    }
 
 
 # --fix and --diff fix only what is reported.
@@ -260,7 +270,10 @@ def test_fix_fixes_only_what_the_change_brought(repo, capsys):
     out = capsys.readouterr().out
     assert (repo / "new.md").read_text() == f"{NEW_STORY}\n"
     assert (repo / "old.md").read_text() == OLD_EDITED.replace("\nShare this article", "")
-    assert out.splitlines()[-1] == "Found 3 problems in 2 files (3 fixed, 0 remaining, 2 more on lines the change did not touch)."
+    assert (
+        out.splitlines()[-1]
+        == "Found 3 problems in 2 files (3 fixed, 0 remaining, 2 more on lines the change did not touch)."
+    )
     # The archive's junk is still there, and a second run has nothing to fix.
     assert main(["check", "--no-cache", "--diff-base", "main", "--fix"]) == 0
     assert capsys.readouterr().out == "No problems found in 2 files (2 more on lines the change did not touch).\n"
@@ -271,7 +284,10 @@ def test_diff_shows_only_the_fixes_of_what_the_change_brought(repo, capsys):
     out, err = capsys.readouterr()
     removed = [line for line in out.splitlines() if line.startswith("-") and not line.startswith("---")]
     assert sorted(removed) == sorted(["-", "-", "-Advertisement", f"-{NEW_STORY}", "-Share this article"])
-    assert err.strip() == "Would fix 3 problems; 0 would remain (found 3 problems in 2 files, 2 more on lines the change did not touch)."
+    assert (
+        err.strip()
+        == "Would fix 3 problems; 0 would remain (found 3 problems in 2 files, 2 more on lines the change did not touch)."
+    )
 
 
 def test_fix_follows_the_changed_lines_through_its_passes(repo, capsys):

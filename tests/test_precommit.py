@@ -19,8 +19,10 @@ pytestmark = pytest.mark.skipif(
 
 # try-repo commits a snapshot of the working tree; a fresh CI machine has no git identity.
 GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "newslint tests", "GIT_AUTHOR_EMAIL": "tests@newslint.invalid",
-    "GIT_COMMITTER_NAME": "newslint tests", "GIT_COMMITTER_EMAIL": "tests@newslint.invalid",
+    "GIT_AUTHOR_NAME": "newslint tests",
+    "GIT_AUTHOR_EMAIL": "tests@newslint.invalid",
+    "GIT_COMMITTER_NAME": "newslint tests",
+    "GIT_COMMITTER_EMAIL": "tests@newslint.invalid",
 }
 
 
@@ -39,9 +41,22 @@ def run_hook(
     """Run `hook` on `files`; `verbose` shows its output even when it passes."""
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), **GIT_IDENTITY}
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), hook, *(["--verbose"] if verbose else []),
-         "--files", *files],
-        cwd=articles, env=env, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(REPO),
+            hook,
+            *(["--verbose"] if verbose else []),
+            "--files",
+            *files,
+        ],
+        cwd=articles,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -108,7 +123,9 @@ def configured_repo(article_repo) -> Path:
     )
     update = subprocess.run(
         [sys.executable, "-m", "newslint", "check", "--update-baseline", "calais.txt"],
-        cwd=article_repo, capture_output=True, text=True,
+        cwd=article_repo,
+        capture_output=True,
+        text=True,
     )
     assert update.returncode == 0, update.stderr
     git(article_repo, "add", ".")

@@ -26,7 +26,11 @@ def test_programs_of_consecutive_patterns_find_what_their_alternation_finds(patt
     union = compile_re2(f"(?m){alternation(patterns)}", ignore_case=False)
     programs = [compile_re2(f"(?m){alternation(group)}", ignore_case=False) for group in groups]
     for subject in (text, text.encode("utf-8")):
-        assert list(merged_spans(programs, subject)) == [m.span() for m in union.finditer(subject)], (patterns, cut, subject)
+        assert list(merged_spans(programs, subject)) == [m.span() for m in union.finditer(subject)], (
+            patterns,
+            cut,
+            subject,
+        )
 
 
 def test_photo_caption_runs_as_two_programs_and_finds_the_same(builtin_rules):

@@ -47,7 +47,9 @@ def test_scores_and_exit_0_even_when_low(quality, corpus, capsys):
     # Line 4 is labelled junk (wrongly) to give a miss; the score is low and the exit code still 0.
     record = {"file": "a.txt", "footer_lines": [2, 4], "caption_lines": [5], "duplicate_paragraph_lines": []}
     labels = write_labels(corpus, record)
-    code = quality.main(["--corpus", str(corpus), "--labels", str(labels), "--clean", str(corpus / "clean"), "--show-errors"])
+    code = quality.main(
+        ["--corpus", str(corpus), "--labels", str(labels), "--clean", str(corpus / "clean"), "--show-errors"]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "footer         1.000   0.500" in out
@@ -107,8 +109,12 @@ def write_l3s(folder: Path) -> Path:
         f"Home\nNews\nSport\nWeather\nCouncil to close library\n{story}\n", encoding="utf-8"
     )
     record = {
-        "file": "articles/trafilatura/a.txt", "junk_lines": [1, 2, 3, 4], "content_lines": [5, 6],
-        "uncertain_lines": [], "junk_kinds": {"boilerplate": [1, 2, 3], "comments": [4]}, "extractor": "trafilatura",
+        "file": "articles/trafilatura/a.txt",
+        "junk_lines": [1, 2, 3, 4],
+        "content_lines": [5, 6],
+        "uncertain_lines": [],
+        "junk_kinds": {"boilerplate": [1, 2, 3], "comments": [4]},
+        "extractor": "trafilatura",
         "site": "example.com",
     }
     (folder / "labels.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")

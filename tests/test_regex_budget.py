@@ -30,8 +30,16 @@ def test_a_phrase_list_too_big_for_the_ordinary_budget_still_compiles_and_matche
     words = ["".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(3, 9))) for _ in range(20_000)]
     phrases = [" ".join(rng.sample(words, 6)) for _ in range(20_000)]
     check = PhraseCheck(
-        {"phrases": phrases, "match": "line", "position": None, "max_length": None, "min_length": None,
-         "ignore_case": True, "unless": None, "list_after": None}
+        {
+            "phrases": phrases,
+            "match": "line",
+            "position": None,
+            "max_length": None,
+            "min_length": None,
+            "ignore_case": True,
+            "unless": None,
+            "list_after": None,
+        }
     )
     # The test means something only while the ordinary budget is too small for this list.
     assert not _fits_ordinary_budget(check.pattern), "raise the phrase count: 16 MB now takes it"

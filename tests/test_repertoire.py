@@ -12,14 +12,43 @@ from newslint.engine.scan import encoded
 
 COMMON = "".join(chr(code) for low, high in COMMON_RANGES for code in range(low, high + 1) if code != 0x0A)
 CLASSES = [
-    r"\pL", r"\p{L}", r"\p{Lu}", r"\p{Ll}", r"\p{Lt}", r"\p{Lm}", r"\p{Lo}", r"\pN", r"\p{Nd}", r"\pP",
-    r"\p{Pd}", r"\p{Pi}", r"\p{Pf}", r"\pS", r"\p{Sc}", r"\pZ", r"\p{Zs}", r"\p{Greek}", r"\p{Latin}",
-    r"\p{Cyrillic}", r"\p{Han}",
+    r"\pL",
+    r"\p{L}",
+    r"\p{Lu}",
+    r"\p{Ll}",
+    r"\p{Lt}",
+    r"\p{Lm}",
+    r"\p{Lo}",
+    r"\pN",
+    r"\p{Nd}",
+    r"\pP",
+    r"\p{Pd}",
+    r"\p{Pi}",
+    r"\p{Pf}",
+    r"\pS",
+    r"\p{Sc}",
+    r"\pZ",
+    r"\p{Zs}",
+    r"\p{Greek}",
+    r"\p{Latin}",
+    r"\p{Cyrillic}",
+    r"\p{Han}",
 ]
 NEGATED = [r"\PL", r"\P{Lu}", r"\p{^Lu}", r"\P{Greek}"]
 SHAPES = [
-    "{c}", "[{c}]", "[^{c}]", "[{c}x.-]", "[^{c}0-9]", "(?i:{c})", "(?i:[^{c}])", "(?i)[{c}']",
-    "[{c}-z]", "[^{c}-]", "[-{c}]", "[{c}-{c}]", "[{c}--]",
+    "{c}",
+    "[{c}]",
+    "[^{c}]",
+    "[{c}x.-]",
+    "[^{c}0-9]",
+    "(?i:{c})",
+    "(?i:[^{c}])",
+    "(?i)[{c}']",
+    "[{c}-z]",
+    "[^{c}-]",
+    "[-{c}]",
+    "[{c}-{c}]",
+    "[{c}--]",
 ]
 
 
@@ -72,7 +101,24 @@ def test_documents_know_whether_they_are_common_text():
     assert not encoded(document.from_text("€5\n")).common
 
 
-_CLASS_ITEMS = [r"\pL", r"\p{Lu}", r"\p{Ll}", r"\pN", "a", "z", "-", r"\]", r"\-", "[:alpha:]", r"\d", ".", "é", "’", "[", r"\\"]
+_CLASS_ITEMS = [
+    r"\pL",
+    r"\p{Lu}",
+    r"\p{Ll}",
+    r"\pN",
+    "a",
+    "z",
+    "-",
+    r"\]",
+    r"\-",
+    "[:alpha:]",
+    r"\d",
+    ".",
+    "é",
+    "’",
+    "[",
+    r"\\",
+]
 
 
 @given(

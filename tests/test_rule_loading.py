@@ -41,7 +41,7 @@ def test_a_good_rule_loads():
         (("category: footer", "category: junk"), "'category' must be one of", 2, 11),
         (("phrases: [Read more]", "phrases: Read more"), "'phrases' must be a list of strings", 5, 10),
         (("phrases: [Read more]", "phrases: [Read more, 3]"), "'phrases' must be a list of strings", 5, 22),
-        (("message: \"Footer: {match}\"", "message: \"Footer: {nope}\""), "unknown message field {nope}", 3, 10),
+        (('message: "Footer: {match}"', 'message: "Footer: {nope}"'), "unknown message field {nope}", 3, 10),
         (("phrases: [Read more]", "match: middle\nphrases: [Read more]"), "'match' must be one of", 5, 8),
         (("    expect: [1]", "    expect: one"), "'expect' must be a list of line numbers", 8, 13),
     ],
@@ -109,4 +109,4 @@ def test_user_rules_run_beside_builtin_ones(tmp_path, capsys):
     code = main(["check", "--rules", str(pack), str(article)])
     out = capsys.readouterr().out
     assert code == 1
-    assert f"{article}:2:1: error read-more Footer: \"Read more\"" in out
+    assert f'{article}:2:1: error read-more Footer: "Read more"' in out

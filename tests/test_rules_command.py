@@ -65,7 +65,10 @@ def test_an_unknown_name_exits_2_with_the_closest_names(project, capsys):
     assert main(["rules", "site-foter"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == "newslint: error: unknown rule 'site-foter'; did you mean 'site-footer'? (`newslint rules` lists them)\n"
+    assert (
+        captured.err
+        == "newslint: error: unknown rule 'site-foter'; did you mean 'site-footer'? (`newslint rules` lists them)\n"
+    )
 
 
 def test_the_rule_newslint_reports_itself_is_explained_too(project, capsys):

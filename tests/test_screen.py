@@ -41,9 +41,33 @@ def test_screen_rewrites(pattern, expected):
 # Patterns over letters of every kind the screen rewrites: Unicode classes (plain, negated, in
 # brackets, negated brackets), counted repetitions, and the assertions it keeps.
 _ATOMS = [
-    r"\pL", r"\p{Lu}", r"\p{Ll}", r"\PL", r"\p{Greek}", r"[\pL\d]", r"[^\pL]", r"[^\p{Lu} ]", r"[\p{Lu}-z]",
-    "a", "K", "s", "é", "Σ", " ", ".", r"\s", r"\W", r"\b", "^", "$", "(?:ab|b)", "(?i:k)", "(?-i:S)",
-    r"(?i:\p{Lu})", r"(?i:[^\p{Ll}])", r"(?-i:\p{Ll})",
+    r"\pL",
+    r"\p{Lu}",
+    r"\p{Ll}",
+    r"\PL",
+    r"\p{Greek}",
+    r"[\pL\d]",
+    r"[^\pL]",
+    r"[^\p{Lu} ]",
+    r"[\p{Lu}-z]",
+    "a",
+    "K",
+    "s",
+    "é",
+    "Σ",
+    " ",
+    ".",
+    r"\s",
+    r"\W",
+    r"\b",
+    "^",
+    "$",
+    "(?:ab|b)",
+    "(?i:k)",
+    "(?-i:S)",
+    r"(?i:\p{Lu})",
+    r"(?i:[^\p{Ll}])",
+    r"(?-i:\p{Ll})",
 ]
 _COUNTS = ["", "", "*", "+", "?", "{2}", "{0,1}", "{1,3}", "{2,}", "{0}", "{1,3}?"]
 _PIECES = st.tuples(st.sampled_from(_ATOMS), st.sampled_from(_COUNTS)).map("".join)
@@ -66,7 +90,9 @@ def test_a_screen_matches_every_line_its_pattern_matches(pattern, ignore_case, t
 
 
 def _texts(builtin_rules) -> list[str]:
-    texts = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.glob("*.txt")) + sorted(FIXTURES.glob("*.md"))]
+    texts = [
+        path.read_text(encoding="utf-8") for path in sorted(FIXTURES.glob("*.txt")) + sorted(FIXTURES.glob("*.md"))
+    ]
     return texts + [example.text for rule in builtin_rules for example in rule.examples]
 
 
@@ -95,7 +121,9 @@ def test_a_common_line_of_a_document_with_other_characters_is_searched_by_the_na
     from newslint.rules import load_rules
 
     rule = next(r for r in load_rules([]) if r.name == "photo-caption")  # fresh: nothing compiled
-    text = "Η Βουλή ψήφισε χθες.\n\nA man walks by a shop in Athens, Greece, Monday, Jan. 5, 2015. (AP Photo/John Doe)\n"
+    text = (
+        "Η Βουλή ψήφισε χθες.\n\nA man walks by a shop in Athens, Greece, Monday, Jan. 5, 2015. (AP Photo/John Doe)\n"
+    )
     doc = document.from_text(text)
     assert not encoded(doc).common
     assert [f.span.line for f in rule.findings(doc)] == [3]

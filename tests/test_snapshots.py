@@ -22,7 +22,12 @@ from newslint.cli import main
 FIXTURES = Path(__file__).parent / "fixtures"
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 ARTICLES = sorted(
-    [*(FIXTURES / "articles").glob("*.txt"), FIXTURES / "seed.txt", FIXTURES / "clean.md", FIXTURES / "live-commentary.txt"]
+    [
+        *(FIXTURES / "articles").glob("*.txt"),
+        FIXTURES / "seed.txt",
+        FIXTURES / "clean.md",
+        FIXTURES / "live-commentary.txt",
+    ]
 )
 REGENERATE = "python -m pytest tests/test_snapshots.py --update-snapshots"
 
@@ -33,7 +38,9 @@ def compare(snapshot: Path, actual: str, update: bool) -> None:
         return
     assert snapshot.is_file(), f"no snapshot {snapshot.name}: run `{REGENERATE}` and review it"
     expected = snapshot.read_bytes().decode("utf-8")
-    assert actual == expected, f"{snapshot.name} differs; if the change is intended, run `{REGENERATE}` and review the diff"
+    assert actual == expected, (
+        f"{snapshot.name} differs; if the change is intended, run `{REGENERATE}` and review the diff"
+    )
 
 
 @pytest.fixture

@@ -10,8 +10,19 @@ import sys
 # to learn the terminal width; dataclasses (with inspect) cost a fifth of start-up, so the
 # records a check uses are NamedTuples and plain classes.
 NOT_NEEDED = [
-    "yaml", "multiprocessing", "concurrent.futures", "difflib", "tempfile", "shutil", "rapidfuzz", "hashlib",
-    "dataclasses", "inspect", "newslint.engine.literals", "newslint.engine.re2tree", "newslint.engine.screen",
+    "yaml",
+    "multiprocessing",
+    "concurrent.futures",
+    "difflib",
+    "tempfile",
+    "shutil",
+    "rapidfuzz",
+    "hashlib",
+    "dataclasses",
+    "inspect",
+    "newslint.engine.literals",
+    "newslint.engine.re2tree",
+    "newslint.engine.screen",
     "newslint.engine.reference",
 ]
 
@@ -29,4 +40,3 @@ def test_a_one_file_check_imports_nothing_it_does_not_need(fixtures):
     subprocess.run(run, capture_output=True, check=True)  # fills the rule cache
     probe = subprocess.run(run, capture_output=True, text=True, check=True)
     assert probe.stderr.splitlines()[-1] == "imported:"
-

@@ -18,8 +18,12 @@ FIXED = b"A story from Calais.\n\nLondon:\n\nMore of the story.\n"
 
 def run(cwd: Path, *args: str, stdin: bytes = ARTICLE, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "newslint", "check", *args], input=stdin, cwd=cwd, capture_output=True,
-        env={**os.environ, **(env or {})}, timeout=120,
+        [sys.executable, "-m", "newslint", "check", *args],
+        input=stdin,
+        cwd=cwd,
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
     )
 
 
@@ -28,8 +32,7 @@ def project(tmp_path) -> Path:
     """articles/ with a config of its own, and the file on disk an editor has open (unsaved)."""
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / ".newslint.yaml").write_text(
-        "per-file-ignores:\n  'wire/*.md': [orphan-dateline]\nseverity:\n  advertisement: warning\n"
-        "exclude: [drafts]\n"
+        "per-file-ignores:\n  'wire/*.md': [orphan-dateline]\nseverity:\n  advertisement: warning\nexclude: [drafts]\n"
     )
     (tmp_path / "articles" / "x.md").write_bytes(b"The saved text.\n")
     return tmp_path
@@ -80,7 +83,10 @@ def test_a_name_alone_reads_stdin(project):
 def test_without_a_name_stdin_is_dash_and_the_config_is_the_current_folders(project):
     result = run(project / "articles", "-")
     assert result.returncode == 1
-    assert result.stdout.decode().splitlines()[0] == '-:3:1: warning advertisement Advertisement marker left in the text: "Advertisement"'
+    assert (
+        result.stdout.decode().splitlines()[0]
+        == '-:3:1: warning advertisement Advertisement marker left in the text: "Advertisement"'
+    )
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,9 @@ def write(tmp_path, name: str, text: str):
 
 
 def test_disable_next_line_suppresses_only_the_next_line_with_text(tmp_path, capsys):
-    article = write(tmp_path, "a.md", f"Story.\n\n<!-- newslint: disable-next-line site-footer -->\n\n{FOOTER}\n{FOOTER}\n")
+    article = write(
+        tmp_path, "a.md", f"Story.\n\n<!-- newslint: disable-next-line site-footer -->\n\n{FOOTER}\n{FOOTER}\n"
+    )
     code, payload = check_json(capsys, article)
     assert rules_and_lines(payload) == [("site-footer", 6)]
     assert code == 1

@@ -44,8 +44,7 @@ def test_a_wrong_example_is_reported_with_file_and_line(folder, capsys):
     (folder / "sub" / "other.yaml").write_text(RULE.format(expect=2))
     assert main(["test-rules", "house-rules"]) == 1
     assert capsys.readouterr().out == (
-        "house-rules/teaser.yaml:7: teaser: expected lines [1], got [2]\n"
-        "2 rules, 4 examples: 1 failed.\n"
+        "house-rules/teaser.yaml:7: teaser: expected lines [1], got [2]\n2 rules, 4 examples: 1 failed.\n"
     )
 
 
@@ -54,7 +53,10 @@ def test_a_bad_rule_file_exits_2_and_the_others_still_run(folder, capsys):
     (folder / "teaser.yaml").write_text(RULE.format(expect=1))
     assert main(["test-rules", "house-rules"]) == 2
     captured = capsys.readouterr()
-    assert captured.err == "newslint: house-rules/bad.yaml:1:8: unknown check kind 'nope' (known: context, duplicate, pattern, phrase)\n"
+    assert (
+        captured.err
+        == "newslint: house-rules/bad.yaml:1:8: unknown check kind 'nope' (known: context, duplicate, pattern, phrase)\n"
+    )
     assert captured.out.splitlines() == [
         "house-rules/teaser.yaml:7: teaser: expected lines [1], got [2]",
         "1 rule, 2 examples: 1 failed; 1 could not be loaded.",

@@ -46,11 +46,21 @@ _SENTENCE_ENDS = (".", "!", "?")
 # stop words then takes a few C-level string calls per line. ASCII punctuation goes through a byte
 # table (str.translate with a mapping took 15 times as long); the few non-ASCII marks of news
 # text are replaced first.
-_ASCII_PUNCTUATION = "!\"#$%&()*+,./:;<=>?@[\\]^_`{|}~"
+_ASCII_PUNCTUATION = '!"#$%&()*+,./:;<=>?@[\\]^_`{|}~'
 _BYTE_PUNCTUATION = bytes.maketrans(_ASCII_PUNCTUATION.encode(), b" " * len(_ASCII_PUNCTUATION))
 _MARKS = (
-    ("\u2019", "'"), ("\u2018", "'"), ("\u201c", " "), ("\u201d", " "), ("\u2013", " "), ("\u2014", " "),
-    ("\u2026", " "), ("\u00ab", " "), ("\u00bb", " "), ("\u2022", " "), ("\u00b7", " "), ("\u00a9", " "),
+    ("\u2019", "'"),
+    ("\u2018", "'"),
+    ("\u201c", " "),
+    ("\u201d", " "),
+    ("\u2013", " "),
+    ("\u2014", " "),
+    ("\u2026", " "),
+    ("\u00ab", " "),
+    ("\u00bb", " "),
+    ("\u2022", " "),
+    ("\u00b7", " "),
+    ("\u00a9", " "),
 )
 _WORD_EDGES = repeat("'-")
 # A paragraph may end with a dash and the agency's or writer's sign-off ("-- PTI").
@@ -74,51 +84,79 @@ def _share(value: float) -> str | None:
 
 STORY_FIELDS = {
     "min_length": Option(
-        "int", "A block (a line, or the lines of a hard-wrapped paragraph) is story text only if it is at least "
-        "this many characters long...", default=150, minimum=1,
+        "int",
+        "A block (a line, or the lines of a hard-wrapped paragraph) is story text only if it is at least "
+        "this many characters long...",
+        default=150,
+        minimum=1,
     ),
     "min_stopwords": Option(
-        "number", "...at least this share of its words are stop words...", default=0.3, check=_share,
+        "number",
+        "...at least this share of its words are stop words...",
+        default=0.3,
+        check=_share,
     ),
     "sentence": Option("bool", "...and (if true) it ends a sentence.", default=False),
     "near_words": Option(
-        "int", "A line of at least this many words that ends a sentence, next to the story, is the story's too "
-        "(and so on outwards), if...", default=5, minimum=1,
+        "int",
+        "A line of at least this many words that ends a sentence, next to the story, is the story's too "
+        "(and so on outwards), if...",
+        default=5,
+        minimum=1,
     ),
-    "near_stopwords": Option("number", "...at least this share of its words are stop words.", default=0.2, check=_share),
+    "near_stopwords": Option(
+        "number", "...at least this share of its words are stop words.", default=0.2, check=_share
+    ),
     "headline_words": Option(
-        "int", "Above the story, the last line of at least this many words is taken for the headline: it and "
+        "int",
+        "Above the story, the last line of at least this many words is taken for the headline: it and "
         "the lines between it and the story (byline, date) are spared by rules with `spare_headline`.",
-        default=3, minimum=1,
+        default=3,
+        minimum=1,
     ),
     "wrap_length": Option(
-        "int", "A line at least this many characters long that stops mid-sentence, followed by one that carries "
+        "int",
+        "A line at least this many characters long that stops mid-sentence, followed by one that carries "
         "on (in lower case, or after a comma, hyphen, bracket or semicolon), is part of a hard-wrapped paragraph.",
-        default=35, minimum=1,
+        default=35,
+        minimum=1,
     ),
     "sign_off_length": Option(
-        "int", "A dash and at most this many characters after a sentence (\"... deport him. -- PTI\") are a "
-        "sign-off: the line still ends a sentence.", default=30, minimum=0,
+        "int",
+        'A dash and at most this many characters after a sentence ("... deport him. -- PTI") are a '
+        "sign-off: the line still ends a sentence.",
+        default=30,
+        minimum=0,
     ),
     "stem_length": Option(
-        "int", "Words are compared across lines by their first this many letters (\"dies\" and \"died\").",
-        default=5, minimum=1,
+        "int",
+        'Words are compared across lines by their first this many letters ("dies" and "died").',
+        default=5,
+        minimum=1,
     ),
     "min_content_word": Option(
-        "int", "Words shorter than this (and stop words and numbers) are not compared across lines.",
-        default=3, minimum=1,
+        "int",
+        "Words shorter than this (and stop words and numbers) are not compared across lines.",
+        default=3,
+        minimum=1,
     ),
 }
 
 LINE_FIELDS = {
-    "min_words": Option("int", "At least this many words (those of its paragraph, for a hard-wrapped line).", default=None, minimum=0),
+    "min_words": Option(
+        "int", "At least this many words (those of its paragraph, for a hard-wrapped line).", default=None, minimum=0
+    ),
     "max_words": Option("int", "At most this many words (likewise).", default=None, minimum=0),
     "max_length": Option("int", "At most this many characters (stripped).", default=None, minimum=1),
-    "sentence": Option("bool", "Whether it ends a sentence (. ! or ? before any closing quote or bracket).", default=None),
+    "sentence": Option(
+        "bool", "Whether it ends a sentence (. ! or ? before any closing quote or bracket).", default=None
+    ),
     "max_stopwords": Option("number", "At most this share of its words are stop words.", default=None, check=_share),
     "vocabulary": Option(
-        "str-list", "Words such lines are made of (a tool row's: print, e-mail, share, ...), matched "
-        "regardless of case and punctuation.", default=None,
+        "str-list",
+        "Words such lines are made of (a tool row's: print, e-mail, share, ...), matched "
+        "regardless of case and punctuation.",
+        default=None,
     ),
     "min_vocabulary_share": Option(
         "number", "With `vocabulary`: at least this share of the line's words are from it.", default=1.0, check=_share
@@ -127,36 +165,52 @@ LINE_FIELDS = {
     "unless": Option("str-list", "RE2 patterns: it matches none of them.", default=None, check=regex_problem),
     "first": Option("bool", "It is the article's first line (true) or not (false).", default=None),
     "repeats_headline": Option(
-        "bool", "It repeats the article's first line: the same words; or those and at most `headline_extra_words` "
-        "more before or after them (a byline run into it); or the end of it, of at least `headline_share` of its characters (the "
-        "first line being the headline after a site's or an agency's name).", default=None,
+        "bool",
+        "It repeats the article's first line: the same words; or those and at most `headline_extra_words` "
+        "more before or after them (a byline run into it); or the end of it, of at least `headline_share` "
+        "of its characters (the first line being the headline after a site's or an agency's name).",
+        default=None,
     ),
     "headline_extra_words": Option("int", "See `repeats_headline`.", default=5, minimum=0),
     "headline_share": Option("number", "See `repeats_headline`.", default=0.7, check=_share),
     "max_story_share": Option(
-        "number", "At most this share of its words (stop words, numbers and words under 3 letters aside) occur "
-        "in the story, compared by their first 5 letters: a line about something else.", default=None, check=_share,
+        "number",
+        "At most this share of its words (stop words, numbers and words under 3 letters aside) occur "
+        "in the story, compared by their first 5 letters: a line about something else.",
+        default=None,
+        check=_share,
     ),
     "foreign": Option(
-        "bool", "None of its words (stop words and words under 3 letters aside) occurs in the rest of the "
-        "article, compared by their first 5 letters.", default=None,
+        "bool",
+        "None of its words (stop words and words under 3 letters aside) occurs in the rest of the "
+        "article, compared by their first 5 letters.",
+        default=None,
     ),
 }
 
 RUN_FIELDS = {
-    "min_lines": Option("int", "At least this many such lines together (blank lines between them allowed).", default=1, minimum=1),
+    "min_lines": Option(
+        "int", "At least this many such lines together (blank lines between them allowed).", default=1, minimum=1
+    ),
     "max_digit_share": Option(
-        "number", "At most this share of the run's lines hold a digit: more, and it is data the story lists "
-        "(results, fixtures, a schedule), not a menu.", default=None, check=_share,
+        "number",
+        "At most this share of the run's lines hold a digit: more, and it is data the story lists "
+        "(results, fixtures, a schedule), not a menu.",
+        default=None,
+        check=_share,
     ),
     "max_shared_word_share": Option(
-        "number", "At most this share of the run's lines may share a word (other than their first): more, and it "
-        "is a templated list the story gives (fixtures \"X v Y\", addresses \"..., Fairmont, NC\"), not links.",
-        default=None, check=_share,
+        "number",
+        "At most this share of the run's lines may share a word (other than their first): more, and it "
+        'is a templated list the story gives (fixtures "X v Y", addresses "..., Fairmont, NC"), not links.',
+        default=None,
+        check=_share,
     ),
     "after_colon": Option(
-        "bool", "Whether a run right after a line ending in a colon counts: false, and such a run is a list "
-        "the story introduces.", default=True,
+        "bool",
+        "Whether a run right after a line ending in a colon counts: false, and such a run is a list "
+        "the story introduces.",
+        default=True,
     ),
 }
 
@@ -220,7 +274,11 @@ class Analysis:
                 continue
             ends = _ends_sentence(text, self._sign_off_length)
             count = sum(map(stopwords.__contains__, tokens))
-            if previous is not None and previous_number == line.number - 1 and _runs_on(previous, previous_ends, text, self._wrap_length):
+            if (
+                previous is not None
+                and previous_number == line.number - 1
+                and _runs_on(previous, previous_ends, text, self._wrap_length)
+            ):
                 words, stops, length = words + len(tokens), stops + count, length + 1 + len(text)
                 self.blocks[-1] = _Block(words, stops, length, ends)
             else:
@@ -469,17 +527,31 @@ class ContextCheck(Check):
 
     OPTIONS = {
         "where": Option(
-            "str", "Where the lines stand: above the story (head), below it (tail), either (outside), in it "
+            "str",
+            "Where the lines stand: above the story (head), below it (tail), either (outside), in it "
             "(story) or anywhere (also in an article where no story was found).",
-            default="anywhere", choices=("head", "tail", "outside", "story", "anywhere"),
+            default="anywhere",
+            choices=("head", "tail", "outside", "story", "anywhere"),
         ),
         "lines": Option("mapping", "What a line must be to count (every key given must hold).", fields=LINE_FIELDS),
-        "run": Option("mapping", "How many such lines must stand together, and what makes a run data.", default=None, fields=RUN_FIELDS),
+        "run": Option(
+            "mapping",
+            "How many such lines must stand together, and what makes a run data.",
+            default=None,
+            fields=RUN_FIELDS,
+        ),
         "story": Option("mapping", "How the story is found.", default=None, fields=STORY_FIELDS),
-        "stopwords": Option("str", "The language of the stop-word list (newslint/data/stopwords/).", default="en", check=_stopwords_problem),
+        "stopwords": Option(
+            "str",
+            "The language of the stop-word list (newslint/data/stopwords/).",
+            default="en",
+            check=_stopwords_problem,
+        ),
         "spare_headline": Option(
-            "bool", "Never flag the headline zone above the story (the first line when a blank line sets it "
-            "apart; the headline and the lines between it and the story).", default=False,
+            "bool",
+            "Never flag the headline zone above the story (the first line when a blank line sets it "
+            "apart; the headline and the lines between it and the story).",
+            default=False,
         ),
     }
     MESSAGE_FIELDS = ("count", "where")
@@ -513,7 +585,9 @@ class ContextCheck(Check):
 
     def program_size(self) -> int:
         unless = self._unless_program()
-        return (0 if self.matcher is None else self.matcher.program_size()) + (0 if unless is None else unless.programsize)
+        return (0 if self.matcher is None else self.matcher.program_size()) + (
+            0 if unless is None else unless.programsize
+        )
 
     def _unless_program(self) -> Any:
         if self._unless is None and self.lines["unless"]:
@@ -546,7 +620,13 @@ class ContextCheck(Check):
         first = self.lines["first"]
         if first is not None and analysis.lines:
             head = analysis.lines[0]
-            lines = [head] if first and lines and lines[0] is head else [] if first else [line for line in lines if line is not head]
+            lines = (
+                [head]
+                if first and lines and lines[0] is head
+                else []
+                if first
+                else [line for line in lines if line is not head]
+            )
         if self.matcher is not None and lines:
             numbers = {line.number for line, _, _ in self.matcher.spans(analysis.document, 1)}
             lines = [line for line in lines if line.number in numbers]

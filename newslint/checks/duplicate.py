@@ -58,10 +58,13 @@ OPENING_WORDS = 4
 
 LIST_FIELDS = {
     "max_length": Option("int", "A list item is at most this many normalised characters.", default=150, minimum=1),
-    "min_items": Option("int", "At least this many short units in a row (headings included) make a list.", default=3, minimum=2),
+    "min_items": Option(
+        "int", "At least this many short units in a row (headings included) make a list.", default=3, minimum=2
+    ),
     "items": Option(
-        "str-list", "RE2 patterns: a list item matches one (opens with a bullet, a number or a label such as "
-        "\"Breakfast:\"); a short unit that does not (a headline, a quote) is compared as any other.",
+        "str-list",
+        "RE2 patterns: a list item matches one (opens with a bullet, a number or a label such as "
+        '"Breakfast:"); a short unit that does not (a headline, a quote) is compared as any other.',
         check=regex_problem,
     ),
 }
@@ -69,12 +72,18 @@ LIST_FIELDS = {
 EVENT_FIELDS = {
     "min_count": Option("int", "Event-like units a document needs to be read as an event log.", default=10, minimum=2),
     "max_length": Option(
-        "int", "Units of at most this many normalised characters may be events, and may repeat in an event log.",
-        default=150, minimum=1,
+        "int",
+        "Units of at most this many normalised characters may be events, and may repeat in an event log.",
+        default=150,
+        minimum=1,
     ),
     "min_share": Option(
-        "number", "The share (0-1) of all a document's units that must be event-like as well, so a long "
-        "text with a few templated lines is not read as a log.", default=0.2, minimum=0, maximum=1,
+        "number",
+        "The share (0-1) of all a document's units that must be event-like as well, so a long "
+        "text with a few templated lines is not read as a log.",
+        default=0.2,
+        minimum=0,
+        maximum=1,
     ),
 }
 
@@ -128,48 +137,59 @@ class _Unit:
 
 
 class DuplicateCheck(Check):
-    """Flags a paragraph (or line) that repeats an earlier one, exactly or nearly. Units are
-    compared with case, spacing and punctuation folded away ("normalised"); near repeats are scored
-    with rapidfuzz. A run of repeated units whose originals are consecutive too (a whole body
-    printed twice) is one problem naming both ranges. The later copy is flagged and its fix deletes
-    it; the first copy always stays. But a short unit held in a later, longer one (a pull quote, a
+    """Flags a paragraph (or line) that repeats an earlier one, exactly or nearly. Units are compared with
+    case, spacing and punctuation folded away ("normalised"); near repeats are scored with
+    rapidfuzz. A run of repeated units whose originals are consecutive too (a whole body printed
+    twice) is one problem naming both ranges. The later copy is flagged and its fix deletes it; the
+    first copy always stays. But a short unit held in a later, longer one (a pull quote, a
     highlight, a truncated caption, then the full paragraph; their ratio below `threshold`) is the
-    problem ("Line 1 is held in line 5"), and its fix deletes the short copy, never the full one. A near repeat or a containment is an unsafe fix (it runs only
-    with `--unsafe-fixes`): the words that differ may be the story's. Units longer than 20,000
-    normalised characters are compared for exact repeats only: fuzzy scoring costs the product of
-    the two lengths; and a document may spend a bounded number of such character pairs for each
-    character it has, so a file of long, alike paragraphs is checked in linear time (a pair the
-    budget does not cover does not count as a repeat; articles use a small part of it). Message
-    fields: `{repeat}`, the ranges ("Lines 15-25 repeat lines 4-14"), and `{similarity}`, the
-    similarity in percent (100 for an exact repeat)."""
+    problem ("Line 1 is held in line 5"), and its fix deletes the short copy, never the full one. A
+    near repeat or a containment is an unsafe fix (it runs only with `--unsafe-fixes`): the words
+    that differ may be the story's. Units longer than 20,000 normalised characters are compared for
+    exact repeats only: fuzzy scoring costs the product of the two lengths; and a document may spend
+    a bounded number of such character pairs for each character it has, so a file of long, alike
+    paragraphs is checked in linear time (a pair the budget does not cover does not count as a
+    repeat; articles use a small part of it). Message fields: `{repeat}`, the ranges ("Lines 15-25
+    repeat lines 4-14"), and `{similarity}`, the similarity in percent (100 for an exact repeat)."""
 
     OPTIONS = {
         "unit": Option(
-            "str", "What is compared: paragraphs, or single lines (each non-blank line on its own).",
-            default="paragraph", choices=("paragraph", "line"),
+            "str",
+            "What is compared: paragraphs, or single lines (each non-blank line on its own).",
+            default="paragraph",
+            choices=("paragraph", "line"),
         ),
         "min_length": Option(
-            "int", "Units shorter than this many normalised characters are never compared, so short credits "
-            "and list items may repeat.", default=60, minimum=1
+            "int",
+            "Units shorter than this many normalised characters are never compared, so short credits "
+            "and list items may repeat.",
+            default=60,
+            minimum=1,
         ),
         "threshold": Option(
-            "number", "Similarity (0-100) at which a unit counts as a near repeat of an earlier one; 100: exact "
-            "repeats only.",
-            default=90, minimum=50, maximum=100,
+            "number",
+            "Similarity (0-100) at which a unit counts as a near repeat of an earlier one; 100: exact repeats only.",
+            default=90,
+            minimum=50,
+            maximum=100,
         ),
         "containment": Option(
-            "bool", "Also flag a unit that holds an earlier one (a truncated caption followed by the full one, a "
-            "lede printed again with a dateline before it) or is held by it.", default=True
+            "bool",
+            "Also flag a unit that holds an earlier one (a truncated caption followed by the full one, a "
+            "lede printed again with a dateline before it) or is held by it.",
+            default=True,
         ),
         "ignore_patterns": Option(
-            "str-list", "RE2 patterns: units matching any of them are never compared (legitimate repeats).",
-            default=None, check=regex_problem,
+            "str-list",
+            "RE2 patterns: units matching any of them are never compared (legitimate repeats).",
+            default=None,
+            check=regex_problem,
         ),
         "template_items": Option(
             "bool",
-            "A near repeat that opens with another name or number (\"Jane Doe, 19, is charged with ...\" after "
-            "\"John Roe, 17, is charged with ...\"; \"9:31 P.M. Sirens sound ...\" after \"3:33 P.M. Sirens "
-            "sound ...\") is an item of a templated list, not a copy, unless one opening is only put before "
+            'A near repeat that opens with another name or number ("Jane Doe, 19, is charged with ..." after '
+            '"John Roe, 17, is charged with ..."; "9:31 P.M. Sirens sound ..." after "3:33 P.M. Sirens '
+            'sound ...") is an item of a templated list, not a copy, unless one opening is only put before '
             "the other (a dateline).",
             default=False,
         ),
@@ -179,7 +199,7 @@ class DuplicateCheck(Check):
             "and `min_share` of all its units, are event-like, its units of at most `max_length` "
             "normalised characters may repeat. A unit is event-like when it shares a run of three "
             "lower-case words (the template, names aside) with two or more other different short units, "
-            "as live commentary's \"X (Team) wins a free kick in the defensive half.\" does.",
+            'as live commentary\'s "X (Team) wins a free kick in the defensive half." does.',
             default=None,
             fields=EVENT_FIELDS,
         ),
@@ -294,9 +314,11 @@ class DuplicateCheck(Check):
     def _held_finding(self, document: Document, short: _Unit, full: _Unit, similarity: float) -> Finding:
         span = Span(short.first_line, 1, short.last_line, len(document.line(short.last_line).text) + 1)
         related = Span(full.first_line, 1, full.last_line, len(document.line(full.last_line).text) + 1)
-        repeat = f"{_lines(short.first_line, short.last_line).capitalize()} " + (
-            "is held in " if short.first_line == short.last_line else "are held in "
-        ) + _lines(full.first_line, full.last_line)
+        repeat = (
+            f"{_lines(short.first_line, short.last_line).capitalize()} "
+            + ("is held in " if short.first_line == short.last_line else "are held in ")
+            + _lines(full.first_line, full.last_line)
+        )
         return Finding(
             span=span,
             text=short.text,
@@ -313,9 +335,11 @@ class DuplicateCheck(Check):
         end_text = document.line(last.last_line).text
         span = Span(first.first_line, 1, last.last_line, len(end_text) + 1)
         related = Span(orig_first.first_line, 1, orig_last.last_line, len(document.line(orig_last.last_line).text) + 1)
-        repeat = f"{_lines(first.first_line, last.last_line).capitalize()} " + (
-            "repeats " if first.first_line == last.last_line else "repeat "
-        ) + _lines(orig_first.first_line, orig_last.last_line)
+        repeat = (
+            f"{_lines(first.first_line, last.last_line).capitalize()} "
+            + ("repeats " if first.first_line == last.last_line else "repeat ")
+            + _lines(orig_first.first_line, orig_last.last_line)
+        )
         return Finding(
             span=span,
             text=first.text,

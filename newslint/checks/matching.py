@@ -32,19 +32,25 @@ POSITION_FIELDS = {
 
 LIST_FIELDS = {
     "min_items": Option(
-        "int", "At least this many lines make a list (one short line after a heading may be the story's).",
-        default=2, minimum=1,
+        "int",
+        "At least this many lines make a list (one short line after a heading may be the story's).",
+        default=2,
+        minimum=1,
     ),
     "max_items": Option("int", "At most this many lines of the list.", default=10, minimum=1),
     "max_length": Option("int", "A list item is at most this many characters (stripped).", default=120, minimum=1),
     "stop": Option(
-        "str-list", "RE2 patterns: a line matching one ends the list (a quote, a credit).", default=None,
+        "str-list",
+        "RE2 patterns: a line matching one ends the list (a quote, a credit).",
+        default=None,
         check=lambda patterns: regex_problem(patterns),
     ),
     "stop_after_blank": Option(
-        "str-list", "RE2 patterns: a line matching one after a blank line ends the list (the story going on: "
+        "str-list",
+        "RE2 patterns: a line matching one after a blank line ends the list (the story going on: "
         "a full sentence set apart as a paragraph), unless an item before it matched one too (a list of "
-        "headlines that are sentences).", default=None,
+        "headlines that are sentences).",
+        default=None,
         check=lambda patterns: regex_problem(patterns),
     ),
 }
@@ -60,12 +66,14 @@ SCOPE_OPTIONS = {
     "min_length": Option("int", "Only lines at least this many characters long (stripped).", default=None, minimum=1),
     "ignore_case": Option("bool", "Match regardless of case.", default=True),
     "unless": Option(
-        "str-list", "RE2 patterns: a line matching any of them is never flagged by this rule.", default=None,
+        "str-list",
+        "RE2 patterns: a line matching any of them is never flagged by this rule.",
+        default=None,
         check=lambda patterns: regex_problem(patterns),
     ),
     "list_after": Option(
         "mapping",
-        "When a match is its whole line (a heading such as \"Read more:\"), also flag the list under it: "
+        'When a match is its whole line (a heading such as "Read more:"), also flag the list under it: '
         "the following non-blank lines, at least `min_items` and up to `max_items`, each at most "
         "`max_length` characters, "
         "stopping at a longer line or one matching a `stop` pattern. Reported as one problem.",

@@ -50,7 +50,7 @@ class PhraseCheck(LineMatchCheck):
         "match": Option(
             "str",
             "How the phrase sits in its line: `line`, it is the whole line, bar punctuation and Markdown "
-            "markers around it (\"- Advertisement\", \"**ADVERTISEMENT**\"); `start` / `end`, the line "
+            'markers around it ("- Advertisement", "**ADVERTISEMENT**"); `start` / `end`, the line '
             "begins / ends with it; `contains`, anywhere in the line, on word boundaries.",
             default="line",
             choices=("line", "start", "end", "contains"),

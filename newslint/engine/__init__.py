@@ -31,8 +31,19 @@ if TYPE_CHECKING:
     from newslint.checks.base import Check
 
 __all__ = [
-    "ENGINE_VARIABLE", "Gate", "GatedRule", "LineMatcher", "LinePatterns", "alternation", "compile_re2", "derived",
-    "engine_name", "gate_for", "line_matcher", "regex_problem", "restore",
+    "ENGINE_VARIABLE",
+    "Gate",
+    "GatedRule",
+    "LineMatcher",
+    "LinePatterns",
+    "alternation",
+    "compile_re2",
+    "derived",
+    "engine_name",
+    "gate_for",
+    "line_matcher",
+    "regex_problem",
+    "restore",
 ]
 
 ENGINE_VARIABLE = "NEWSLINT_ENGINE"

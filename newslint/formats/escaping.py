@@ -24,7 +24,7 @@ def printable(text: str) -> str:
     command = text.lstrip()  # what is left of leading spaces: the others are escaped by now
     if command.startswith("::"):
         start = len(text) - len(command)
-        text = f"{text[:start]}\\x3a{text[start + 1:]}"
+        text = f"{text[:start]}\\x3a{text[start + 1 :]}"
     return text
 
 
@@ -62,4 +62,3 @@ def json_text(payload: object, indent: int | None = None) -> str:
     (of "##[" or "##vso[", which CI runners read as commands anywhere in a line) is written
     "#\\u0023", which decodes to the same text."""
     return json.dumps(payload, indent=indent, ensure_ascii=False).replace("##", "#\\u0023")
-

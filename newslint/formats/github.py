@@ -38,4 +38,3 @@ def format_github(report: Report) -> str:
         props.append(f"title={_github_property(f'newslint ({v.rule})')}")
         lines.append(f"::{GITHUB_LEVELS[v.severity]} {','.join(props)}::{_github_data(v.message)}\n")
     return "".join(lines)
-

@@ -24,7 +24,9 @@ def format_json_lines(report: Report) -> str:
 
 
 def format_statistics_json(report: Report) -> str:
-    payload = {"version": JSON_VERSION, "statistics": rule_statistics(report.violations),
-               "summary": report.summary.as_dict()}
+    payload = {
+        "version": JSON_VERSION,
+        "statistics": rule_statistics(report.violations),
+        "summary": report.summary.as_dict(),
+    }
     return json_text(payload, indent=2) + "\n"
-

@@ -26,14 +26,24 @@ def format_junit(report: Report) -> str:
     for v in report.violations:
         by_file.setdefault(v.path, []).append(v)
     failing = sum(1 for v in report.violations if report.fails(v))
-    root = ET.Element("testsuites", name="newslint", tests=str(max(len(report.violations), 1)),
-                      failures=str(failing))
+    root = ET.Element("testsuites", name="newslint", tests=str(max(len(report.violations), 1)), failures=str(failing))
     for path, violations in by_file.items():
-        suite = ET.SubElement(root, "testsuite", name=_xml_text(path), tests=str(len(violations)),
-                              failures=str(sum(1 for v in violations if report.fails(v))))
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=_xml_text(path),
+            tests=str(len(violations)),
+            failures=str(sum(1 for v in violations if report.fails(v))),
+        )
         for v in violations:
-            case = ET.SubElement(suite, "testcase", name=f"{v.rule} at {v.line}:{v.column}",
-                                 classname=_xml_text(path), file=_xml_text(path), line=str(v.line))
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                name=f"{v.rule} at {v.line}:{v.column}",
+                classname=_xml_text(path),
+                file=_xml_text(path),
+                line=str(v.line),
+            )
             if report.fails(v):
                 failure = ET.SubElement(case, "failure", type=v.rule, message=_xml_text(v.message))
                 failure.text = _xml_text(text_line(v))
@@ -46,4 +56,3 @@ def format_junit(report: Report) -> str:
     # "##" as "#&#35;" (the same text to an XML reader): see json_text.
     xml = ET.tostring(root, encoding="unicode").replace("##", "#&#35;")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n"
-

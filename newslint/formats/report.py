@@ -85,7 +85,8 @@ def text_line(v: Violation, color: bool = False) -> str:
         return f"{printable(v.path)}:{v.line}:{v.column}: {v.severity} {v.rule} {printable(v.message)}"
     # Escaped first (printable), so the only escape sequences in the line are these.
     path = _paint(printable(v.path), BOLD)
-    return f"{path}:{v.line}:{v.column}: {_paint(v.severity, SEVERITY_COLORS[v.severity])} {_paint(v.rule, RULE_COLOR)} {printable(v.message)}"
+    severity, rule = _paint(v.severity, SEVERITY_COLORS[v.severity]), _paint(v.rule, RULE_COLOR)
+    return f"{path}:{v.line}:{v.column}: {severity} {rule} {printable(v.message)}"
 
 
 # SGR codes of the text format's colours.
@@ -151,4 +152,3 @@ def rule_statistics(violations: list[Violation]) -> list[dict[str, Any]]:
         {"rule": rule, "count": n, "severity": severity[rule], "fixable": fixable[rule]}
         for rule, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
-

@@ -108,4 +108,3 @@ def format_sarif(report: Report) -> str:
         ],
     }
     return json_text(log, indent=2) + "\n"
-

@@ -12,7 +12,6 @@ def format_text(report: Report) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-
 def format_statistics_text(report: Report) -> str:
     rows = rule_statistics(report.violations)
     width = max((len(str(row["count"])) for row in rows), default=1)
@@ -25,4 +24,3 @@ def format_statistics_text(report: Report) -> str:
     if not report.quiet:
         lines.append(summary_line(report.summary))
     return "".join(line + "\n" for line in lines)
-

@@ -64,7 +64,8 @@ def edited(text: str, n: int) -> str:
 
 def check_alone(text: str, path: str, changes: int) -> list[float]:
     """The same checks without the server: check_buffer in this process, after warm-up."""
-    from newslint.pipeline import Settings, check_buffer, load_plan
+    from newslint.per_file import check_buffer
+    from newslint.pipeline import Settings, load_plan
 
     plan = load_plan(Settings(), start=str(REPO))
     plan.gate.expect(1000)

@@ -17,28 +17,23 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn, TextIO
+from typing import NoReturn, TextIO
 
-from newslint import __version__
-from newslint.cache import DEFAULT_DIR, ENV_VAR, default_cache_dir
+from newslint.arguments import build_parser
+from newslint.cache import default_cache_dir
 from newslint.errors import NewslintError, UsageError
-from newslint.filters import Plan
 from newslint.formats import (
     FORMATTERS,
     STATISTICS_FORMATTERS,
     Report,
     Summary,
     diff_summary_line,
-    json_text,
     log_safe_diff,
     printable,
 )
-from newslint.pipeline import FixMode, Outcome, Request, Settings, StdinSource, check, load_plan
-from newslint.rules import SEVERITIES, Rule
-from newslint.suppressions import UNUSED_SUPPRESSION
-from newslint.violations import RuleInfo
+from newslint.per_file import FixMode
+from newslint.pipeline import Outcome, Request, Settings, StdinSource, check, load_plan
 from newslint.workers import available_cores
 
 EXIT_CLEAN = 0
@@ -67,190 +62,6 @@ def _names(values: list[str] | None) -> list[str]:
     return [name.strip() for value in values or [] for name in value.split(",") if name.strip()]
 
 
-class _HelpFormatter(argparse.HelpFormatter):
-    """argparse's formatter without its import of shutil (and so of bz2 and lzma, a noticeable
-    part of every run's start-up, which benchmarks/speed.py measures) only to learn the terminal's
-    width; the width is found as shutil does."""
-
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
-        if width is None:
-            width = _terminal_columns() - 2
-        super().__init__(prog, indent_increment, max_help_position, width)
-
-
-def _terminal_columns() -> int:
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    if columns <= 0 and sys.__stdout__ is not None:  # None where Python runs without a console
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="newslint",
-        description="Find the junk scrapers and CMS exports leave in news articles.",
-        formatter_class=_HelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"newslint {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
-
-    rule_options = argparse.ArgumentParser(add_help=False, formatter_class=_HelpFormatter)
-    rule_options.add_argument(
-        "--rules", action="append", metavar="DIR", default=[], help="an extra folder of rule files (repeatable)"
-    )
-    rule_options.add_argument(
-        "--select",
-        action="append",
-        metavar="RULES",
-        help="run only these rules (comma-separated names; also turns on rules disabled by default)",
-    )
-    rule_options.add_argument(
-        "--ignore", action="append", metavar="RULES", help="do not run these rules (comma-separated)"
-    )
-    rule_options.add_argument(
-        "--config",
-        metavar="FILE",
-        help="the config file (.newslint.yaml or a pyproject.toml with [tool.newslint]); "
-        "default: the nearest one from the current folder up",
-    )
-
-    check = sub.add_parser(
-        "check", parents=[rule_options], help="check article files and folders", formatter_class=_HelpFormatter
-    )
-    check.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="files and folders to check (default: .); - reads one article from stdin",
-    )
-    check.add_argument(
-        "--stdin-filename",
-        metavar="NAME",
-        help="with -, the file the text on stdin is (its config, per-file ignores and name in the report)",
-    )
-    check.add_argument(
-        "--format",
-        choices=sorted(FORMATTERS),
-        default=None,
-        help="output format (default: text, or github when GITHUB_ACTIONS=true)",
-    )
-    check.add_argument(
-        "--statistics", action="store_true", help="print how many problems each rule found, not each problem"
-    )
-    check.add_argument(
-        "--diff-base",
-        metavar="REF",
-        help="check only the files changed since the merge base of REF and HEAD (commits, edits, new files), "
-        "and report only problems on the lines the change added or modified (needs git)",
-    )
-    check.add_argument(
-        "--output-file",
-        "-o",
-        metavar="FILE",
-        help="write the report to FILE (atomically) instead of stdout",
-    )
-    check.add_argument("--quiet", "-q", action="store_true", help="print the problems only, without the summary line")
-    check.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="colour the text report (default: auto, on a terminal unless NO_COLOR is set, or with FORCE_COLOR)",
-    )
-    check.add_argument(
-        "--exit-zero",
-        action="store_true",
-        help="exit 0 even when problems are found (still 2 when a file could not be checked)",
-    )
-    check.add_argument("--fail-on", choices=SEVERITIES, help="the least severity that fails the run (default: warning)")
-    check.add_argument("--baseline", metavar="FILE", help="report only problems this baseline file does not record")
-    check.add_argument(
-        "--update-baseline",
-        action="store_true",
-        help="record the problems found in the baseline file (--baseline or the config's) and exit 0",
-    )
-    check.add_argument(
-        "--jobs",
-        "-j",
-        type=_positive_int,
-        metavar="N",
-        help="check (or fix) files in N processes (default: one per core; 1: in this process)",
-    )
-    check.add_argument(
-        "--cache-dir",
-        type=Path,
-        metavar="DIR",
-        help=f"keep results of unchanged files here (default: ${ENV_VAR} or ./{DEFAULT_DIR})",
-    )
-    check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
-    # A flag only, never a config key: in CI the config comes from the pull request it checks.
-    check.add_argument(
-        "--follow-outside-links",
-        action="store_true",
-        help="check (and fix) files whose symbolic links lead outside the folder checked (default: skip them)",
-    )
-    check.add_argument(
-        "--no-ignore",
-        action="store_true",
-        help="in folders, also check what .gitignore and .ignore files leave out",
-    )
-    fixing = check.add_mutually_exclusive_group()
-    fixing.add_argument("--fix", action="store_true", help="delete the junk that rules can fix, in place")
-    fixing.add_argument("--diff", action="store_true", help="print a diff of what --fix would change; change nothing")
-    check.add_argument(
-        "--unsafe-fixes",
-        action="store_true",
-        help="with --fix or --diff, also apply the fixes rules mark unsafe (near-duplicates)",
-    )
-    check.add_argument(
-        "--exit-non-zero-on-fix",
-        action="store_true",
-        help="with --fix, exit 1 when a file was changed even if no problem remains (as pre-commit hooks do)",
-    )
-
-    rules = sub.add_parser(
-        "rules",
-        parents=[rule_options],
-        help="list the rules, or explain some, as the config sets them",
-        formatter_class=_HelpFormatter,
-    )
-    rules.add_argument(
-        "names",
-        nargs="*",
-        metavar="NAME",
-        help="explain these rules: what they find and why, their fix, options and examples",
-    )
-    rules.add_argument("--format", choices=("text", "json"), default="text")
-
-    test_rules = sub.add_parser(
-        "test-rules", help="run the examples of the rules in rule folders", formatter_class=_HelpFormatter
-    )
-    test_rules.add_argument(
-        "folders", nargs="*", metavar="DIR", help="rule folders (default: the config's `rules` folders)"
-    )
-    test_rules.add_argument("--config", metavar="FILE", help="the config file whose `rules` folders are tested")
-
-    server = sub.add_parser(
-        "server",
-        help="run as a language server (LSP over stdin and stdout) for editors",
-        formatter_class=_HelpFormatter,
-    )
-    server.add_argument(
-        "--cache-dir",
-        type=Path,
-        metavar="DIR",
-        help=f"keep results of unchanged files here (default: ${ENV_VAR} or ./{DEFAULT_DIR})",
-    )
-    server.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
-    return parser
-
-
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings(
         config_file=args.config,
@@ -260,16 +71,6 @@ def _settings(args: argparse.Namespace) -> Settings:
         fail_on=getattr(args, "fail_on", None),
         baseline=getattr(args, "baseline", None),
     )
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
-    return value
 
 
 def _output_format(args: argparse.Namespace) -> str:
@@ -422,54 +223,11 @@ def _writes_to_file(stream: TextIO) -> bool:
 
 
 def run_rules(args: argparse.Namespace) -> int:
+    from newslint.rule_listing import rules_text
+
     plan = load_plan(_settings(args))
-    if args.names:
-        rules: list[Rule | RuleInfo] = [_named_rule(plan, name) for name in args.names]
-    else:
-        rules = list(plan.rules if args.select or args.ignore else plan.all_rules)
-    if args.format == "json":
-        sys.stdout.write(json_text([_rule_data(plan, rule) for rule in rules], indent=2) + "\n")
-        return EXIT_CLEAN
-    if args.names:
-        from newslint.ruledocs import reported_rule_text, rule_text  # here: only explaining a rule needs them
-
-        texts = [
-            rule_text(rule, _rule_notes(plan, rule)) if isinstance(rule, Rule) else reported_rule_text(rule)
-            for rule in rules
-        ]
-        sys.stdout.write("\n".join(texts))
-        return EXIT_CLEAN
-    for rule in rules:
-        assert isinstance(rule, Rule)  # without names, the rules of rule files only
-        off = plan.why_off(rule.name)
-        state = "" if off is None else f" ({off})"
-        fix = "" if rule.fix == "none" else f", fix: {rule.fix}"
-        own = plan.own_severity.get(rule.name, rule.severity)
-        severity = rule.severity if own == rule.severity else f"{rule.severity} (the rule's own: {own})"
-        print(f"{rule.name}  [{rule.category}, {severity}, {rule.kind}{fix}]{state}")
-        # A rule file comes from whoever wrote it (a pull request): its doc is printed escaped.
-        print(f"    {printable(rule.doc['what'])}")
-        print(f"    Why: {printable(rule.doc['why'])}")
-        if rule.doc.get("fix"):
-            print(f"    Fix: {printable(rule.doc['fix'])}")
+    sys.stdout.write(rules_text(plan, args.names, args.format, listed_by_flags=bool(args.select or args.ignore)))
     return EXIT_CLEAN
-
-
-def _rule_data(plan: Plan, rule: Rule | RuleInfo) -> dict[str, Any]:
-    """A rule in `newslint rules --format json` (a rule newslint reports itself has no file)."""
-    own_file = rule if isinstance(rule, Rule) else None
-    return {
-        "name": rule.name,
-        "check": own_file and own_file.kind,
-        "category": rule.category,
-        "severity": rule.severity,
-        "own_severity": plan.own_severity.get(rule.name, rule.severity),
-        "enabled": own_file.enabled if own_file else True,
-        "runs": plan.why_off(rule.name) is None,
-        "fix": own_file and own_file.fix,
-        "path": own_file and own_file.path,
-        "doc": rule.doc,
-    }
 
 
 def run_test_rules(args: argparse.Namespace) -> int:
@@ -487,34 +245,6 @@ def run_test_rules(args: argparse.Namespace) -> int:
     if outcome.errors:
         return EXIT_ERROR
     return EXIT_PROBLEMS if outcome.failures else EXIT_CLEAN
-
-
-def _named_rule(plan: Plan, name: str) -> Rule | RuleInfo:
-    """The loaded rule called `name` (with the config's severity), or unused-suppression (which
-    newslint reports itself), or a UsageError suggesting the closest names."""
-    for rule in plan.all_rules:
-        if rule.name == name:
-            return rule
-    if name == UNUSED_SUPPRESSION.name:
-        return plan.unused_suppression or UNUSED_SUPPRESSION
-    import difflib
-
-    close = difflib.get_close_matches(name, sorted(plan.known_rules), n=3)
-    hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-    raise UsageError(f"unknown rule {name!r}{hint} (`newslint rules` lists them)")
-
-
-def _rule_notes(plan: Plan, rule: Rule) -> list[str]:
-    """What this run's config and flags do with `rule`, for `newslint rules NAME`."""
-    off = plan.why_off(rule.name)
-    own = plan.own_severity.get(rule.name, rule.severity)
-    notes = ["With this config: runs" if off is None else f"With this config: does not run ({off})"]
-    if own != rule.severity:
-        notes.append(f"Severity with this config: {rule.severity} (the rule's own: {own})")
-    globs = plan.ignored_by_globs(rule.name)
-    if globs:
-        notes.append("Not run on files matching (per-file-ignores): " + ", ".join(map(repr, globs)))
-    return notes
 
 
 def run_server(args: argparse.Namespace) -> int:

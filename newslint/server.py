@@ -2,7 +2,7 @@
 
 What an editor holds is checked as `newslint check` would check the file: the same plan (the
 config found from the document's folder, with its rule folders, per-file ignores and baseline),
-the same pipeline (pipeline.check_buffer: lint, suppressions, the baseline) and the same fixes
+the same pipeline (per_file.check_buffer: lint, suppressions, the baseline) and the same fixes
 (fix.py). This module only translates: documents in, diagnostics and code actions out.
 
 - Diagnostics are published when a document is opened, changed or saved, and again for every
@@ -51,7 +51,8 @@ from newslint.document import Document
 from newslint.errors import NewslintError
 from newslint.filters import Plan, find_problems
 from newslint.fix import FindProblems, apply_fixes, fix_document, lines_with_endings
-from newslint.pipeline import PARSED_RULES, RESULTS, Settings, check_buffer, load_plan, read_baseline, results_table
+from newslint.per_file import check_buffer
+from newslint.pipeline import PARSED_RULES, RESULTS, Settings, load_plan, read_baseline, results_table
 from newslint.rules import rule_files
 from newslint.violations import Span, Violation
 

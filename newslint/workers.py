@@ -1,4 +1,4 @@
-"""Run a per-file task (pipeline.check_file, fix_file, check_bytes) over many files on several
+"""Run a per-file task (per_file.check_file, fix_file, check_bytes) over many files on several
 cores, results in order.
 
 Files go to the workers in chunks, so the cost of handing work over (pickling what the task is

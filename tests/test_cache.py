@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from newslint import cache as caches
-from newslint import engine, pipeline
+from newslint import engine, per_file
 from newslint import rules as rule_loading
 from newslint.cli import main
 from newslint.config import Config
@@ -53,7 +53,7 @@ def forbid_checking(monkeypatch):
     def fail(item, plan):
         raise AssertionError(f"{item[0]} was checked again")
 
-    monkeypatch.setattr(pipeline, "check_bytes", fail)
+    monkeypatch.setattr(per_file, "check_bytes", fail)
 
 
 def rule_store(folder):

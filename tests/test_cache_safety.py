@@ -16,7 +16,7 @@ import pytest
 from helpers import changes, tree
 
 from newslint import cache as caches
-from newslint import pipeline
+from newslint import per_file
 from newslint.cache_key import KEY_BYTES
 from newslint.cli import main
 from newslint.pipeline import PARSED_RULES, RESULTS, Settings, load_plan, result_key
@@ -341,8 +341,8 @@ def test_the_key_is_made_once_private_and_reused(repo, capsys, own_key_folder):
 
 def test_a_new_key_makes_every_entry_a_miss(repo, capsys, own_key_folder, monkeypatch):
     checked = []
-    check_bytes = pipeline.check_bytes
-    monkeypatch.setattr(pipeline, "check_bytes", lambda item, plan: checked.append(item[0]) or check_bytes(item, plan))
+    check_bytes = per_file.check_bytes
+    monkeypatch.setattr(per_file, "check_bytes", lambda item, plan: checked.append(item[0]) or check_bytes(item, plan))
     first = run(capsys, "bad.md")
     assert run(capsys, "bad.md") == first and checked == ["bad.md"]  # from the cache
     (own_key_folder / "newslint" / "key").unlink()  # as on a fresh CI runner

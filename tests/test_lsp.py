@@ -354,7 +354,8 @@ def test_results_of_opened_files_go_to_the_cache(start, tmp_path, cache_in_tmp):
 
 def test_check_buffer_answers_from_the_table_for_the_same_bytes(tmp_path):
     from newslint.cache import open_cache
-    from newslint.pipeline import PARSED_RULES, RESULTS, Settings, check_buffer, load_plan, results_table
+    from newslint.per_file import check_buffer
+    from newslint.pipeline import PARSED_RULES, RESULTS, Settings, load_plan, results_table
 
     cache = open_cache(tmp_path / "cache", (RESULTS, PARSED_RULES))
     plan = load_plan(Settings(config_search_from=str(tmp_path)), cache)

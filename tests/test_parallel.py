@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from newslint import pipeline, workers
+from newslint import per_file, workers
 from newslint.cli import main
 from newslint.document import from_bytes
 from newslint.linter import lint
-from newslint.pipeline import FileError, FileResult
+from newslint.per_file import FileError, FileResult
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +60,7 @@ def test_results_found_by_workers_are_cached(archive, capsys, monkeypatch):
         checked.append(Path(path).name)
         return FileResult([], error=FileError(path, "skipped: still binary"))
 
-    monkeypatch.setattr(pipeline, "check_bytes", record)
+    monkeypatch.setattr(per_file, "check_bytes", record)
     assert main(["check", "--jobs", "1", str(archive)]) == 2
     assert capsys.readouterr().out == first.out
     assert checked == ["005.txt", "007.txt"]  # only the files that could not be checked
@@ -80,7 +80,7 @@ def test_rules_pickle_for_spawned_workers(builtin_rules, fixtures):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers inherit the patched function")
 def test_a_worker_that_dies_ends_the_run_with_exit_3(archive, capsys, monkeypatch):
-    monkeypatch.setattr(pipeline, "check_file", lambda path, plan, max_bytes: os._exit(9))
+    monkeypatch.setattr(per_file, "check_file", lambda path, plan, max_bytes: os._exit(9))
     assert main(["check", "--no-cache", "--jobs", "2", str(archive)]) == 3
     assert "a worker process stopped abruptly" in capsys.readouterr().err
 

@@ -23,13 +23,12 @@ by every rule of this kind with the same story settings (context_analysis.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from newslint.checks.base import Check
 from newslint.checks.context_analysis import (
     HEAD,
-    STOPWORDS_DIR,
     STORY,
     TAIL,
     Analysis,
@@ -38,160 +37,13 @@ from newslint.checks.context_analysis import (
     load_stopwords,
     tokenize,
 )
+from newslint.checks.context_options import LINE_FIELDS, RUN_FIELDS, STORY_FIELDS, stopwords_problem, with_defaults
 from newslint.checks.options import Option
 from newslint.document import Document
-from newslint.engine import LineMatcher, LinePatterns, alternation, compile_re2, line_matcher, regex_problem
+from newslint.engine import LineMatcher, LinePatterns, alternation, compile_re2, line_matcher
 from newslint.violations import Finding, Span
 
 _WHERE_TEXT = {HEAD: "at the top of the article", TAIL: "at the end of the article", STORY: "in the story"}
-
-
-def _stopwords_problem(language: str) -> str | None:
-    if not language.isalnum() or not (STOPWORDS_DIR / f"{language}.txt").is_file():
-        known = ", ".join(sorted(p.stem for p in STOPWORDS_DIR.glob("*.txt")))
-        return f"no stop-word list for {language!r} (newslint has: {known})"
-    return None
-
-
-def _share(value: float) -> str | None:
-    return None if 0 <= value <= 1 else "must be a share between 0 and 1"
-
-
-STORY_FIELDS = {
-    "min_length": Option(
-        "int",
-        "A block (a line, or the lines of a hard-wrapped paragraph) is story text only if it is at least "
-        "this many characters long...",
-        default=150,
-        minimum=1,
-    ),
-    "min_stopwords": Option(
-        "number",
-        "...at least this share of its words are stop words...",
-        default=0.3,
-        check=_share,
-    ),
-    "sentence": Option("bool", "...and (if true) it ends a sentence.", default=False),
-    "near_words": Option(
-        "int",
-        "A line of at least this many words that ends a sentence, next to the story, is the story's too "
-        "(and so on outwards), if...",
-        default=5,
-        minimum=1,
-    ),
-    "near_stopwords": Option(
-        "number", "...at least this share of its words are stop words.", default=0.2, check=_share
-    ),
-    "headline_words": Option(
-        "int",
-        "Above the story, the last line of at least this many words is taken for the headline: it and "
-        "the lines between it and the story (byline, date) are spared by rules with `spare_headline`.",
-        default=3,
-        minimum=1,
-    ),
-    "wrap_length": Option(
-        "int",
-        "A line at least this many characters long that stops mid-sentence, followed by one that carries "
-        "on (in lower case, or after a comma, hyphen, bracket or semicolon), is part of a hard-wrapped paragraph.",
-        default=35,
-        minimum=1,
-    ),
-    "sign_off_length": Option(
-        "int",
-        'A dash and at most this many characters after a sentence ("... deport him. -- PTI") are a '
-        "sign-off: the line still ends a sentence.",
-        default=30,
-        minimum=0,
-    ),
-    "stem_length": Option(
-        "int",
-        'Words are compared across lines by their first this many letters ("dies" and "died").',
-        default=5,
-        minimum=1,
-    ),
-    "min_content_word": Option(
-        "int",
-        "Words shorter than this (and stop words and numbers) are not compared across lines.",
-        default=3,
-        minimum=1,
-    ),
-}
-
-LINE_FIELDS = {
-    "min_words": Option(
-        "int", "At least this many words (those of its paragraph, for a hard-wrapped line).", default=None, minimum=0
-    ),
-    "max_words": Option("int", "At most this many words (likewise).", default=None, minimum=0),
-    "max_length": Option("int", "At most this many characters (stripped).", default=None, minimum=1),
-    "sentence": Option(
-        "bool", "Whether it ends a sentence (. ! or ? before any closing quote or bracket).", default=None
-    ),
-    "max_stopwords": Option("number", "At most this share of its words are stop words.", default=None, check=_share),
-    "vocabulary": Option(
-        "str-list",
-        "Words such lines are made of (a tool row's: print, e-mail, share, ...), matched "
-        "regardless of case and punctuation.",
-        default=None,
-    ),
-    "min_vocabulary_share": Option(
-        "number", "With `vocabulary`: at least this share of the line's words are from it.", default=1.0, check=_share
-    ),
-    "patterns": Option("str-list", "RE2 patterns: it matches one of them.", default=None, check=regex_problem),
-    "unless": Option("str-list", "RE2 patterns: it matches none of them.", default=None, check=regex_problem),
-    "first": Option("bool", "It is the article's first line (true) or not (false).", default=None),
-    "repeats_headline": Option(
-        "bool",
-        "It repeats the article's first line: the same words; or those and at most `headline_extra_words` "
-        "more before or after them (a byline run into it); or the end of it, of at least `headline_share` "
-        "of its characters (the first line being the headline after a site's or an agency's name).",
-        default=None,
-    ),
-    "headline_extra_words": Option("int", "See `repeats_headline`.", default=5, minimum=0),
-    "headline_share": Option("number", "See `repeats_headline`.", default=0.7, check=_share),
-    "max_story_share": Option(
-        "number",
-        "At most this share of its words (stop words, numbers and words under 3 letters aside) occur "
-        "in the story, compared by their first 5 letters: a line about something else.",
-        default=None,
-        check=_share,
-    ),
-    "foreign": Option(
-        "bool",
-        "None of its words (stop words and words under 3 letters aside) occurs in the rest of the "
-        "article, compared by their first 5 letters.",
-        default=None,
-    ),
-}
-
-RUN_FIELDS = {
-    "min_lines": Option(
-        "int", "At least this many such lines together (blank lines between them allowed).", default=1, minimum=1
-    ),
-    "max_digit_share": Option(
-        "number",
-        "At most this share of the run's lines hold a digit: more, and it is data the story lists "
-        "(results, fixtures, a schedule), not a menu.",
-        default=None,
-        check=_share,
-    ),
-    "max_shared_word_share": Option(
-        "number",
-        "At most this share of the run's lines may share a word (other than their first): more, and it "
-        'is a templated list the story gives (fixtures "X v Y", addresses "..., Fairmont, NC"), not links.',
-        default=None,
-        check=_share,
-    ),
-    "after_colon": Option(
-        "bool",
-        "Whether a run right after a line ending in a colon counts: false, and such a run is a list "
-        "the story introduces.",
-        default=True,
-    ),
-}
-
-
-def _defaults(fields: dict[str, Option], values: dict[str, Any] | None) -> dict[str, Any]:
-    return dict(values) if values is not None else {name: option.default for name, option in fields.items()}
 
 
 class ContextCheck(Check):
@@ -227,7 +79,7 @@ class ContextCheck(Check):
             "str",
             "The language of the stop-word list (newslint/data/stopwords/).",
             default="en",
-            check=_stopwords_problem,
+            check=stopwords_problem,
         ),
         "spare_headline": Option(
             "bool",
@@ -241,8 +93,8 @@ class ContextCheck(Check):
     def __init__(self, options: dict[str, Any]):
         super().__init__(options)
         self.lines = options["lines"]
-        self.run_options = _defaults(RUN_FIELDS, options["run"])
-        self.story = _defaults(STORY_FIELDS, options["story"])
+        self.run_options = with_defaults(RUN_FIELDS, options["run"])
+        self.story = with_defaults(STORY_FIELDS, options["story"])
         self._analysis_key = (options["stopwords"], tuple(sorted(self.story.items())))
         self._unless: Any = None
         patterns = self.lines["patterns"]
@@ -317,7 +169,22 @@ class ContextCheck(Check):
     def _runs(self, analysis: Analysis) -> Iterator[list[Line]]:
         """The runs of counted lines (consecutive non-blank lines; blank lines between them do not
         break a run) that pass the `run` settings; without `run`, each counted line alone."""
-        counted = [line for line in self._candidates(analysis) if self._counts(analysis, line)]
+        unless = self._unless_program()
+        excepted: dict[str, bool] = {}  # whether `unless` matches a line's text, by text
+
+        def is_excepted(text: str) -> bool:
+            # Once per distinct text: a document of many short lines repeats few texts, and a
+            # search costs microseconds of the binding's overhead per call.
+            found = excepted.get(text)
+            if found is None:
+                found = excepted[text] = unless.search(text) is not None
+            return found
+
+        counted = [
+            line
+            for line in self._candidates(analysis)
+            if self._counts(analysis, line, None if unless is None else is_excepted)
+        ]
         if self.options["run"] is None:
             for line in counted:
                 yield [line]
@@ -359,8 +226,9 @@ class ContextCheck(Check):
             return False
         return token not in vocabulary and all(part in vocabulary for part in token.split("-") if part)
 
-    def _counts(self, analysis: Analysis, line: Line) -> bool:
-        """Whether a candidate line (see _candidates) is one the rule counts."""
+    def _counts(self, analysis: Analysis, line: Line, excepted: Callable[[str], bool] | None) -> bool:
+        """Whether a candidate line (see _candidates) is one the rule counts; `excepted` says
+        whether `unless` matches a text."""
         if self.options["spare_headline"] and line.number in analysis.spared:
             return False
         lines = self.lines
@@ -381,8 +249,7 @@ class ContextCheck(Check):
             known = sum(map(self.vocabulary.__contains__, tokens))
             if known < needed and known + sum(map(self._in_vocabulary, [t for t in tokens if "-" in t])) < needed:
                 return False
-        unless = self._unless_program()
-        if unless is not None and unless.search(line.text) is not None:
+        if excepted is not None and excepted(line.text):
             return False
         if lines["repeats_headline"] is not None:
             repeats = analysis.repeats_headline(line, lines["headline_extra_words"], lines["headline_share"])

@@ -92,6 +92,9 @@ class Analysis:
         previous_number = -1
         # Folded once for the whole text (one line of it per line of the document).
         folded = _fold(document.scan_text).split("\n")
+        # Each distinct text's words, whether it ends a sentence and its stop words, worked out
+        # once: a document of many short lines repeats few texts.
+        seen: dict[str, tuple[tuple[str, ...], bool, int]] = {}
         for line in document.lines:
             if not line.checked:
                 previous = None
@@ -100,13 +103,16 @@ class Analysis:
             if not text:
                 previous = None
                 continue
-            tokens = _words(folded[line.number - 1])
+            known = seen.get(text)
+            if known is None:
+                tokens = _words(folded[line.number - 1])
+                ends = _ends_sentence(text, self._sign_off_length)
+                known = seen[text] = (tokens, ends, sum(map(stopwords.__contains__, tokens)))
+            tokens, ends, count = known
             if not tokens:
                 # A rule of dashes or a bullet alone: neither story nor chrome, and no break
                 # in a run of either (a menu's items are often set apart by such lines).
                 continue
-            ends = _ends_sentence(text, self._sign_off_length)
-            count = sum(map(stopwords.__contains__, tokens))
             if (
                 previous is not None
                 and previous_number == line.number - 1

@@ -48,8 +48,15 @@ DEFAULT_MIN_SHARE = 0.02
 # program grows with its text (the rule-size limit in rules.py).
 MAX_PHRASE_CHARS = 500
 EDGE_SLACK = 2
-SAMPLE_SIZE = 16
-SIGNATURE_SIZE = 32  # the smallest hashes of an article's content words (a bottom-k sketch)
+SAMPLE_SIZE = 16  # articles sampled of each candidate line
+SITE_SAMPLE_SIZE = 64  # articles sampled of each site: its words' spread, its articles' overlap
+# An article's signature: the smallest hashes of its content words (a bottom-k sketch). Words a
+# fifth of the site's sampled articles hold are dropped from it when articles are compared (the
+# site's and its template's words say nothing of what a story is about), and the smallest
+# COMPARED of those left are compared.
+SIGNATURE_SIZE = 128
+COMPARED = 32
+COMMON_SHARE = 0.2
 # A line's articles are a cluster when their words overlap at least this much more than the
 # site's (mean estimated Jaccard similarity of pairs: at least CLUSTER_FACTOR times the site's
 # and CLUSTER_MARGIN above it).
@@ -161,7 +168,8 @@ class Candidate:
 
 @dataclass
 class LearnedLine:
-    text: str
+    text: str  # the phrase
+    line: str  # a line it was learned from, whole (stripped)
     count: int
     edge: int
     names: list[str]
@@ -185,14 +193,16 @@ class SiteResult:
         return [line for line in self.lines if line.verdict == STORY]
 
 
-def _keep_sample(sample: list[tuple[int, tuple[int, ...]]], hashed: int, signature: tuple[int, ...]) -> None:
+def _keep_sample(
+    sample: list[tuple[int, tuple[int, ...]]], hashed: int, signature: tuple[int, ...], size: int = SAMPLE_SIZE
+) -> None:
     bisect.insort(sample, (hashed, signature))
-    if len(sample) > SAMPLE_SIZE:
+    if len(sample) > size:
         sample.pop()
 
 
-def _admits(sample: list[tuple[int, tuple[int, ...]]], hashed: int) -> bool:
-    return len(sample) < SAMPLE_SIZE or hashed < sample[-1][0]
+def _admits(sample: list[tuple[int, tuple[int, ...]]], hashed: int, size: int = SAMPLE_SIZE) -> bool:
+    return len(sample) < size or hashed < sample[-1][0]
 
 
 def _article_lines(article: Article, key: bytes) -> list[tuple[str, int, str]]:
@@ -229,8 +239,10 @@ def learn(source: ArticleSource, settings: Settings, articles_hint: int = 0) -> 
             by_site[candidate.site].append(candidate)
     results = []
     for site in sorted(site_articles):
-        baseline = _mean_similarity([signature for _, signature in site_samples[site]])
-        lines = [judge(candidate, baseline, stopwords) for candidate in by_site[site]]
+        signatures = [signature for _, signature in site_samples[site]]
+        common = common_words(signatures)
+        baseline = mean_similarity(signatures, common)
+        lines = [judge(candidate, baseline, common, stopwords) for candidate in by_site[site]]
         lines.sort(key=lambda line: (-line.count, line.text.lower(), line.text))
         results.append(SiteResult(site, site_articles[site], thresholds[site], baseline, lines))
     return results
@@ -251,9 +263,9 @@ def _look_closer(
     hashed = name_hash(article.name)
     signature: tuple[int, ...] | None = None
     site_sample = site_samples[article.site]
-    if _admits(site_sample, hashed):
+    if _admits(site_sample, hashed, SITE_SAMPLE_SIZE):
         signature = _signature(lines, flags, stopwords)
-        _keep_sample(site_sample, hashed, signature)
+        _keep_sample(site_sample, hashed, signature, SITE_SAMPLE_SIZE)
     if not any(flags):
         return
     # Lines that are not candidates before each line, and after it: a line with few of them
@@ -296,18 +308,36 @@ def _signature(lines: list[tuple[str, int, str]], flags: list[bool], stopwords: 
     return tuple(sorted(zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in content)[:SIGNATURE_SIZE])
 
 
+def common_words(signatures: list[tuple[int, ...]]) -> frozenset[int]:
+    """The hashes of the words at least COMMON_SHARE of the site's sampled articles hold. A
+    signature sees a hash only up to its largest (unless it holds all its article's words), so
+    a word's share is of the signatures that see it."""
+    holders: Counter[int] = Counter(h for signature in signatures for h in signature)
+    reach = sorted(
+        signature[-1] if len(signature) == SIGNATURE_SIZE else 1 << 32 for signature in signatures if signature
+    )
+    common = set()
+    for h, count in holders.items():
+        seeing = len(reach) - bisect.bisect_left(reach, h)
+        if seeing >= 5 and count >= COMMON_SHARE * seeing:
+            common.add(h)
+    return frozenset(common)
+
+
 def similarity(one: tuple[int, ...], other: tuple[int, ...]) -> float:
     """The Jaccard similarity of two articles' word sets, estimated from their signatures (the
     share of the union's smallest hashes that both hold)."""
-    union = sorted(set(one) | set(other))[:SIGNATURE_SIZE]
+    union = sorted(set(one) | set(other))[:COMPARED]
     if not union:
         return 0.0
     mine, theirs = set(one), set(other)
     return sum(1 for h in union if h in mine and h in theirs) / len(union)
 
 
-def _mean_similarity(signatures: list[tuple[int, ...]]) -> float:
-    pairs = list(combinations(signatures, 2))
+def mean_similarity(signatures: list[tuple[int, ...]], common: frozenset[int]) -> float:
+    """The mean similarity of pairs of the signatures, the common words left out."""
+    kept = [tuple(h for h in signature if h not in common)[:COMPARED] for signature in signatures]
+    pairs = list(combinations(kept, 2))
     return sum(similarity(a, b) for a, b in pairs) / len(pairs) if pairs else 0.0
 
 
@@ -318,10 +348,10 @@ def story_shaped(text: str, stopwords: frozenset[str]) -> bool:
     return len(words) >= STORY_WORDS and stops >= STORY_STOPWORDS * len(words) and _ends_sentence(text, 30)
 
 
-def judge(candidate: Candidate, baseline: float, stopwords: frozenset[str]) -> LearnedLine:
+def judge(candidate: Candidate, baseline: float, common: frozenset[int], stopwords: frozenset[str]) -> LearnedLine:
     """Boilerplate or story text: story text if it is a sentence of prose inside the story, or if
     the articles that hold it are a cluster (about one thing) and it is prose or inside the story."""
-    overlap = _mean_similarity([signature for _, signature in candidate.sample])
+    overlap = mean_similarity([signature for _, signature in candidate.sample], common)
     clustered = (
         len(candidate.sample) >= 3 and overlap >= CLUSTER_FACTOR * baseline and overlap >= baseline + CLUSTER_MARGIN
     )
@@ -336,7 +366,9 @@ def judge(candidate: Candidate, baseline: float, stopwords: frozenset[str]) -> L
     else:
         shape = "a sentence" if prose else "not a sentence"
         verdict, reason = BOILERPLATE, f"{shape}, {where}, {cluster}"
-    return LearnedLine(candidate.text, candidate.count, candidate.edge, list(candidate.names), verdict, reason, overlap)
+    return LearnedLine(
+        candidate.text, candidate.line, candidate.count, candidate.edge, list(candidate.names), verdict, reason, overlap
+    )
 
 
 def boilerplate_lines(results: Iterable[SiteResult]) -> Iterator[tuple[str, LearnedLine]]:

@@ -3,8 +3,8 @@
 A site's rule is `learned-<site>.yaml`: its boilerplate lines as phrases matched as whole lines
 (`match: line`), sorted by text so that a re-run on a grown archive changes counts in place and
 adds lines, each under a comment with its count and the first two articles holding it; and
-examples made from the phrases, so `newslint test-rules` tests the rule: every phrase as a line
-is flagged, a phrase inside a sentence is not. Every file is parsed back and its examples run
+examples made from the phrases, so `newslint test-rules` tests the rule: a line each phrase was
+learned from is flagged, a phrase inside a sentence is not. Every file is parsed back and its examples run
 before it is written (a phrase that its own line does not match is left out), and written
 atomically into the output folder, never through a link out of it.
 
@@ -21,8 +21,6 @@ import json
 import os
 import stat
 from typing import NamedTuple
-
-import yaml
 
 from newslint.atomic_write import write_atomic
 from newslint.errors import RuleError, UsageError
@@ -65,10 +63,20 @@ def rule_name(site: str) -> str:
     return RULE_PREFIX + slug
 
 
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+_YAML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n"}
+
+
 def _quoted(text: str) -> str:
-    """`text` as a YAML double-quoted scalar on one line, every unprintable character escaped."""
-    dumped: str = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=float("inf"))
-    return dumped.rstrip("\n")
+    """`text` as a YAML double-quoted scalar on one line: every character Python does not call
+    printable escaped (line breaks of any kind, controls, bidi overrides, which PyYAML's own
+    emitter writes as they are), and backslashes and quotes."""
+    body = "".join(_YAML_ESCAPES.get(char) or (char if char.isprintable() else _escape(char)) for char in text)
+    return f'"{body}"'
 
 
 def _comment(text: str) -> str:
@@ -80,13 +88,17 @@ def _comment(text: str) -> str:
         elif 0xDC80 <= ord(char) <= 0xDCFF:  # an undecodable byte of a file name
             escaped.append(f"\\x{ord(char) - 0xDC00:02x}")
         else:
-            escaped.append(f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
+            escaped.append(_escape(char))
     return "".join(escaped)
 
 
-def _examples(phrases: list[str], negative: str) -> list[tuple[str, list[int]]]:
-    positive = "".join(f"{phrase}\n" for phrase in phrases)
-    return [(positive, list(range(1, len(phrases) + 1))), (negative + "\n", [])]
+def _positive(lines: list[LearnedLine]) -> str:
+    """The lines the phrases were learned from, one after the other: each must be flagged."""
+    return "".join(f"{line.line}\n" for line in lines)
+
+
+def _examples(lines: list[LearnedLine], negative: str) -> list[tuple[str, list[int]]]:
+    return [(_positive(lines), list(range(1, len(lines) + 1))), (negative + "\n", [])]
 
 
 def rule_text(result: SiteResult, lines: list[LearnedLine], negative: str) -> str:
@@ -113,7 +125,7 @@ def rule_text(result: SiteResult, lines: list[LearnedLine], negative: str) -> st
         out.append(f"  # {line.count} articles, e.g. {names}")
         out.append(f"  - {_quoted(line.text)}")
     out.append("examples:")
-    for text, expect in _examples([line.text for line in lines], negative):
+    for text, expect in _examples(lines, negative):
         out.append(f"  - text: {_quoted(text)}")
         out.append(f"    expect: {json.dumps(expect)}")
     return "\n".join(out) + "\n"
@@ -149,8 +161,9 @@ def verified_rule(result: SiteResult, path: str) -> tuple[str, list[LearnedLine]
             if example_violations(rule, negative + "\n"):
                 continue  # a phrase is this very sentence: try another
             break
-        # Some phrase does not match its own line (the matcher splits words differently): leave it out.
-        flagged = {v.line for v in example_violations(rule, "".join(f"{line.text}\n" for line in lines))}
+        # Some phrase does not match its own line (the matcher splits words differently, or the
+        # line is not checked where it stands alone: a fence): leave it out.
+        flagged = {v.line for v in example_violations(rule, _positive(lines))}
         dropped += [line.text for n, line in enumerate(lines, 1) if n not in flagged]
         lines = [line for n, line in enumerate(lines, 1) if n in flagged]
     return None

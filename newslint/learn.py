@@ -35,7 +35,6 @@ import math
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -369,9 +368,3 @@ def judge(candidate: Candidate, baseline: float, common: frozenset[int], stopwor
     return LearnedLine(
         candidate.text, candidate.line, candidate.count, candidate.edge, list(candidate.names), verdict, reason, overlap
     )
-
-
-def boilerplate_lines(results: Iterable[SiteResult]) -> Iterator[tuple[str, LearnedLine]]:
-    for result in results:
-        for line in result.boilerplate():
-            yield result.site, line

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from newslint.discovery import PathProblem
+from newslint.errors import UsageError
 from newslint.learn import Settings, learn
 from newslint.learn_rules import prepare_out, write_report, write_site_rule
 from newslint.learn_sources import folder_articles
@@ -30,6 +31,8 @@ def learn_command(args: argparse.Namespace, notify: Callable[[str], None]) -> Le
             reported.add(problem.path)
             notify(f"{problem.path}: {problem.reason}")
 
+    if args.min_articles < 2:
+        raise UsageError("--min-articles must be at least 2: a line in one article does not recur")
     prepare_out(args.out)
     source = folder_articles(args.paths, on_problem, site_depth=args.site_depth, ignore_files=not args.no_ignore)
     settings = Settings(min_articles=args.min_articles, min_share=args.min_share)

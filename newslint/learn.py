@@ -231,6 +231,8 @@ def learn(source: ArticleSource, settings: Settings, articles_hint: int = 0) -> 
     site_samples: dict[str, list[tuple[int, tuple[int, ...]]]] = {site: [] for site in site_articles}
     stopwords = load_stopwords(settings.language)
     for article in source():
+        if article.site not in thresholds:
+            continue  # the archive grew since the first pass
         _look_closer(article, keys[article.site], thresholds[article.site], sketch, candidates, site_samples, stopwords)
     by_site: dict[str, list[Candidate]] = {site: [] for site in site_articles}
     for candidate in candidates.values():

@@ -36,7 +36,7 @@ def learn_command(args: argparse.Namespace, notify: Callable[[str], None]) -> Le
     prepare_out(args.out)
     source = folder_articles(args.paths, on_problem, site_depth=args.site_depth, ignore_files=not args.no_ignore)
     settings = Settings(min_articles=args.min_articles, min_share=args.min_share)
-    results = learn(source, settings)
+    results = learn(source, settings, articles_hint=len(source))
     summary = []
     for result in results:
         written = write_site_rule(result, args.out)

@@ -48,29 +48,39 @@ def site_of(path: str, given: str, site_depth: int) -> str:
     return os.path.basename(own) or "root"
 
 
+class FolderArticles:
+    """The article files under some paths, as an ArticleSource; `len()` is how many were found."""
+
+    def __init__(self, files: list[tuple[str, str]], on_problem: ProblemSink):
+        self.files = files  # (path, site), in discovery's order
+        self.on_problem = on_problem
+        self.max_bytes = max_file_bytes()
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def __call__(self) -> Iterator[Article]:
+        for path, site in self.files:
+            try:
+                data, _ = read_article(path, self.max_bytes)
+                document = documents.from_bytes(data, path)
+            except (OSError, SkippedFile, documents.DecodeError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                self.on_problem(PathProblem(path, reason))
+                continue
+            yield Article(site, str(path), document)
+
+
 def folder_articles(
     paths: list[str], on_problem: ProblemSink, site_depth: int = DEFAULT_SITE_DEPTH, ignore_files: bool = True
-) -> ArticleSource:
+) -> FolderArticles:
     """The article files under `paths` as a source. Files are found once, here: the paths that
     will not be read (missing, outside their tree) go to `on_problem` now; a file that cannot be
     read or decoded goes there when a pass reaches it, and is skipped."""
-    found: list[tuple[str, str]] = []  # (file, site), in discovery's order
+    found: list[tuple[str, str]] = []
     for given in paths:
         files, missing = discover([given], ignore_files=ignore_files)
         for problem in missing:
             on_problem(problem)
         found.extend((path, site_of(path, given, site_depth)) for path in files)
-    max_bytes = max_file_bytes()
-
-    def articles() -> Iterator[Article]:
-        for path, site in found:
-            try:
-                data, _ = read_article(path, max_bytes)
-                document = documents.from_bytes(data, path)
-            except (OSError, SkippedFile, documents.DecodeError) as exc:
-                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                on_problem(PathProblem(path, reason))
-                continue
-            yield Article(site, str(path), document)
-
-    return articles
+    return FolderArticles(found, on_problem)

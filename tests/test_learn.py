@@ -253,6 +253,13 @@ def test_bad_output_and_flags(archive: Path, tmp_path: Path, capsys: pytest.Capt
     with pytest.raises(SystemExit) as exit_info:
         main(["learn", str(archive), "--out", str(tmp_path / "o"), "--min-share", "2"])
     assert exit_info.value.code == 2
+    assert main(["learn", str(archive), "--out", str(tmp_path / "o"), "--min-articles", "1"]) == 2
+    assert "--min-articles" in capsys.readouterr().err
+    # A path that is not there: said so, exit 2, and the rest is still learned.
+    assert main(["learn", str(tmp_path / "missing"), str(archive), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "no such file or folder" in err and "valley-courier: 60 articles" in err
+    assert (tmp_path / "o" / "learned-valley-courier.yaml").is_file()
 
 
 def test_article_source_can_be_any_iterator(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from newslint.cli import main
-from newslint.learn import STORY, CountSketch, Settings, learn, line_core
+from newslint.learn import STORY, CountSketch, Settings, SiteResult, learn, line_core
 from newslint.learn_rules import rule_name
 from newslint.learn_sources import Article, folder_articles, site_of
 from newslint.rule_examples import run_folder_examples
@@ -73,7 +73,7 @@ def make_site(folder: Path, count: int = 60, seed: int = 7, start: int = 0) -> d
     return footers
 
 
-def _learn(tmp_path: Path, *paths: Path) -> list:  # type: ignore[type-arg]
+def _learn(tmp_path: Path, *paths: Path) -> list[SiteResult]:
     return learn(folder_articles([str(p) for p in paths], on_problem=_fail), Settings())
 
 
@@ -272,3 +272,13 @@ def test_article_source_can_be_any_iterator(tmp_path: Path) -> None:
 
     (result,) = learn(records, Settings())  # type: ignore[arg-type]
     assert [line.text for line in result.boilerplate()] == ["Subscribe now"]
+
+
+def test_report_lists_every_recurring_line_with_its_verdict(archive: Path, tmp_path: Path) -> None:
+    report = tmp_path / "learned.jsonl"
+    assert main(["learn", str(archive), "--out", str(tmp_path / "o"), "--report", str(report)]) == 0
+    rows = [json.loads(line) for line in report.read_text().splitlines()]
+    verdicts = {row["text"]: row["verdict"] for row in rows}
+    assert verdicts[line_core(QUOTE)] == "story"
+    assert verdicts["Share this article"] == "boilerplate"
+    assert all(row["site"] == "valley-courier" and len(row["examples"]) == 2 for row in rows)

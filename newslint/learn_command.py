@@ -11,7 +11,7 @@ from typing import NamedTuple
 from newslint.discovery import PathProblem
 from newslint.errors import UsageError
 from newslint.learn import Settings, learn
-from newslint.learn_rules import prepare_out, write_report, write_site_rule
+from newslint.learn_rules import prepare_out, read_kept_out, write_report, write_site_rule
 from newslint.learn_sources import folder_articles
 
 STORY_LINES_SHOWN = 5  # of each site's recurring story text, in the summary (--report has all)
@@ -34,12 +34,13 @@ def learn_command(args: argparse.Namespace, notify: Callable[[str], None]) -> Le
     if args.min_articles < 2:
         raise UsageError("--min-articles must be at least 2: a line in one article does not recur")
     prepare_out(args.out)
+    kept_out = read_kept_out(args.out)
     source = folder_articles(args.paths, on_problem, site_depth=args.site_depth, ignore_files=not args.no_ignore)
     settings = Settings(min_articles=args.min_articles, min_share=args.min_share)
     results = learn(source, settings, articles_hint=len(source))
     summary = []
     for result in results:
-        written = write_site_rule(result, args.out)
+        written = write_site_rule(result, args.out, kept_out)
         story = result.story()
         target = f"{written.phrases} boilerplate -> {written.path}" if written else "no boilerplate"
         summary.append(

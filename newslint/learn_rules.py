@@ -6,7 +6,8 @@ adds lines, each under a comment with its count and the first two articles holdi
 examples made from the phrases, so `newslint test-rules` tests the rule: a line each phrase was
 learned from is flagged, a phrase inside a sentence is not. Every file is parsed back and its examples run
 before it is written (a phrase that its own line does not match is left out), and written
-atomically into the output folder, never through a link out of it.
+atomically into the output folder, never through a link out of it. A line listed in the output
+folder's not-boilerplate.txt (a reviewer's verdict) is never written.
 
 Text from the archive (phrases, site and article names) is untrusted: phrases and texts are
 YAML double-quoted scalars with every unprintable character escaped, names in comments have
@@ -24,13 +25,18 @@ from typing import NamedTuple
 
 from newslint.atomic_write import write_atomic
 from newslint.errors import RuleError, UsageError
-from newslint.learn import LearnedLine, SiteResult
+from newslint.learn import LearnedLine, SiteResult, line_core
+from newslint.reading import SkippedFile, read_small_file
 from newslint.rule_examples import example_failures, example_violations
 from newslint.rules import parse_rule
+from newslint.vetted import VettedPath
 
 RULE_PREFIX = "learned-"
 MAX_PHRASES = 200  # a site's most frequent boilerplate lines; more would be a site's whole pages
 MAX_SLUG = 60
+# In the output folder: lines a reviewer judged not to be boilerplate, never written again.
+KEPT_OUT_FILE = "not-boilerplate.txt"
+MAX_KEPT_OUT_BYTES = 4 << 20
 _NEGATIVE_FRAMES = (
     "A reader wrote that {phrase} was the last thing she saw.",
     "Nobody expected the phrase {phrase} in a court filing.",
@@ -131,17 +137,46 @@ def rule_text(result: SiteResult, lines: list[LearnedLine], negative: str) -> st
     return "\n".join(out) + "\n"
 
 
-def _chosen(result: SiteResult) -> list[LearnedLine]:
-    """The site's boilerplate lines written: the most frequent MAX_PHRASES, sorted by text."""
-    lines = result.boilerplate()[:MAX_PHRASES]  # result.lines is most frequent first
+def _chosen(result: SiteResult, kept_out: frozenset[str]) -> list[LearnedLine]:
+    """The site's boilerplate lines written: the most frequent MAX_PHRASES of those not kept
+    out, sorted by text."""
+    lines = [line for line in result.boilerplate() if line.text.lower() not in kept_out]
+    lines = lines[:MAX_PHRASES]  # result.lines is most frequent first
     return sorted(lines, key=lambda line: (line.text.lower(), line.text))
 
 
-def verified_rule(result: SiteResult, path: str) -> tuple[str, list[LearnedLine], list[str]] | None:
+def read_kept_out(out: str) -> frozenset[str]:
+    """The lines the user keeps out of every learned rule: KEPT_OUT_FILE in the output folder,
+    one line each (compared as learn compares lines; blank lines and lines starting with # are
+    skipped). Empty when there is no such file."""
+    path = os.path.join(out, KEPT_OUT_FILE)
+    try:
+        # As a vetted path: a link in its place is refused (O_NOFOLLOW), not followed out.
+        data = read_small_file(VettedPath(path, os.path.abspath(path)), MAX_KEPT_OUT_BYTES)
+    except FileNotFoundError:
+        return frozenset()
+    except (OSError, SkippedFile) as exc:
+        raise UsageError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", path) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError("not UTF-8 text", path) from None
+    kept = set()
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            core = line_core(line)
+            if core is not None:
+                kept.add(core.lower())
+    return frozenset(kept)
+
+
+def verified_rule(
+    result: SiteResult, path: str, kept_out: frozenset[str] = frozenset()
+) -> tuple[str, list[LearnedLine], list[str]] | None:
     """The rule file's text for the site, the lines it holds and the phrases left out; None
     when no line is left. The text is parsed back: its phrases are exactly the lines', and its
     examples pass."""
-    lines = _chosen(result)
+    lines = _chosen(result, kept_out)
     dropped: list[str] = []
     name = os.path.splitext(os.path.basename(path))[0]
     for _attempt in range(3):
@@ -181,10 +216,10 @@ def prepare_out(out: str) -> None:
         raise UsageError("the output is not a folder", out)
 
 
-def write_site_rule(result: SiteResult, out: str) -> Written | None:
+def write_site_rule(result: SiteResult, out: str, kept_out: frozenset[str] = frozenset()) -> Written | None:
     """Write the site's rule file into `out` (a folder); None when it has no boilerplate."""
     path = os.path.join(out, rule_name(result.site) + ".yaml")
-    verified = verified_rule(result, path)
+    verified = verified_rule(result, path, kept_out)
     if verified is None:
         return None
     text, lines, dropped = verified

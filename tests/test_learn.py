@@ -282,3 +282,17 @@ def test_report_lists_every_recurring_line_with_its_verdict(archive: Path, tmp_p
     assert verdicts[line_core(QUOTE)] == "story"
     assert verdicts["Share this article"] == "boilerplate"
     assert all(row["site"] == "valley-courier" and len(row["examples"]) == 2 for row in rows)
+
+
+def test_lines_a_reviewer_kept_out_are_not_written_again(archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "rules"
+    out.mkdir()
+    (out / "not-boilerplate.txt").write_text("# judged story text\n  TWITTER \nMore from the Valley.\n")
+    assert main(["learn", str(archive), "--out", str(out)]) == 0
+    phrases = load_rule_file(out / "learned-valley-courier.yaml").check.options["phrases"]
+    assert "Facebook" in phrases and "Twitter" not in phrases and "More from the Valley" not in phrases
+    assert main(["test-rules", str(out)]) == 0  # the text file beside the rules is not a rule
+    (out / "not-boilerplate.txt").unlink()
+    (out / "not-boilerplate.txt").symlink_to(tmp_path / "elsewhere.txt")
+    (tmp_path / "elsewhere.txt").write_text("Facebook\n")
+    assert main(["learn", str(archive), "--out", str(out)]) == 2  # a link is refused, not followed

@@ -183,6 +183,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     test_rules.add_argument("--config", metavar="FILE", help="the config file whose `rules` folders are tested")
 
+    learn = sub.add_parser(
+        "learn",
+        help="learn each site's boilerplate from an archive of its articles, as rule files",
+        formatter_class=HelpFormatter,
+    )
+    learn.add_argument("paths", nargs="+", metavar="PATH", help="folders of articles (a folder per site under each)")
+    learn.add_argument("--out", required=True, metavar="DIR", help="write the rule files here (created if missing)")
+    learn.add_argument(
+        "--site-depth",
+        type=non_negative_int,
+        default=1,
+        metavar="N",
+        help="a file's site is its first N folders under the PATH given (default: 1); "
+        "a file with fewer is its own folder's, and 0 makes each PATH one site",
+    )
+    learn.add_argument(
+        "--min-articles",
+        type=positive_int,
+        default=5,
+        metavar="N",
+        help="a line is learned only if at least N articles of its site hold it (default: 5)",
+    )
+    learn.add_argument(
+        "--min-share",
+        type=share,
+        default=0.02,
+        metavar="SHARE",
+        help="...and at least this share of them (default: 0.02)",
+    )
+    learn.add_argument(
+        "--report", metavar="FILE", help="write every recurring line, boilerplate or story text, as JSON lines"
+    )
+    learn.add_argument("--no-ignore", action="store_true", help="also read what .gitignore and .ignore files leave out")
+
     server = sub.add_parser(
         "server",
         help="run as a language server (LSP over stdin and stdout) for editors",
@@ -205,4 +239,24 @@ def positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, not {text!r}")
+    return value
+
+
+def share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, not {text!r}")
     return value

@@ -247,6 +247,15 @@ def run_test_rules(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if outcome.failures else EXIT_CLEAN
 
 
+def run_learn(args: argparse.Namespace) -> int:
+    from newslint.learn_command import learn_command  # here: only this command needs it
+
+    outcome = learn_command(args, notify=lambda message: _error(f"newslint: {message}"))
+    for line in outcome.summary:
+        print(printable(line), file=sys.stderr)
+    return EXIT_ERROR if outcome.problems else EXIT_CLEAN
+
+
 def run_server(args: argparse.Namespace) -> int:
     """Serve editors until they shut the server down (or close its stdin)."""
     try:
@@ -290,6 +299,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return run_test_rules(args)
         if args.command == "server":
             return run_server(args)
+        if args.command == "learn":
+            return run_learn(args)
         return run_rules(args)
     except NewslintError as exc:
         _error(f"newslint: error: {exc}")

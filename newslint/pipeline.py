@@ -15,13 +15,13 @@ check(request, notify) runs these stages, in this order:
    does not exist or leads out of its tree is reported, and the run goes on. With
    --diff-base, only the files the change touched are kept, with its lines (gitdiff.Change).
 4. Each file (check_files here; what is done to one file is per_file.py's; workers.map_in_order
-   runs it in worker processes when there are many, the results in the order of discovery
-   whatever --jobs is):
+   runs it in worker processes when there are many, or with --scheduler cluster.py on a Dask
+   cluster, the results in the order of discovery either way):
    - its bytes are read once (reading.read_article: a regular file within the size and line
      limits);
-   - with the result cache, this process reads and hashes them, and if the cache holds a
-     result for this path and this hash, that is the file's result: nothing more is done,
-     and a re-run of an unchanged archive starts no worker;
+   - with the result cache (or --scheduler), this process reads and hashes them; if the cache
+     holds a result for this path and this hash, that is the file's result: nothing more is
+     done, and a re-run of an unchanged archive starts no worker;
    - otherwise (in a worker, handed the bytes read) they are decoded into a Document and its
      problems found: filter steps 2 to 4 around lint (filters.find_problems: per-file
      ignores, lint, suppression comments);
@@ -40,9 +40,8 @@ check(request, notify) runs these stages, in this order:
 7. Filter step 6, with --diff-base: the problems on lines the change did not touch are left
    out and counted (with --fix, which fixed only the others, on the lines as fixed).
 
-The pipeline never prints: each line for stderr is handed to `notify` when it arises, and the
-outcome (what to report, what was fixed, how many files could not be checked) goes back to the
-caller (cli.py), which formats the report and picks the exit code.
+The pipeline never prints: each line for stderr goes to `notify` when it arises, and the outcome
+(what to report, what was fixed, how many files could not be checked) goes back to cli.py.
 """
 
 from __future__ import annotations
@@ -65,7 +64,7 @@ from newslint.per_file import FileError, FileFix, FileResult, FixMode
 from newslint.reading import SkippedStream, max_file_bytes, read_article_stream
 from newslint.rules import load_rules, rule_set_identity
 from newslint.violations import Violation
-from newslint.workers import map_in_order
+from newslint.workers import Mapper, map_in_order
 
 if TYPE_CHECKING:
     from newslint.baseline import Baseline
@@ -108,6 +107,7 @@ class Request(NamedTuple):
     update_baseline: bool = False
     diff_base: str | None = None  # check only what the change since this git commit touched
     ignore_files: bool = True  # folder walks leave out what .gitignore and .ignore files do (--no-ignore: False)
+    scheduler: str | None = None  # check on this Dask cluster (cluster.py): its address, or "local"
 
 
 class Outcome(NamedTuple):
@@ -151,7 +151,9 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
     # not what fixing it would write.
     table = None if cache is None or request.fix is not None else results_table(cache, plan)
     try:
-        checked, violations, errors, fixes = check_files(paths, plan, request.fix, request.jobs, table, changed)
+        checked, violations, errors, fixes = check_files(
+            paths, plan, request.fix, request.jobs, table, changed, request.scheduler
+        )
     finally:
         if table is not None:
             table.close()
@@ -319,23 +321,28 @@ def check_files(
     jobs: int,
     table: Table[list[Violation]] | None = None,
     changed: Mapping[str, LineRanges] | None = None,
+    scheduler: str | None = None,
 ) -> tuple[list[str], list[Violation], list[FileError], list[FileFix]]:
-    """Check `paths` (with `fix`, fix them) in up to `jobs` processes, answering from `table`
-    each file whose bytes it holds a result for and keeping there the others'. With `changed`
-    (--diff-base), `fix` fixes only the problems on the lines it gives for a file. Gives, in the
-    order of `paths`: the files checked, their problems, the files that could not be checked,
-    and the fixes."""
+    """Check `paths` (with `fix`, fix them) in up to `jobs` processes or on the Dask cluster at
+    `scheduler`, answering from `table` each file whose bytes it holds a result for and keeping
+    there the others'. With `changed` (--diff-base), `fix` fixes only the problems on the lines
+    it gives for a file. Gives, in the order of `paths`: the files checked, their problems, the
+    files that could not be checked, and the fixes."""
     max_bytes = max_file_bytes()
     if table is None:
         plan.gate.expect(len(paths))
     results: Iterable[FileResult]
-    if fix is not None:
+    if scheduler is not None:  # this process reads the files (cluster.py says why); the cluster checks them
+        from newslint.cluster import cluster_map  # here: only --scheduler imports Dask
+
+        results = _check_with_cache(paths, plan, cluster_map(scheduler, fix, jobs), table, max_bytes)
+    elif fix is not None:
         fixing = partial(per_file.fix_file, plan=plan, mode=fix, max_bytes=max_bytes, changed=changed)
         results = map_in_order(fixing, paths, jobs)
     elif table is None:
         results = map_in_order(partial(per_file.check_file, plan=plan, max_bytes=max_bytes), paths, jobs)
     else:
-        results = _check_with_cache(paths, plan, jobs, table, max_bytes)
+        results = _check_with_cache(paths, plan, partial(map_in_order, jobs=jobs), table, max_bytes)
     checked: list[str] = []
     violations: list[Violation] = []
     errors: list[FileError] = []
@@ -353,10 +360,10 @@ def check_files(
 
 
 def _check_with_cache(
-    paths: list[str], plan: Plan, jobs: int, table: Table[list[Violation]], max_bytes: int
+    paths: list[str], plan: Plan, mapper: Mapper, table: Table[list[Violation]] | None, max_bytes: int
 ) -> list[FileResult]:
     """Each file's result: the table's when it holds one for the file's bytes, else what
-    check_bytes finds (in up to `jobs` processes), which is then kept in the table.
+    check_bytes finds (run by `mapper`, as workers.map_in_order), which is then kept in the table.
 
     This process reads each file, once, and hashes it: a cached re-run then needs no worker at
     all, and a file the table does not answer is handed over with the bytes read, so what is
@@ -372,7 +379,7 @@ def _check_with_cache(
                 results[index] = FileResult([], error=error)
                 continue
             digest = content_hash(data)
-            entry = table.get(path)
+            entry = None if table is None else table.get(path)
             if entry is not None and entry[0] == digest:
                 results[index] = FileResult(entry[1], digest)
                 continue
@@ -383,10 +390,10 @@ def _check_with_cache(
             plan.gate.expect(len(unanswered))
             yield path, data, digest
 
-    checked = map_in_order(partial(per_file.check_bytes, plan=plan), to_check(), jobs, size=lambda item: len(item[1]))
+    checked = mapper(partial(per_file.check_bytes, plan=plan), to_check(), size=lambda item: len(item[1]))
     for position, result in enumerate(checked):
         index, digest = unanswered[position]
         results[index] = result
-        if result.error is None:
+        if result.error is None and table is not None:
             table.put(paths[index], digest, [v.to_data() for v in result.violations])
     return [results[index] for index in range(len(paths))]

@@ -1,0 +1,180 @@
+"""Checking files on a Dask cluster (`newslint check --scheduler ADDRESS`, or `--scheduler local`
+for a cluster of worker processes on this machine): the same per-file task workers.py runs, the
+results in the same order, so the report is byte for byte the one a run on one machine gives.
+
+- **This process reads the files** and hands their bytes to the cluster (the task is
+  per_file.check_bytes, as with the result cache). So the workers need no shared file system,
+  only newslint (the same version: a worker that runs another refuses the work) and its
+  dependencies; every read stays where discovery vetted the paths (no link followed out of the
+  tree); and the cache works as it does on one machine (this process hashes each file, and only
+  the files it does not answer for go to the cluster). Reading and sending a news article costs
+  far less than checking it, so one reader keeps many workers busy.
+- **--fix and --diff are refused** (exit 2): a fix is written in place, atomically, and only if
+  the file is still the one read; that is done on the machine that holds the files.
+- **Bounded work in flight.** Files go in batches (BATCH_FILES, or fewer once they add up to
+  BATCH_BYTES), and only a few batches per worker thread are handed over and not yet given back:
+  an archive of millions of files never waits whole in memory, here or on the scheduler.
+- **The rules reach each worker once**: the task (with the plan bound into it) is scattered to
+  every worker, and each batch names it. (A plan pickles to plain data, about 100 KB for the
+  built-in rules; compiled RE2 programs are compiled again where they are used.)
+- **No hang**: a scheduler that does not answer within CONNECT_TIMEOUT seconds, or that has no
+  worker for that long, ends the run with a message and exit code 2.
+
+Dask is an optional extra (`pip install newslint[dask]`); nothing here is imported without
+--scheduler.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from newslint import __version__
+from newslint.errors import NewslintError, UsageError
+from newslint.per_file import FixMode
+from newslint.workers import chunks
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+# How long to wait for a scheduler to answer, or for it to have a worker, before giving up.
+CONNECT_TIMEOUT = 10.0
+# A batch of files is one task: enough files that the scheduler's cost per task (about a
+# millisecond, and a round trip) is small beside checking them (benchmarks/cluster.py).
+BATCH_FILES = 128
+BATCH_BYTES = 4 << 20
+# Batches handed over and not yet given back, per worker thread. Results are given in order,
+# so a slow batch holds back those after it: enough of them keep the other threads busy.
+BATCHES_AHEAD_PER_THREAD = 3
+# The name --scheduler takes for a cluster of worker processes on this machine (--jobs of them).
+LOCAL = "local"
+# The local cluster listens on this machine only, on ports free at the time, with no dashboard
+# (its web server would otherwise take port 8787, or warn when another cluster holds it).
+LOCAL_OPTIONS: dict[str, Any] = {
+    "host": "127.0.0.1",
+    "dashboard_address": None,
+    "scheduler_kwargs": {"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+    "silence_logs": logging.ERROR,
+}
+
+
+class ClusterError(NewslintError):
+    """The cluster cannot be reached, has no worker, or failed during the run (exit code 2)."""
+
+
+def cluster_map(scheduler: str, fix: FixMode | None, local_workers: int) -> Callable[..., Iterator[Any]]:
+    """map_on_cluster with the cluster bound: called as workers.map_in_order is (task, items,
+    size=...). Refuses --fix and --diff, and says how to install Dask when it is missing."""
+    if fix is not None:
+        flag = "--fix" if fix.write else "--diff"
+        raise UsageError(f"{flag} runs on the machine that holds the files: give it without --scheduler")
+    try:
+        import distributed  # noqa: F401 -- only to tell whether the extra is installed
+    except ImportError as exc:
+        raise UsageError(f"--scheduler needs Dask ({exc.name} is missing): install newslint[dask]") from None
+    return partial(map_on_cluster, scheduler=scheduler, local_workers=local_workers)
+
+
+def map_on_cluster(
+    task: Callable[[Item], Result],
+    items: Iterable[Item],
+    scheduler: str,
+    local_workers: int = 2,
+    size: Callable[[Item], int] | None = None,
+) -> Iterator[Result]:
+    """task(item) for each item, in order, on the cluster at `scheduler` (or a local one of
+    `local_workers` processes). `items` is consumed as batches are handed over; `size` gives
+    an item's size in bytes, to end a batch at BATCH_BYTES."""
+    from distributed import CancelledError, KilledWorker
+
+    with _quiet_dask(), _connect(scheduler, local_workers) as client:
+        threads = max(1, sum(client.nthreads().values()))
+        [remote_task] = client.scatter([task], broadcast=True, hash=False)
+        batches = chunks(iter(items), size, BATCH_FILES, BATCH_BYTES)
+
+        def submit(batch: list[Item]) -> Any:
+            return client.submit(_run_batch, remote_task, batch, __version__, pure=False)
+
+        ahead = deque(submit(batch) for batch in itertools.islice(batches, threads * BATCHES_AHEAD_PER_THREAD))
+        try:
+            while ahead:
+                results = _result(client, ahead.popleft())
+                for batch in itertools.islice(batches, 1):  # one more in place of the one given back
+                    ahead.append(submit(batch))
+                yield from results
+        except (KilledWorker, CancelledError, OSError) as exc:
+            raise ClusterError(f"the Dask cluster failed during the run: {type(exc).__name__}: {exc}") from None
+        finally:
+            client.cancel(list(ahead))
+
+
+def _result(client: Client, future: Any) -> list[Any]:
+    """A batch's results, waiting as long as it takes while the cluster has workers."""
+    from distributed import TimeoutError as DaskTimeout
+
+    while True:
+        try:
+            return list(future.result(timeout=CONNECT_TIMEOUT))
+        except (DaskTimeout, TimeoutError):
+            if not client.nthreads():
+                raise ClusterError(f"the Dask cluster lost its workers (none for {CONNECT_TIMEOUT:g} s)") from None
+
+
+@contextmanager
+def _connect(scheduler: str, local_workers: int) -> Iterator[Client]:
+    """A client of the scheduler (and the local cluster it starts, if any), closed on exit."""
+    from distributed import Client, LocalCluster
+
+    if scheduler == LOCAL:
+        # Processes, one thread each: checking is pure Python, which threads would not share.
+        cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True, **LOCAL_OPTIONS)
+        try:
+            with Client(cluster) as client:
+                yield client
+        finally:
+            cluster.close()
+        return
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, ValueError, TypeError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError):
+            raise ClusterError(
+                f"the Dask scheduler at {scheduler} has no worker (none for {CONNECT_TIMEOUT:g} s)"
+            ) from None
+        yield client
+
+
+@contextmanager
+def _quiet_dask() -> Iterator[None]:
+    """Dask's own log lines (a worker closing, a stream closed) kept off stderr during a run:
+    what goes wrong is reported by newslint, once."""
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+class VersionMismatch(NewslintError):
+    """A worker runs another version of newslint, which may report other problems."""
+
+
+def _run_batch(task: Callable[[Any], Any], batch: list[Any], version: str) -> list[Any]:
+    """On a worker: the task over a batch, if the worker runs the same newslint as the client."""
+    if version != __version__:
+        raise VersionMismatch(f"a Dask worker runs newslint {__version__}, this is {version}: install the same on both")
+    return [task(item) for item in batch]

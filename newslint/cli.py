@@ -70,6 +70,11 @@ def _settings(args: argparse.Namespace) -> Settings:
         rule_folders=args.rules,
         fail_on=getattr(args, "fail_on", None),
         baseline=getattr(args, "baseline", None),
+        dataset_fields=(
+            _names(getattr(args, "text_field", None)),
+            _names(getattr(args, "id_field", None)),
+            getattr(args, "site_field", None),
+        ),
     )
 
 

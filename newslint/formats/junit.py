@@ -39,7 +39,7 @@ def format_junit(report: Report) -> str:
             case = ET.SubElement(
                 suite,
                 "testcase",
-                name=f"{v.rule} at {v.line}:{v.column}",
+                name=f"{v.rule} at {_xml_text(v.place[len(v.path) :])}{v.line}:{v.column}",
                 classname=_xml_text(path),
                 file=_xml_text(path),
                 line=str(v.line),

@@ -17,7 +17,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from newslint.datasets import DATASET_SUFFIXES
+from newslint.datasets.fields import DATASET_SUFFIXES
 from newslint.globs import GlobSet, relative_to
 from newslint.ignorefiles import IGNORE_FILES, IgnoreFile, IgnoreFileError, IgnoreRules, read_ignore_file
 from newslint.vetted import VettedPath

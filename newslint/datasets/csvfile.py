@@ -14,7 +14,7 @@ import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from newslint.datasets import Fields
+from newslint.datasets.fields import Fields
 from newslint.datasets.records import DatasetError, Piece
 from newslint.reading import MEGABYTE
 from newslint.violations import RecordRef
@@ -41,7 +41,7 @@ class CsvDataset:
             while raw := self.source.readline(self.max_record + 1):
                 if len(raw) > self.max_record and not raw.endswith(b"\n"):
                     limit = self.max_record / MEGABYTE
-                    raise DatasetError(f"line {lines_read + 1} is longer than the limit of {limit:g} MB a record")
+                    raise DatasetError(f"line {lines_read + 1} is longer than the limit of {limit:.3g} MB a record")
                 lines_read += 1
                 consumed.append(raw)
                 # Bytes that are not UTF-8 pass through the reader as surrogates, and back.

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
-from newslint.datasets import Fields
+from newslint.datasets.fields import Fields
 from newslint.datasets.records import DatasetError, Piece
 from newslint.reading import MEGABYTE
 from newslint.violations import RecordRef
@@ -43,7 +43,7 @@ def jsonl_pieces(source: BinaryIO, fields: Fields, max_record: int) -> Iterator[
         number += 1
         if len(raw) > max_record and not raw.endswith(b"\n"):
             ref = RecordRef(number, line=number)
-            yield Piece(raw, ref, error=f"over the limit of {max_record / MEGABYTE:g} MB a record")
+            yield Piece(raw, ref, error=f"over the limit of {max_record / MEGABYTE:.3g} MB a record")
             while raw and not raw.endswith(b"\n"):
                 raw = source.readline(1 << 20)
                 yield Piece(raw)

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from newslint.datasets import Fields
+from newslint.datasets.fields import Fields
 from newslint.datasets.records import DatasetError, Piece
-from newslint.datasets.run import BYTES_PER_ARTICLE, Tally, run_pieces, write_dataset
+from newslint.datasets.stream import BYTES_PER_ARTICLE, Tally, run_pieces, write_dataset
 from newslint.per_file import FixMode
 from newslint.reading import open_regular_file
 from newslint.violations import RecordRef

@@ -12,43 +12,22 @@ are many; a re-run checks them again.
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import partial
-from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, BinaryIO
 
-from newslint.datasets import Fields, is_dataset
-from newslint.datasets.records import (
-    DatasetError,
-    Piece,
-    RecordResult,
-    check_record,
-    fix_record,
-    item_of,
-)
+from newslint.datasets.fields import Fields, is_dataset
+from newslint.datasets.records import DatasetError, Piece
+from newslint.datasets.stream import BYTES_PER_ARTICLE, DatasetResult, Tally, WriteFailed, run_pieces, write_dataset
 from newslint.filters import Plan
 from newslint.per_file import FileError, FileFix, FixMode
 from newslint.reading import SkippedFile, max_file_bytes, open_regular_file
-from newslint.vetted import VettedPath
 from newslint.violations import Violation
-from newslint.workers import map_in_order
 
 if TYPE_CHECKING:
     from newslint.cache import Table
     from newslint.lineranges import LineRanges
 
-# Roughly the bytes of a dataset per article, to tell the gate how many documents to expect.
-BYTES_PER_ARTICLE = 4096
-
-Emit = Callable[[Piece, str | None], None]  # a piece in file order, and its record's new text if fixed
 FileResults = tuple[list[str], list[Violation], list[FileError], list[FileFix]]
-
-
-class DatasetResult(NamedTuple):
-    violations: list[Violation]  # with a fix, those that remain
-    errors: list[FileError]  # the file's (it could not be checked), or its malformed records'
-    fix: FileFix | None = None
-    checked: bool = True
 
 
 def check_paths(
@@ -111,7 +90,7 @@ def check_dataset(path: str, plan: Plan, mode: FixMode | None, jobs: int) -> Dat
         return _unreadable(path, f"skipped: {exc}")
     except DatasetError as exc:
         return _unreadable(path, str(exc))
-    except _WriteFailed as exc:
+    except WriteFailed as exc:
         # Left as it was: report what is in it, and why it was not fixed.
         result = check_dataset(path, plan, None, jobs)
         return result._replace(errors=[*result.errors, FileError(path, exc.message)])
@@ -120,115 +99,6 @@ def check_dataset(path: str, plan: Plan, mode: FixMode | None, jobs: int) -> Dat
 
 def _unreadable(path: str, message: str) -> DatasetResult:
     return DatasetResult([], [FileError(path, message)], checked=False)
-
-
-class Tally:
-    """What checking a dataset's records found, gathered in file order."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self.violations: list[Violation] = []
-        self.errors: list[FileError] = []
-        self.fixed = 0
-        self.diffs: list[str] = []
-        self.records = 0  # well-formed records
-        self.articles = 0  # records with a text
-
-    def add(self, piece: Piece, result: RecordResult | None) -> None:
-        ref = piece.record
-        if ref is None:
-            return
-        name = f"{self.path}#{ref.number}"
-        if piece.error is not None:
-            self.errors.append(FileError(name, f"malformed record, kept as it is: {piece.error}"))
-            return
-        self.records += 1
-        if result is None:
-            return
-        self.articles += 1
-        if result.error is not None:
-            self.errors.append(FileError(name, f"record not checked, kept as it is: {result.error}"))
-            return
-        self.violations += [v._replace(record=ref) for v in result.violations]
-        self.fixed += result.fixed
-        if result.diff:
-            self.diffs.append(result.diff)
-
-    def finish(self, fields: Fields) -> None:
-        """DatasetError when the file's records hold no article: the fields are likely misnamed."""
-        if self.records and not self.articles:
-            raise DatasetError(fields.missing())
-
-    def result(self, mode: FixMode | None) -> DatasetResult:
-        fix = FileFix(self.path, self.fixed, "".join(self.diffs)) if mode is not None and self.fixed else None
-        return DatasetResult(self.violations, self.errors, fix)
-
-
-def run_pieces(
-    path: str, pieces: Iterable[Piece], plan: Plan, mode: FixMode | None, jobs: int, emit: Emit | None = None
-) -> Tally:
-    """Check (with `mode`, fix) each record of `pieces` in up to `jobs` processes; hand every
-    piece, in order, to `emit` with its record's new text when a fix changed it."""
-    max_bytes = max_file_bytes()
-    task: Callable[[Any], RecordResult | None]
-    if mode is None:
-        task = partial(check_record, plan=plan, max_bytes=max_bytes)
-    else:
-        task = partial(fix_record, plan=plan, mode=mode, max_bytes=max_bytes)
-    pending: deque[Piece] = deque()  # the pieces handed over, whose results are still to come
-
-    def items() -> Iterator[tuple[str, str, str] | None]:
-        for piece in pieces:
-            pending.append(piece)
-            yield item_of(path, piece)
-
-    tally = Tally(path)
-    for result in map_in_order(task, items(), jobs, size=lambda item: 0 if item is None else len(item[2])):
-        piece = pending.popleft()
-        tally.add(piece, result)
-        if emit is not None:
-            emit(piece, None if result is None else result.text)
-    return tally
-
-
-class _Unchanged(Exception):
-    """Raised inside a dataset's write when no record changed: the file is not replaced."""
-
-    def __init__(self, tally: Tally):
-        super().__init__("unchanged")
-        self.tally = tally
-
-
-class _WriteFailed(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def write_dataset(path: str, info: Any, write: Callable[[BinaryIO], Tally]) -> Tally:
-    """Write a dataset back atomically as `write` produces it (see atomic_write), unless no
-    record changed; the tally of its records."""
-    from newslint.atomic_write import FileChanged, HardLinked, write_atomic
-
-    done: list[Tally] = []
-
-    def writing(handle: BinaryIO) -> None:
-        tally = write(handle)
-        if not tally.fixed:
-            raise _Unchanged(tally)
-        done.append(tally)
-
-    try:
-        write_atomic(path.real if isinstance(path, VettedPath) else path, writing, read_as=info)
-    except _Unchanged as unchanged:
-        return unchanged.tally
-    except FileChanged:
-        raise _WriteFailed("changed while being fixed, left unchanged") from None
-    except HardLinked as exc:
-        raise _WriteFailed(f"has {exc.links} hard links: fixing would split them; left unchanged") from None
-    except OSError as exc:
-        raise _WriteFailed(f"cannot write the fixes, left unchanged: {exc.strerror or exc}") from None
-    return done[0]
 
 
 def _run_file(path: str, plan: Plan, mode: FixMode | None, jobs: int, fields: Fields) -> Tally:

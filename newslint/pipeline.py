@@ -154,7 +154,7 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
     # not what fixing it would write.
     table = None if cache is None or request.fix is not None else results_table(cache, plan)
     # Dataset files are records, each an article: datasets/run.py checks them with the others.
-    run = with_datasets(check_files) if any(is_dataset(path) for path in paths) else check_files
+    run = with_datasets(check_files, request.paths) if any(is_dataset(path) for path in paths) else check_files
     try:
         checked, violations, errors, fixes = run(paths, plan, request.fix, request.jobs, table, changed)
     finally:

@@ -364,3 +364,17 @@ def test_a_file_that_is_not_parquet(here, capsys):
     (here / "ds.parquet").write_bytes(b"not parquet at all")
     code, lines, err = text_report(capsys, "ds.parquet")
     assert code == 2 and "ds.parquet: not a Parquet file newslint can read" in err and "Traceback" not in err
+
+
+def test_a_folder_walk_skips_files_that_are_no_datasets_of_articles(here, capsys):
+    """A baseline file, a package.json, a labels file, a config with comments: found in a folder,
+    they are skipped without a word; named, each is an error of its own."""
+    (here / "baseline.json").write_text('{"version": 1, "problems": []}')
+    (here / "tsconfig.json").write_text('{ // comments\n "a": 1 }')
+    (here / "labels.jsonl").write_bytes(jsonl([{"path": "a.txt", "label": 1}]))
+    (here / "numbers.json").write_text("[1, 2, 3]")
+    (here / "ds.jsonl").write_bytes(jsonl(RECORDS))
+    code, lines, err = text_report(capsys, ".")
+    assert code == 1 and err == "" and len(lines) == 2
+    for name in ("baseline.json", "tsconfig.json", "labels.jsonl", "numbers.json"):
+        assert text_report(capsys, name)[0] == 2

@@ -78,7 +78,7 @@ def test_junit_and_markdown(dataset, capsys):
 def test_stderr_escapes_a_malformed_records_name(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     name = "a\x1b]0;x\x07.jsonl"
-    (tmp_path / name).write_text("{not json\n")
+    (tmp_path / name).write_text("{not json\n" + json.dumps({"text": "Story."}) + "\n")
     assert main(["check", "--no-cache", name]) == 2
     err = capsys.readouterr().err
     assert "a\\x1b]0;x\\x07.jsonl#1: malformed record" in err and log_problems(err) == []

@@ -11,7 +11,7 @@ dataset is checked and fixed, record by record, by `run.py`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -20,8 +20,10 @@ from newslint.datasets.fields import DATASET_SUFFIXES, Fields, is_dataset
 __all__ = ["DATASET_SUFFIXES", "Fields", "is_dataset", "with_datasets"]
 
 
-def with_datasets(check_files: Callable[..., Any]) -> Callable[..., Any]:
-    """pipeline.check_files, extended to check dataset files too (run.check_paths)."""
+def with_datasets(check_files: Callable[..., Any], named: Sequence[str]) -> Callable[..., Any]:
+    """pipeline.check_files, extended to check dataset files too (run.check_paths); `named`
+    are the paths the command line gave (a file found in a folder walk that is not a dataset
+    of articles is skipped, a named one is an error)."""
     from newslint.datasets.run import check_paths  # here: most runs have no dataset
 
-    return partial(check_paths, check_files=check_files)
+    return partial(check_paths, check_files=check_files, named=named)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from newslint.datasets.fields import Fields
-from newslint.datasets.records import DatasetError, Piece
+from newslint.datasets.records import DatasetError, NotADataset, Piece
 from newslint.reading import MEGABYTE
 from newslint.violations import RecordRef
 
@@ -66,14 +66,17 @@ def json_pieces(source: BinaryIO, fields: Fields, max_record: int) -> Iterator[P
         raise DatasetError(f"not valid UTF-8 (byte offset {exc.start})") from None
     start = _skip(text, 1 if text.startswith("\ufeff") else 0)
     if text.startswith("{", start):
-        end = _value_end(text, start)
+        try:
+            end = _value_end(text, start)
+        except DatasetError as exc:  # not JSON (a config with comments): not a dataset
+            raise NotADataset(str(exc)) from None
         if _skip(text, end) == len(text):  # one record
             yield _record_piece(data, 1, 1, fields)
             return
         yield from jsonl_pieces(io.BytesIO(data), fields, max_record)  # JSON Lines named .json
         return
     if not text.startswith("[", start):
-        raise DatasetError("not a dataset: a .json dataset is an array of records, a record, or JSON Lines")
+        raise NotADataset("not a dataset: a .json dataset is an array of records, a record, or JSON Lines")
     yield from _array_pieces(text, start, fields)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from newslint.datasets.fields import Fields
-from newslint.datasets.records import DatasetError, Piece
+from newslint.datasets.records import DatasetError, NotADataset, Piece
 from newslint.datasets.stream import BYTES_PER_ARTICLE, Tally, run_pieces, write_dataset
 from newslint.per_file import FixMode
 from newslint.reading import open_regular_file
@@ -97,7 +97,7 @@ def _columns(schema: Any, fields: Fields, pa: Any) -> list[str]:
     names = schema.names
     text = [name for name in fields.text if name in names]
     if not text:
-        raise DatasetError(fields.missing())
+        raise NotADataset(fields.missing())
     for name in text:
         kind = schema.field(name).type
         if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):

@@ -26,6 +26,11 @@ class DatasetError(Exception):
     2), which is left as it is; the run goes on."""
 
 
+class NotADataset(DatasetError):
+    """A file with a dataset's suffix that holds no articles (no record has a text field) or
+    is not records at all (`package.json`): an error when named, skipped in a folder walk."""
+
+
 class Piece(NamedTuple):
     """A part of a dataset file: a record, or the bytes between records."""
 

@@ -12,11 +12,12 @@ are many; a re-run checks them again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
 from newslint.datasets.fields import Fields, is_dataset
-from newslint.datasets.records import DatasetError, Piece
+from newslint.datasets.records import DatasetError, NotADataset, Piece
 from newslint.datasets.stream import BYTES_PER_ARTICLE, DatasetResult, Tally, WriteFailed, run_pieces, write_dataset
 from newslint.filters import Plan
 from newslint.per_file import FileError, FileFix, FixMode
@@ -38,9 +39,12 @@ def check_paths(
     table: Table[list[Violation]] | None,
     changed: Mapping[str, LineRanges] | None,
     check_files: Callable[..., FileResults],
+    named: Sequence[str] = (),
 ) -> FileResults:
     """pipeline.check_files for paths among which are datasets: the articles checked by
-    `check_files`, each dataset here; the results in the order of `paths`."""
+    `check_files`, each dataset here; the results in the order of `paths`. A dataset not among
+    the paths `named` (found in a folder walk) that holds no articles is skipped, unreported:
+    a folder's `package.json`, a baseline file, a labels file are no datasets of articles."""
     articles = [path for path in paths if not is_dataset(path)]
     checked_articles, violations_found, errors_found, fixes_found = check_files(
         articles, plan, fix, jobs, table, changed
@@ -59,9 +63,10 @@ def check_paths(
     violations: list[Violation] = []
     errors: list[FileError] = []
     fixes: list[FileFix] = []
+    named_files = {os.path.normpath(path) for path in named}
     for path in paths:
         if is_dataset(path):
-            result = check_dataset(path, plan, fix, jobs)
+            result = check_dataset(path, plan, fix, jobs, os.path.normpath(path) in named_files)
             found = (result.violations, result.errors, [] if result.fix is None else [result.fix])
             is_checked = result.checked
         else:
@@ -73,9 +78,10 @@ def check_paths(
     return checked, violations, errors, fixes
 
 
-def check_dataset(path: str, plan: Plan, mode: FixMode | None, jobs: int) -> DatasetResult:
+def check_dataset(path: str, plan: Plan, mode: FixMode | None, jobs: int, named: bool = True) -> DatasetResult:
     """A dataset's problems, record by record; with `mode`, fixed (written back) or diffed.
-    What cannot be read is an error of the file, which is left as it was."""
+    What cannot be read is an error of the file, which is left as it was; but a file that is
+    not a dataset of articles is skipped without a word unless it was `named`."""
     fields = Fields.of(plan.config.text_fields, plan.config.id_fields, plan.config.site_field)
     try:
         if path.lower().endswith(".parquet"):
@@ -88,11 +94,13 @@ def check_dataset(path: str, plan: Plan, mode: FixMode | None, jobs: int) -> Dat
         return _unreadable(path, f"cannot read: {exc.strerror or exc}")
     except SkippedFile as exc:
         return _unreadable(path, f"skipped: {exc}")
+    except NotADataset as exc:
+        return _unreadable(path, str(exc)) if named else DatasetResult([], [], checked=False)
     except DatasetError as exc:
         return _unreadable(path, str(exc))
     except WriteFailed as exc:
         # Left as it was: report what is in it, and why it was not fixed.
-        result = check_dataset(path, plan, None, jobs)
+        result = check_dataset(path, plan, None, jobs, named)
         return result._replace(errors=[*result.errors, FileError(path, exc.message)])
     return tally.result(mode)
 

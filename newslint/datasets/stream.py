@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any, BinaryIO, NamedTuple
 
 from newslint.datasets.fields import Fields
-from newslint.datasets.records import DatasetError, Piece, RecordResult, check_record, fix_record, item_of
+from newslint.datasets.records import NotADataset, Piece, RecordResult, check_record, fix_record, item_of
 from newslint.filters import Plan
 from newslint.per_file import FileError, FileFix, FixMode
 from newslint.reading import max_file_bytes
@@ -39,7 +39,7 @@ class Tally:
         self.errors: list[FileError] = []
         self.fixed = 0
         self.diffs: list[str] = []
-        self.records = 0  # well-formed records
+        self.records = 0  # records, well-formed or not
         self.articles = 0  # records with a text
 
     def add(self, piece: Piece, result: RecordResult | None) -> None:
@@ -47,10 +47,10 @@ class Tally:
         if ref is None:
             return
         name = f"{self.path}#{ref.number}"
+        self.records += 1
         if piece.error is not None:
             self.errors.append(FileError(name, f"malformed record, kept as it is: {piece.error}"))
             return
-        self.records += 1
         if result is None:
             return
         self.articles += 1
@@ -63,9 +63,10 @@ class Tally:
             self.diffs.append(result.diff)
 
     def finish(self, fields: Fields) -> None:
-        """DatasetError when the file's records hold no article: the fields are likely misnamed."""
+        """NotADataset when the file's records hold no article: the fields are misnamed, or the
+        file is not a dataset of articles."""
         if self.records and not self.articles:
-            raise DatasetError(fields.missing())
+            raise NotADataset(fields.missing())
 
     def result(self, mode: FixMode | None) -> DatasetResult:
         fix = FileFix(self.path, self.fixed, "".join(self.diffs)) if mode is not None and self.fixed else None

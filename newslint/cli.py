@@ -22,6 +22,7 @@ from typing import NoReturn, TextIO
 
 from newslint.arguments import build_parser
 from newslint.cache import default_cache_dir
+from newslint.datasets.fields import is_dataset
 from newslint.errors import NewslintError, UsageError
 from newslint.formats import (
     FORMATTERS,
@@ -107,6 +108,8 @@ def _stdin_source(args: argparse.Namespace) -> StdinSource | None:
         raise UsageError("- (stdin) is checked alone: give no other path with it")
     if args.stdin_filename is not None and not args.stdin_filename.strip():
         raise UsageError("--stdin-filename must not be empty")
+    if args.stdin_filename is not None and is_dataset(args.stdin_filename):
+        raise UsageError("stdin is read as one article, not a dataset: give the dataset's file as the path")
     return StdinSource(sys.stdin.buffer, args.stdin_filename or "-")
 
 

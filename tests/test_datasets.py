@@ -378,3 +378,52 @@ def test_a_folder_walk_skips_files_that_are_no_datasets_of_articles(here, capsys
     assert code == 1 and err == "" and len(lines) == 2
     for name in ("baseline.json", "tsconfig.json", "labels.jsonl", "numbers.json"):
         assert text_report(capsys, name)[0] == 2
+
+
+def test_a_dataset_changed_while_being_fixed_is_left_as_it_is(here, capsys, monkeypatch):
+    from newslint.datasets import stream
+
+    data = jsonl(RECORDS)
+    (here / "ds.jsonl").write_bytes(data)
+    fix_record = stream.fix_record
+
+    def saved_meanwhile(item, **kwargs):
+        if item is not None and item[2] == VOTE:  # someone appends a record while the fix runs
+            with open(here / "ds.jsonl", "ab") as handle:
+                handle.write(jsonl([{"text": "New."}]))
+        return fix_record(item, **kwargs)
+
+    monkeypatch.setattr(stream, "fix_record", saved_meanwhile)
+    code, lines, err = text_report(capsys, "--fix", "ds.jsonl")
+    assert code == 2 and "ds.jsonl: changed while being fixed, left unchanged" in err
+    assert (here / "ds.jsonl").read_bytes() == data + jsonl([{"text": "New."}])
+    assert not [name for name in os.listdir(here) if name.startswith(".newslint-")]  # no temporary file left
+
+
+def test_stdin_is_never_read_as_a_dataset(here, capsys):
+    assert main(["check", "-", "--stdin-filename", "ds.jsonl"]) == 2
+    assert "stdin is read as one article, not a dataset" in capsys.readouterr().err
+
+
+def test_an_editors_buffer_of_a_dataset_is_not_an_article(here):
+    from newslint.per_file import check_buffer
+    from newslint.pipeline import Settings, load_plan
+
+    result = check_buffer("ds.jsonl", jsonl(RECORDS), load_plan(Settings()))
+    assert result.document is None and result.violations == [] and result.error is None
+
+
+def test_parquet_of_many_batches_in_workers(here, capsys):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    texts = [[STORM, VOTE, CLEAN][k % 3] for k in range(700)]  # batches of 256 rows: three
+    pq.write_table(pa.table({"text": texts, "k": list(range(700))}), here / "ds.parquet", row_group_size=300)
+    one = text_report(capsys, "--jobs", "1", "ds.parquet")
+    assert text_report(capsys, "--jobs", "2", "ds.parquet") == one and len(one[1]) == 467
+    assert one[1][-1].startswith("ds.parquet#700:5:1:")
+    assert main(["check", "--jobs", "2", "--fix", "ds.parquet"]) == 0
+    fixed = pq.read_table(here / "ds.parquet")
+    assert fixed.column("k").to_pylist() == list(range(700))
+    assert fixed.column("text").to_pylist() == [
+        text.replace("Share this article\n\n", "").replace("Advertisement\n\n", "") for text in texts
+    ]

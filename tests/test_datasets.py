@@ -427,3 +427,42 @@ def test_parquet_of_many_batches_in_workers(here, capsys):
     assert fixed.column("text").to_pylist() == [
         text.replace("Share this article\n\n", "").replace("Advertisement\n\n", "") for text in texts
     ]
+
+
+def test_a_bom_at_the_start_of_json_lines_is_kept(here, capsys):
+    data = b"\xef\xbb\xbf" + jsonl(RECORDS)
+    (here / "ds.jsonl").write_bytes(data)
+    assert [line.split(":")[0] for line in text_report(capsys, "ds.jsonl")[1]] == ["ds.jsonl#1", "ds.jsonl#2"]
+    assert main(["check", "--fix", "ds.jsonl"]) == 0
+    fixed = (here / "ds.jsonl").read_bytes()
+    assert fixed.startswith(b'\xef\xbb\xbf{"id": "a1", "title": "Storm", "text": "Storm hits')
+    assert fixed.splitlines()[2] == data.splitlines()[2]
+
+
+def test_the_baseline_records_a_datasets_problems(here, capsys):
+    (here / "ds.jsonl").write_bytes(jsonl(RECORDS))
+    assert main(["check", "--baseline", "known.json", "--update-baseline", "ds.jsonl"]) == 0
+    capsys.readouterr()
+    code, lines, _ = text_report(capsys, "--baseline", "known.json", "ds.jsonl")
+    assert code == 0 and lines == []
+    (here / "ds.jsonl").write_bytes(jsonl([*RECORDS, {"id": "new", "text": VOTE}]))
+    code, lines, _ = text_report(capsys, "--baseline", "known.json", "ds.jsonl")
+    assert code == 1 and len(lines) == 1 and lines[0].startswith("ds.jsonl#")
+
+
+def test_diff_base_reports_the_records_on_the_lines_a_change_touched(here, capsys):
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=here, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.email", "t@example.com")
+    git("config", "user.name", "T")
+    (here / "ds.jsonl").write_bytes(jsonl(RECORDS))
+    git("add", "-A")
+    git("commit", "-qm", "dataset")
+    git("checkout", "-qb", "pr")
+    (here / "ds.jsonl").write_bytes(jsonl([*RECORDS, {"id": "new", "text": STORM}]))
+    code, lines, _ = text_report(capsys, "--no-cache", "--diff-base", "main")
+    assert code == 1 and [line.split(":")[0] for line in lines] == ["./ds.jsonl#4"]

@@ -7,7 +7,7 @@
 Generates N synthetic articles with speed.py's generator (same seed, same junk), writes them as
 files in a folder (the baseline) and as one JSON Lines dataset (`{"id": n, "url": ..., "text":
 ...}` a line), and times `newslint check --no-cache` on each, with --jobs 1 and --jobs N, in
-its own process. Also times a dataset --scale times as large (the same articles repeated), to
+its own process, and as one .json file an article (news-please's layout). Also times a dataset --scale times as large (the same articles repeated), to
 show that a dataset's memory does not grow with its size (records are streamed), and checks
 that the dataset's report finds what the files' report finds (the same rules at the same lines
 and columns of each article). Prints wall clock, CPU time, articles/s and peak memory.
@@ -32,10 +32,12 @@ BOM = b"\xef\xbb\xbf"
 
 
 def write_inputs(folder: Path, count: int, scale: int, generator: Generator) -> tuple[int, list[str]]:
-    """The articles as files (folder/files/...) and as datasets (folder/ds.jsonl, and
+    """The articles as files (folder/files/...), as one-record .json files (folder/json/...) and
+    as datasets (folder/ds.jsonl, and
     folder/big.jsonl `scale` times as large); the bytes of the articles, and their file names."""
-    files = folder / "files"
+    files, one_each = folder / "files", folder / "json"
     files.mkdir()
+    one_each.mkdir()
     names, total = [], 0
     with (folder / "ds.jsonl").open("w", encoding="utf-8") as dataset:
         for n in range(count):
@@ -47,6 +49,7 @@ def write_inputs(folder: Path, count: int, scale: int, generator: Generator) -> 
             total += len(data)
             record = {"id": n, "url": f"https://news.example/{n}", "text": data.decode("utf-8")}
             dataset.write(json.dumps(record, ensure_ascii=False) + "\n")
+            (one_each / f"article-{n:05d}.json").write_text(json.dumps(record, ensure_ascii=False, indent=1))
     lines = (folder / "ds.jsonl").read_bytes()
     with (folder / "big.jsonl").open("wb") as big:
         for _ in range(scale):
@@ -108,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"--jobs {jobs}:")
             print(row("files (baseline)", best([*check, "files"], folder, args.repeat), args.articles))
             print(row("one JSON Lines dataset", best([*check, "ds.jsonl"], folder, args.repeat), args.articles))
+            print(row("a .json file an article", best([*check, "json"], folder, args.repeat), args.articles))
             big = best([*check, "big.jsonl"], folder, 1)
             print(row(f"a dataset {args.scale}x as large", big, args.articles * args.scale))
     return 0 if same else 1

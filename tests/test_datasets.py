@@ -466,3 +466,16 @@ def test_diff_base_reports_the_records_on_the_lines_a_change_touched(here, capsy
     (here / "ds.jsonl").write_bytes(jsonl([*RECORDS, {"id": "new", "text": STORM}]))
     code, lines, _ = text_report(capsys, "--no-cache", "--diff-base", "main")
     assert code == 1 and [line.split(":")[0] for line in lines] == ["./ds.jsonl#4"]
+
+
+def test_a_folder_of_one_record_json_files_is_checked_in_workers(here, capsys):
+    """news-please writes one .json file an article: small datasets go to the workers whole."""
+    (here / "np").mkdir()
+    for k in range(100):
+        record = {"url": f"https://e.org/{k}", "maintext": [STORM, VOTE, CLEAN][k % 3]}
+        (here / "np" / f"{k:03d}.json").write_text(json.dumps(record, indent=1))
+    one = text_report(capsys, "--jobs", "1", "np")
+    assert text_report(capsys, "--jobs", "2", "np") == one and len(one[1]) == 67
+    assert one[1][0].startswith(os.path.join("np", "000.json#1:5:1:"))
+    assert main(["check", "--jobs", "2", "--fix", "np"]) == 0
+    assert json.loads((here / "np" / "001.json").read_text())["maintext"] == VOTE.replace("Advertisement\n\n", "")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, BinaryIO
 
 from newslint.datasets.fields import Fields, is_dataset
@@ -22,13 +23,19 @@ from newslint.datasets.stream import BYTES_PER_ARTICLE, DatasetResult, Tally, Wr
 from newslint.filters import Plan
 from newslint.per_file import FileError, FileFix, FixMode
 from newslint.reading import SkippedFile, max_file_bytes, open_regular_file
+from newslint.vetted import VettedPath
 from newslint.violations import Violation
+from newslint.workers import map_in_order
 
 if TYPE_CHECKING:
     from newslint.cache import Table
     from newslint.lineranges import LineRanges
 
 FileResults = tuple[list[str], list[Violation], list[FileError], list[FileFix]]
+# A dataset smaller than this is checked whole by one worker, as a file is (map_in_order over
+# the small datasets); a larger one record by record in all of them. So a folder of one-record
+# .json files (news-please's layout) uses every core, and so does one large JSON Lines file.
+SMALL_DATASET_BYTES = 1 << 20
 
 
 def check_paths(
@@ -64,9 +71,16 @@ def check_paths(
     errors: list[FileError] = []
     fixes: list[FileFix] = []
     named_files = {os.path.normpath(path) for path in named}
+    small = [(path, os.path.normpath(path) in named_files) for path in paths if _is_small_dataset(path)]
+    if small:
+        plan.gate.expect(len(small))
+    checking = partial(_check_small_dataset, plan=plan, mode=fix)
+    small_results = dict(zip((path for path, _ in small), map_in_order(checking, small, jobs), strict=True))
     for path in paths:
         if is_dataset(path):
-            result = check_dataset(path, plan, fix, jobs, os.path.normpath(path) in named_files)
+            result = small_results.get(path) or check_dataset(
+                path, plan, fix, jobs, os.path.normpath(path) in named_files
+            )
             found = (result.violations, result.errors, [] if result.fix is None else [result.fix])
             is_checked = result.checked
         else:
@@ -76,6 +90,20 @@ def check_paths(
         errors += found[1]
         fixes += found[2]
     return checked, violations, errors, fixes
+
+
+def _is_small_dataset(path: str) -> bool:
+    if not is_dataset(path):
+        return False
+    try:
+        return os.stat(path.real if isinstance(path, VettedPath) else path).st_size < SMALL_DATASET_BYTES
+    except OSError:  # check_dataset says why
+        return False
+
+
+def _check_small_dataset(item: tuple[str, bool], plan: Plan, mode: FixMode | None) -> DatasetResult:
+    path, named = item
+    return check_dataset(path, plan, mode, 1, named)
 
 
 def check_dataset(path: str, plan: Plan, mode: FixMode | None, jobs: int, named: bool = True) -> DatasetResult:

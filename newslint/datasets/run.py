@@ -78,9 +78,9 @@ def check_paths(
     small_results = dict(zip((path for path, _ in small), map_in_order(checking, small, jobs), strict=True))
     for path in paths:
         if is_dataset(path):
-            result = small_results.get(path) or check_dataset(
-                path, plan, fix, jobs, os.path.normpath(path) in named_files
-            )
+            result = small_results.get(path)
+            if result is None:  # a large dataset: its records over the workers
+                result = check_dataset(path, plan, fix, jobs, os.path.normpath(path) in named_files)
             found = (result.violations, result.errors, [] if result.fix is None else [result.fix])
             is_checked = result.checked
         else:

@@ -13,7 +13,8 @@ from typing import NamedTuple
 from newslint.document import from_text
 from newslint.errors import RuleError
 from newslint.linter import lint
-from newslint.rules import Example, Rule, load_rule_file, rule_files
+from newslint.rule_validation import Example
+from newslint.rules import Rule, load_rule_file, rule_files
 from newslint.violations import Violation
 
 # The name an example is checked under, as a user would check a file holding it.

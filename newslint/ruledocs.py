@@ -15,99 +15,26 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newslint.checks import CHECKS
 from newslint.checks.options import TYPE_NAMES, Option
+from newslint.docstyles import Markdown, PlainText
 from newslint.errors import NewslintError
 from newslint.formats import Report, Summary, format_text, printable
 from newslint.rule_examples import EXAMPLE_PATH, example_violations
-from newslint.rules import COMMON_OPTIONS, EXAMPLES_DOC, Rule, builtin_rules_dir, load_rules
+from newslint.rule_validation import EXAMPLES_DOC
+from newslint.rules import COMMON_OPTIONS, Rule, builtin_rules_dir, load_rules
 from newslint.suppressions import UNUSED_SUPPRESSION
 from newslint.violations import RuleInfo
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
-    _Entry: TypeAlias = "str | tuple[str, Sequence[_Entry]]"  # a list item, or one with items under it
+    from newslint.docstyles import Entry
 
 COMMAND = "python -m newslint.ruledocs > docs/rules.md"
-
-
-class _Markdown:
-    """Markdown for docs/rules.md (GitHub's flavour, CommonMark escapes)."""
-
-    # What a rule file's prose must not be read as: emphasis, links, HTML tags (`<caption>`),
-    # table cells, code, entities; and at its start, a heading, a list item or a quote.
-    _SPECIAL = re.compile(r"[\\`*_\[\]<>|]|&(?=#?\w+;)|^[#>+=-]|^(?=\d+[.)])")
-
-    def heading(self, level: int, text: str) -> str:
-        return f"{'#' * level} {text}"
-
-    def literal(self, text: str) -> str:
-        fence = "`" * (_longest_run(text, "`") + 1)
-        padding = " " if text.startswith("`") or text.endswith("`") else ""
-        return f"{fence}{padding}{text}{padding}{fence}"
-
-    def prose(self, text: str) -> str:
-        """Text written as plain text (a rule file's doc), on one line and escaped so that
-        Markdown shows it as it is."""
-        return self._SPECIAL.sub(lambda m: "\\" + m.group(), " ".join(text.split()))
-
-    def strong(self, text: str) -> str:
-        return f"**{text}**"
-
-    def link(self, text: str, target: str) -> str:
-        return f"[{text}]({target})"
-
-    def block(self, text: str, language: str = "text") -> str:
-        body = text.rstrip("\n")
-        fence = "`" * max(3, _longest_run(body, "`") + 1)
-        return f"{fence}{language}\n{body}\n{fence}"
-
-    def items(self, entries: Iterable[_Entry], depth: int = 0) -> str:
-        lines = []
-        for entry in entries:
-            text, nested = entry if isinstance(entry, tuple) else (entry, [])
-            lines.append(f"{'  ' * depth}- {text}")
-            if nested:
-                lines.append(self.items(nested, depth + 1))
-        return "\n".join(lines)
-
-    def finish(self, blocks: Iterable[str]) -> str:
-        return "\n\n".join(blocks) + "\n"
-
-
-class _Text(_Markdown):
-    """Plain text for a terminal: the same structure without markup but `code` (as the option
-    docs write it), and every line escaped (formats.printable)."""
-
-    def heading(self, level: int, text: str) -> str:
-        return text if level > 2 else f"{text}\n{('=' if level == 1 else '-') * len(text)}"
-
-    def prose(self, text: str) -> str:
-        return text
-
-    def strong(self, text: str) -> str:
-        return text
-
-    def link(self, text: str, target: str) -> str:
-        return text
-
-    def block(self, text: str, language: str = "text") -> str:
-        return "\n".join(f"    {line}" if line else "" for line in text.rstrip("\n").split("\n"))
-
-    def finish(self, blocks: Iterable[str]) -> str:
-        text = "\n\n".join(blocks)
-        return "\n".join(printable(line) for line in text.split("\n")) + "\n"
-
-
-def _longest_run(text: str, char: str) -> int:
-    return max((len(run) for run in re.findall(f"{re.escape(char)}+", text)), default=0)
 
 
 # Rules.
@@ -116,19 +43,19 @@ def _longest_run(text: str, char: str) -> int:
 def rule_markdown(rule: Rule, level: int = 3) -> str:
     """A rule's documentation as Markdown, under a heading of `level`: what it flags, why, its
     fix, and its examples with what `newslint check` reports on each."""
-    return _Markdown().finish(_rule_blocks(_Markdown(), rule, level))
+    return Markdown().finish(_rule_blocks(Markdown(), rule, level))
 
 
 def rule_text(rule: Rule, notes: Sequence[str] = ()) -> str:
     """A rule's documentation as plain text, escaped for a terminal (what `newslint rules NAME`
     prints): as in docs/rules.md, with `notes` (what the config does with it) after its summary,
     and the options its file sets, each with its meaning."""
-    return _Text().finish(_rule_blocks(_Text(), rule, level=1, notes=notes, options=True))
+    return PlainText().finish(_rule_blocks(PlainText(), rule, level=1, notes=notes, options=True))
 
 
 def reported_rule_text(info: RuleInfo) -> str:
     """A rule newslint reports itself (unused-suppression), as plain text for a terminal."""
-    style = _Text()
+    style = PlainText()
     blocks = [style.heading(1, info.name), *_doc_blocks(style, info)]
     blocks.append(style.items([f"Category: {info.category}; severity: {info.severity}", "Reported by newslint itself"]))
     return style.finish(blocks)
@@ -144,7 +71,7 @@ def rule_pack(rule: Rule) -> str:
         return folder.name
 
 
-def _rule_source(style: _Markdown, rule: Rule) -> str:
+def _rule_source(style: Markdown, rule: Rule) -> str:
     """The rule file: for a built-in rule, rules/<pack>/<name>.yaml as in the repository (a link
     from docs/), for another its path."""
     path = Path(rule.path).resolve()
@@ -155,7 +82,7 @@ def _rule_source(style: _Markdown, rule: Rule) -> str:
     return style.link(style.literal(source), f"../{source}")
 
 
-def _fix_summary(style: _Markdown, fix: str) -> str:
+def _fix_summary(style: Markdown, fix: str) -> str:
     if fix == "none":
         return "none"
     if fix == "delete":
@@ -164,7 +91,7 @@ def _fix_summary(style: _Markdown, fix: str) -> str:
 
 
 def _rule_blocks(
-    style: _Markdown, rule: Rule, level: int, notes: Sequence[str] = (), options: bool = False
+    style: Markdown, rule: Rule, level: int, notes: Sequence[str] = (), options: bool = False
 ) -> list[str]:
     blocks = [style.heading(level, rule.name)]
     blocks += _doc_blocks(style, rule.info)
@@ -188,10 +115,10 @@ def _rule_blocks(
     return blocks
 
 
-def _option_values(style: _Markdown, schema: dict[str, Option], values: dict[str, Any]) -> list[_Entry]:
+def _option_values(style: Markdown, schema: dict[str, Option], values: dict[str, Any]) -> list[Entry]:
     """Each option of `schema` with its value in `values` and its meaning; a list's values one
     an item."""
-    entries: list[_Entry] = []
+    entries: list[Entry] = []
     for name, option in schema.items():
         value = values.get(name, option.default if not option.required else None)
         if isinstance(value, (list, tuple)) and value and option.kind != "mapping":
@@ -206,14 +133,14 @@ def _option_values(style: _Markdown, schema: dict[str, Option], values: dict[str
     return entries
 
 
-def _doc_blocks(style: _Markdown, info: RuleInfo) -> list[str]:
+def _doc_blocks(style: Markdown, info: RuleInfo) -> list[str]:
     blocks = [style.prose(info.doc["what"]), f"{style.strong('Why:')} {style.prose(info.doc['why'])}"]
     if info.doc.get("fix"):
         blocks.append(f"{style.strong('Fix:')} {style.prose(info.doc['fix'])}")
     return blocks
 
 
-def _example_blocks(style: _Markdown, rule: Rule, number: int, text: str) -> list[str]:
+def _example_blocks(style: Markdown, rule: Rule, number: int, text: str) -> list[str]:
     """An example's text, and what `newslint check` prints for a file that holds it."""
     violations = example_violations(rule, text)
     lines = sorted({v.line for v in violations})
@@ -231,29 +158,29 @@ def _example_blocks(style: _Markdown, rule: Rule, number: int, text: str) -> lis
 
 def kind_markdown(kind: str, level: int = 3) -> str:
     """A check kind's documentation as Markdown: what it does, its message fields, its options."""
-    return _Markdown().finish(_kind_blocks(_Markdown(), kind, level))
+    return Markdown().finish(_kind_blocks(Markdown(), kind, level))
 
 
 def kind_text(kind: str) -> str:
     """A check kind's documentation as plain text, for a terminal."""
-    return _Text().finish(_kind_blocks(_Text(), kind, level=1))
+    return PlainText().finish(_kind_blocks(PlainText(), kind, level=1))
 
 
 def common_keys_markdown(level: int = 3) -> str:
     """The keys every rule file has, whatever its kind, as Markdown."""
-    return _Markdown().finish(_common_blocks(_Markdown(), level))
+    return Markdown().finish(_common_blocks(Markdown(), level))
 
 
 def common_keys_text() -> str:
     """The keys every rule file has, whatever its kind, as plain text."""
-    return _Text().finish(_common_blocks(_Text(), level=1))
+    return PlainText().finish(_common_blocks(PlainText(), level=1))
 
 
 def _kind_anchor(kind: str) -> str:
     return f"the-{kind}-check"
 
 
-def _kind_blocks(style: _Markdown, kind: str, level: int) -> list[str]:
+def _kind_blocks(style: Markdown, kind: str, level: int) -> list[str]:
     check_class = CHECKS[kind]
     blocks = [style.heading(level, f"The {kind} check")]
     blocks += _paragraphs(check_class.__doc__ or "")
@@ -267,7 +194,7 @@ def _kind_blocks(style: _Markdown, kind: str, level: int) -> list[str]:
     return blocks
 
 
-def _common_blocks(style: _Markdown, level: int) -> list[str]:
+def _common_blocks(style: Markdown, level: int) -> list[str]:
     entries = _option_entries(style, COMMON_OPTIONS)
     entries.append(f"{style.literal('examples')} (a list, required): {EXAMPLES_DOC}")
     return [
@@ -283,8 +210,8 @@ def _paragraphs(docstring: str) -> list[str]:
     return [" ".join(p.split()) for p in inspect.cleandoc(docstring).split("\n\n") if p.strip()]
 
 
-def _option_entries(style: _Markdown, schema: dict[str, Option]) -> list[_Entry]:
-    entries: list[_Entry] = []
+def _option_entries(style: Markdown, schema: dict[str, Option]) -> list[Entry]:
+    entries: list[Entry] = []
     for name, option in schema.items():
         text = f"{style.literal(name)} ({_option_summary(style, option)}): {option.doc}"
         nested = _option_entries(style, option.fields) if option.fields else []
@@ -292,7 +219,7 @@ def _option_entries(style: _Markdown, schema: dict[str, Option]) -> list[_Entry]
     return entries
 
 
-def _option_summary(style: _Markdown, option: Option) -> str:
+def _option_summary(style: Markdown, option: Option) -> str:
     """An option's type, allowed values and default: "a number from 50 to 100, default `90`"."""
     parts = [TYPE_NAMES[option.kind]]
     if option.choices:
@@ -332,7 +259,7 @@ def _yaml(value: Any) -> str:
 def reference_markdown(rules: Sequence[Rule]) -> str:
     """docs/rules.md: every rule in `rules` (the built-in ones), grouped by pack, then the rules
     newslint reports itself, then the keys of a rule file and the options of each check kind."""
-    style = _Markdown()
+    style = Markdown()
     by_pack: dict[str, list[Rule]] = {}
     for rule in sorted(rules, key=lambda r: (rule_pack(r), r.name)):
         by_pack.setdefault(rule_pack(rule), []).append(rule)

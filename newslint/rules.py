@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import string
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
@@ -22,10 +21,11 @@ from newslint.checks.base import Check
 from newslint.checks.options import Option, validate_options
 from newslint.document import Document
 from newslint.errors import RuleError
+from newslint.rule_validation import Example, check_message, examples_of
 from newslint.violations import Finding, RuleInfo
 
 if TYPE_CHECKING:
-    from newslint.yamlsource import YamlDocument
+    pass
 
 CATEGORIES = ("duplicate", "footer", "caption", "dateline", "other")
 SEVERITIES = ("error", "warning", "info")
@@ -90,19 +90,6 @@ COMMON_OPTIONS = {
         default=True,
     ),
 }
-# `examples` (a list of {text, expect}) is validated by _examples; this is its documentation.
-EXAMPLES_DOC = (
-    "A non-empty list of examples, each `{text: ..., expect: [...]}`: a text, and the lines of it where "
-    "the rule reports a problem (an empty list: none). `newslint test-rules DIR` runs the examples of "
-    "a folder's rules; newslint's test suite runs those of its built-in rules, each of which needs at "
-    "least one example it flags and one it leaves alone."
-)
-
-
-class Example(NamedTuple):
-    text: str
-    expect: tuple[int, ...]  # the lines where a problem starts
-    line: int  # where the example stands in the rule file
 
 
 class Rule(NamedTuple):
@@ -307,8 +294,8 @@ def _parse(text: str, source: str, name: str, derive: bool = False) -> tuple[Rul
     check_class = CHECKS[kind]
     schema = {**COMMON_OPTIONS, **check_class.OPTIONS}
     values = validate_options(schema, {k: v for k, v in data.items() if k != "examples"}, doc)
-    examples = _examples(data.get("examples"), doc)
-    _check_message(values["message"], check_class, doc)
+    examples = examples_of(data.get("examples"), doc)
+    check_message(values["message"], check_class, doc)
     validated = {
         "name": name,
         "path": source,
@@ -349,59 +336,3 @@ def rule_from_data(data: dict[str, Any]) -> Rule:
         enabled=values["enabled"],
         examples=tuple(Example(text, tuple(expect), line) for text, expect, line in data["examples"]),
     )
-
-
-def _check_message(message: str, check_class: type[Check], doc: YamlDocument) -> None:
-    allowed = {"match", *check_class.MESSAGE_FIELDS}
-    try:
-        parsed = string.Formatter().parse(message)
-        fields = [(f, spec, conversion) for _, f, spec, conversion in parsed if f is not None]
-    except ValueError as exc:
-        raise doc.error(
-            f"bad message template: {exc} (write {{{{ and }}}} for literal braces)", ("message",), cls=RuleError
-        ) from None
-    for name, spec, conversion in fields:
-        if spec or conversion:
-            # {match:>999999999} would build a huge string per problem, {match!z} fail on the first.
-            raise doc.error(
-                f"message field {{{name}}} has a format spec or conversion; write plain {{{name}}}",
-                ("message",),
-                cls=RuleError,
-            )
-        if name not in allowed:
-            raise doc.error(
-                f"unknown message field {{{name}}}"
-                f" (this check offers: {', '.join('{' + a + '}' for a in sorted(allowed))})",
-                ("message",),
-                cls=RuleError,
-            )
-
-
-def _examples(value: Any, doc: YamlDocument) -> tuple[Example, ...]:
-    if value is None:
-        raise doc.error("missing required key 'examples': every rule carries examples, run as tests", cls=RuleError)
-    if not isinstance(value, list) or not value:
-        raise doc.error("'examples' must be a non-empty list of {text, expect}", ("examples",), cls=RuleError)
-    examples = []
-    for i, item in enumerate(value):
-        path = ("examples", i)
-        if not isinstance(item, dict):
-            raise doc.error("an example must be a mapping with 'text' and 'expect'", path, cls=RuleError)
-        for key in item:
-            if key not in ("text", "expect"):
-                raise doc.error(
-                    f"unknown key {key!r} in example (expected text, expect)", path + (key,), key=True, cls=RuleError
-                )
-        text, expect = item.get("text"), item.get("expect")
-        if not isinstance(text, str):
-            raise doc.error("an example's 'text' must be a string", path + ("text",), cls=RuleError)
-        if not isinstance(expect, list) or not all(
-            isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in expect
-        ):
-            raise doc.error(
-                "an example's 'expect' must be a list of line numbers (empty for none)",
-                path + ("expect",),
-                cls=RuleError,
-            )
-        examples.append(Example(text, tuple(expect), doc.where(path)[0]))
-    return tuple(examples)

@@ -36,135 +36,43 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
-from urllib.parse import unquote, urlparse
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from newslint import __version__
-from newslint.cache import Cache, CacheError, open_cache
-from newslint.config import Config, find_config
+from newslint.cache import CacheError, open_cache
 from newslint.document import Document
-from newslint.errors import NewslintError
-from newslint.filters import Plan, find_problems
-from newslint.fix import FindProblems, apply_fixes, fix_document, lines_with_endings
+from newslint.fix import apply_fixes, fix_document
 from newslint.per_file import check_buffer
-from newslint.pipeline import PARSED_RULES, RESULTS, Settings, load_plan, read_baseline, results_table
-from newslint.rules import rule_files
-from newslint.violations import Span, Violation
+from newslint.pipeline import PARSED_RULES, RESULTS, results_table
+from newslint.server_lsp import (
+    SOURCE,
+    Positions,
+    describe_deletion,
+    diagnostic_of,
+    diagnostics_of,
+    file_path,
+    overlaps,
+    range_key,
+    text_edit,
+)
+from newslint.server_plans import LoadedPlan, Plans, PlanUnusable
+from newslint.violations import Violation
 
 if TYPE_CHECKING:
-    from newslint.baseline import Baseline
+    pass
 
-SOURCE = "newslint"
 FIX_ALL_KIND = "source.fixAll.newslint"
 FIX_ALL_TITLE = "Fix all safe newslint problems"
-SEVERITIES = {
-    "error": lsp.DiagnosticSeverity.Error,
-    "warning": lsp.DiagnosticSeverity.Warning,
-    "info": lsp.DiagnosticSeverity.Information,
-}
 # A check runs as soon as the event loop is free; changes that arrive meanwhile are coalesced
 # (see the module's docstring), so no delay is added to wait for more.
 DEBOUNCE_SECONDS = 0.0
-# How many checks a plan is expected to serve: enough that the engine's gate prepares for many
-# documents from the first check on (one set of all rules' screens), as an editor checks again
-# and again.
-EXPECTED_CHECKS = 1000
-# How recent a file's change must be for a plan read from it not to be trusted (see Plans).
-RACY_NS = 1_000_000_000
 # The files whose change may alter a plan (configs, rule files, baselines): editors that can
 # are asked to report changes to them.
 WATCHED_FILES = "**/{.newslint.yaml,pyproject.toml,*.yaml,*.yml,*.json}"
-
-# Each file a plan is loaded from, with its times, size and inode (see stamp); None: no file there.
-Stamp: TypeAlias = "tuple[tuple[str, tuple[int, int, int, int] | None], ...]"
-
-
-class LoadedPlan(NamedTuple):
-    """A plan as the server keeps it, with what it was loaded from."""
-
-    plan: Plan
-    find: FindProblems
-    baseline: Baseline | None
-    stamp: Stamp | None  # the files it was loaded from, as the file system described them; None: load again
-
-
-class PlanUnusable(Exception):
-    """A config, rule or baseline file that cannot be used; `new` unless the same was said of
-    the same config at the last try."""
-
-    def __init__(self, message: str, new: bool):
-        super().__init__(message)
-        self.new = new
-
-
-class Plans:
-    """The plan of each config the open documents use, loaded again when its files change."""
-
-    def __init__(self, cache: Cache | None):
-        self.cache = cache
-        self._loaded: dict[str | None, LoadedPlan] = {}
-        self._unusable: dict[str | None, str] = {}  # what was wrong at the last try, by config
-
-    def for_path(self, path: str) -> LoadedPlan:
-        """The plan `newslint check` would use for `path` when run in its folder. Raises
-        PlanUnusable for a config, rule or baseline file that cannot be used (tried again at
-        the next call)."""
-        folder = os.path.dirname(path)
-        config_file: str | None = folder  # until it is found
-        try:
-            config_file = find_config(folder)
-            loaded = self._loaded.get(config_file)
-            if loaded is not None and loaded.stamp == stamp(loaded.plan.config):
-                return loaded
-            self._loaded.pop(config_file, None)
-            started = time.time_ns()
-            plan = load_plan(Settings(config_file=config_file, config_search_from=folder), self.cache)
-            plan.gate.expect(EXPECTED_CHECKS)
-            baseline = read_baseline(plan)
-            files = stamp(plan.config)
-            # A file changed since just before the load began may have been read before the
-            # change, and a change within the same tick of the clock leaves its time as it was:
-            # a plan of such files is used, but loaded again at the next check (as git treats
-            # a file changed as its index was written).
-            racy = any(signature is not None and signature[0] >= started - RACY_NS for _, signature in files)
-            loaded = LoadedPlan(plan, find_problems(plan), baseline, None if racy else files)
-        except NewslintError as exc:
-            message = str(exc)
-            new = self._unusable.get(config_file) != message
-            self._unusable[config_file] = message
-            raise PlanUnusable(message, new) from None
-        self._unusable.pop(config_file, None)
-        self._loaded[config_file] = loaded
-        return loaded
-
-
-def stamp(config: Config) -> Stamp:
-    """The files a plan of `config` is loaded from (the config, every rule file in its rule
-    folders, the baseline), each with its modification and change times, size and inode, or None
-    where there is none: when this changes, the plan is loaded again."""
-    paths = [] if config.source is None else [config.source]
-    for folder in config.rule_folders:
-        paths.append(str(folder))
-        try:
-            paths.extend(map(str, rule_files(Path(folder))))
-        except NewslintError:  # no folder there (its own entry says so), or one not readable
-            pass
-    if config.baseline is not None:
-        paths.append(config.baseline)
-    return tuple((path, _signature(path)) for path in paths)
-
-
-def _signature(path: str) -> tuple[int, int, int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino
 
 
 class Checked(NamedTuple):
@@ -236,7 +144,11 @@ class NewslintServer(LanguageServer):
         except Exception as exc:  # noqa: BLE001 -- a bug: say so, and keep serving the other documents
             self.log(f"internal error checking {state.uri}: {type(exc).__name__}: {exc}", lsp.MessageType.Error)
             checked = Checked(None, "", None, None, [])
-        diagnostics = [] if checked.document is None else diagnostics_of(state.uri, checked, self.encoding)
+        diagnostics = (
+            []
+            if checked.document is None
+            else diagnostics_of(state.uri, checked.document, checked.violations, self.encoding)
+        )
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(state.uri, diagnostics, checked.version))
         return checked
 
@@ -312,14 +224,14 @@ class NewslintServer(LanguageServer):
         positions = Positions(checked.document, self.encoding)
         actions = []
         if wanted_fixes:
-            given = {(_range_key(d.range), d.code): d for d in params.context.diagnostics if d.source == SOURCE}
+            given = {(range_key(d.range), d.code): d for d in params.context.diagnostics if d.source == SOURCE}
             for violation in checked.violations:
                 if violation.fix is None:
                     continue
                 where = positions.range(violation)
-                if not _overlaps(where, params.range):
+                if not overlaps(where, params.range):
                     continue
-                diagnostic = given.get((_range_key(where), violation.rule)) or diagnostic_of(
+                diagnostic = given.get((range_key(where), violation.rule)) or diagnostic_of(
                     params.text_document.uri, violation, positions
                 )
                 edit = self.edit(state, checked, apply_fixes(checked.document, [violation.fix]), positions)
@@ -392,130 +304,6 @@ class NewslintServer(LanguageServer):
 def _within(kind: str, requested: str) -> bool:
     """Whether code action kind `kind` is one of `requested` (a kind and its sub-kinds)."""
     return kind == requested or kind.startswith(requested + ".")
-
-
-def _range_key(where: lsp.Range) -> tuple[int, int, int, int]:
-    return where.start.line, where.start.character, where.end.line, where.end.character
-
-
-def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
-    """Whether the ranges share a position (an empty range, a cursor, touching counts)."""
-    return (a.start.line, a.start.character) <= (b.end.line, b.end.character) and (b.start.line, b.start.character) <= (
-        a.end.line,
-        a.end.character,
-    )
-
-
-# Positions and edits.
-
-
-class Positions:
-    """LSP positions in a document for newslint's (line, column), in a position encoding."""
-
-    def __init__(self, document: Document, encoding: str):
-        self.lines = document.lines
-        self.encoding = encoding
-
-    def units(self, text: str) -> int:
-        """How many units of the encoding `text` takes."""
-        if self.encoding == lsp.PositionEncodingKind.Utf32.value:
-            return len(text)
-        if self.encoding == lsp.PositionEncodingKind.Utf8.value:
-            return len(text.encode("utf-8", "surrogatepass"))
-        if text.isascii():
-            return len(text)
-        return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-    def position(self, line: int, column: int) -> lsp.Position:
-        """The position of newslint's 1-based line and 1-based code point column (at most the
-        end of the line's text, which a column one past it denotes)."""
-        if not self.lines:
-            return lsp.Position(0, 0)
-        if line > len(self.lines):
-            last = self.lines[-1]
-            return lsp.Position(len(self.lines) - 1, self.units(last.text))
-        return lsp.Position(line - 1, self.units(self.lines[line - 1].text[: column - 1]))
-
-    def range(self, span: Violation | Span) -> lsp.Range:
-        return lsp.Range(self.position(span.line, span.column), self.position(span.end_line, span.end_column))
-
-    def end_of_text(self) -> lsp.Position:
-        if not self.lines:
-            return lsp.Position(0, 0)
-        last = self.lines[-1]
-        if last.ending:  # the text ends with a line ending: LSP has an empty line after it
-            return lsp.Position(len(self.lines), 0)
-        return lsp.Position(len(self.lines) - 1, self.units(last.text))
-
-
-def text_edit(document: Document, new_text: str, positions: Positions) -> lsp.TextEdit | None:
-    """One edit of whole lines turning the document's text into `new_text` (None if equal):
-    the lines between those both texts start and end with. Whole lines, so no edit ever starts
-    or ends inside a CRLF or a character."""
-    old = [line.text + line.ending for line in document.lines]
-    new = lines_with_endings(new_text)
-    if old == new:
-        return None
-    first = 0
-    while first < min(len(old), len(new)) and old[first] == new[first]:
-        first += 1
-    common_end = 0
-    while common_end < min(len(old), len(new)) - first and old[-1 - common_end] == new[-1 - common_end]:
-        common_end += 1
-    last = len(old) - common_end  # exclusive
-    end = lsp.Position(last, 0) if last < len(old) else positions.end_of_text()
-    return lsp.TextEdit(lsp.Range(lsp.Position(first, 0), end), "".join(new[first : len(new) - common_end]))
-
-
-def describe_deletion(document: Document, violation: Violation) -> str:
-    """What a fix deletes, briefly: `delete lines 15-25`, or the start of the text it deletes."""
-    assert violation.fix is not None
-    deleted = document.text[violation.fix.start : violation.fix.end]
-    lines = len(lines_with_endings(deleted))
-    if lines > 1:
-        return f"delete lines {violation.line}-{violation.line + lines - 1}"
-    text = " ".join(deleted.split())
-    return f'delete "{text}"' if len(text) <= 40 else f'delete "{text[:37]}..."'
-
-
-# Diagnostics.
-
-
-def diagnostics_of(uri: str, checked: Checked, encoding: str) -> list[lsp.Diagnostic]:
-    assert checked.document is not None
-    positions = Positions(checked.document, encoding)
-    return [diagnostic_of(uri, violation, positions) for violation in checked.violations]
-
-
-def diagnostic_of(uri: str, violation: Violation, positions: Positions) -> lsp.Diagnostic:
-    related = [
-        lsp.DiagnosticRelatedInformation(
-            lsp.Location(uri, positions.range(span)),
-            f"the first copy (line {span.line})"
-            if span.line == span.end_line
-            else f"the first copy (lines {span.line}-{span.end_line})",
-        )
-        for span in violation.related
-    ]
-    return lsp.Diagnostic(
-        range=positions.range(violation),
-        message=violation.message,
-        severity=SEVERITIES.get(violation.severity, lsp.DiagnosticSeverity.Warning),
-        code=violation.rule,
-        source=SOURCE,
-        related_information=related or None,
-    )
-
-
-# The server's handlers.
-
-
-def file_path(uri: str) -> str | None:
-    """The local path of a file: URI, or None for any other document."""
-    parsed = urlparse(uri)
-    if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
-        return None
-    return os.path.abspath(unquote(parsed.path))
 
 
 def build_server(cache_dir: Path | None) -> NewslintServer:

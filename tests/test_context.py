@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from newslint import document, engine
-from newslint.checks import context
+from newslint.checks import context_analysis
 from newslint.errors import RuleError
 from newslint.linter import lint
 from newslint.rules import parse_rule
@@ -244,5 +244,5 @@ def test_bad_options_name_the_rule_file(options, message):
 
 
 def test_the_stopword_list_is_data_shipped_with_newslint():
-    words = context.load_stopwords("en")
+    words = context_analysis.load_stopwords("en")
     assert {"the", "and", "of", "don't"} <= words and "council" not in words

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from newslint.checks import duplicate
-from newslint.checks.duplicate import normalise
+from newslint.checks import duplicate, duplicate_units
+from newslint.checks.duplicate_units import normalise
 from newslint.cli import main
 from newslint.engine import near_duplicates
 from newslint.engine.near_duplicates import FuzzyBudget, Scoring
@@ -31,7 +31,7 @@ def test_normalise_ascii_fast_path_matches_the_regex_definition(text):
     assert normalise(text) == reference_normalise(text)
 
 
-@given(st.text(alphabet=st.sampled_from("aZ9_ -.'\u00e9\u00df\u0130" + duplicate._TYPOGRAPHIC_MARKS), max_size=60))
+@given(st.text(alphabet=st.sampled_from("aZ9_ -.'\u00e9\u00df\u0130" + duplicate_units.TYPOGRAPHIC_MARKS), max_size=60))
 def test_normalise_typographic_marks_fast_path_matches_the_regex_definition(text):
     # Curly quotes and dashes are spaced out before the ASCII table; other non-ASCII letters
     # (\u00df and \u0130 casefold to two characters) still need the regex.

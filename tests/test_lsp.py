@@ -279,7 +279,7 @@ def test_a_plan_read_from_a_file_just_changed_is_loaded_again(tmp_path):
     as the change before it, may leave no trace in the file's times: such a plan is not kept."""
     import os
 
-    from newslint.server import Plans
+    from newslint.server_plans import Plans
 
     config = tmp_path / ".newslint.yaml"
     config.write_text("ignore: [site-footer]\n", encoding="utf-8")

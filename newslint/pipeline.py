@@ -28,6 +28,7 @@ check(request, notify) runs these stages, in this order:
    - with --fix or --diff (which never use the result cache), the worker reads the file, and
      the document is fixed (fix.fix_document) and written back (atomic_write) or diffed.
    A file that cannot be read, decoded or written is an error of its own; the run goes on.
+   A dataset file (.jsonl, .json, .csv, .parquet) is records, each an article: datasets/run.py.
    An article on stdin (`newslint check -`, an editor's buffer) takes the place of steps 3
    and 4: it is read once within a file's limits (reading.read_article_stream), checked as
    if it were the file it is named after (its config is found from that name's folder, and
@@ -56,7 +57,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from newslint import per_file
 from newslint.cache import Cache, CacheError, Table, content_hash, open_cache
-from newslint.config import load_config
+from newslint.config import DatasetFlags, load_config
+from newslint.datasets import is_dataset, with_datasets
 from newslint.discovery import discover
 from newslint.errors import UsageError
 from newslint.filters import Plan, within_change
@@ -85,6 +87,7 @@ class Settings(NamedTuple):
     rule_folders: Sequence[str] = ()
     fail_on: str | None = None
     baseline: str | None = None
+    dataset_fields: DatasetFlags = ((), (), None)  # --text-field, --id-field, --site-field
 
 
 class StdinSource(NamedTuple):
@@ -150,8 +153,10 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
     # --fix and --diff never use the cache: a cached result says what is wrong with a file,
     # not what fixing it would write.
     table = None if cache is None or request.fix is not None else results_table(cache, plan)
+    # Dataset files are records, each an article: datasets/run.py checks them with the others.
+    run = with_datasets(check_files, request.paths) if any(is_dataset(path) for path in paths) else check_files
     try:
-        checked, violations, errors, fixes = check_files(paths, plan, request.fix, request.jobs, table, changed)
+        checked, violations, errors, fixes = run(paths, plan, request.fix, request.jobs, table, changed)
     finally:
         if table is not None:
             table.close()
@@ -241,6 +246,7 @@ def load_plan(settings: Settings, cache: Cache | None = None) -> Plan:
         rule_folders=list(settings.rule_folders),
         fail_on=settings.fail_on,
         baseline=settings.baseline,
+        dataset_fields=settings.dataset_fields,
     )
     store = None if cache is None else cache.values(PARSED_RULES)
     return Plan.of(config, load_rules(config.rule_folders, store=store))

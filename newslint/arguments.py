@@ -153,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="in folders, also check what .gitignore and .ignore files leave out",
     )
+    _add_dataset_options(check)
     fixing = check.add_mutually_exclusive_group()
     fixing.add_argument("--fix", action="store_true", help="delete the junk that rules can fix, in place")
     fixing.add_argument("--diff", action="store_true", help="print a diff of what --fix would change; change nothing")
@@ -236,6 +237,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     server.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     return parser
+
+
+def _add_dataset_options(check: argparse.ArgumentParser) -> None:
+    """The flags of dataset files (.jsonl, .json, .csv, .parquet: records, each an article)."""
+    datasets = check.add_argument_group("datasets (.jsonl, .json, .csv, .parquet files of records)")
+    datasets.add_argument(
+        "--text-field",
+        action="append",
+        metavar="NAMES",
+        help="the fields a record's article may be in, the first one it has (comma-separated; "
+        "default: text, maintext, body, content, article)",
+    )
+    datasets.add_argument(
+        "--id-field",
+        action="append",
+        metavar="NAMES",
+        help="the fields that name a record in reports, the first one it has (default: id, url)",
+    )
+    datasets.add_argument("--site-field", metavar="NAME", help="the field naming a record's site, reported with it")
 
 
 def positive_int(text: str) -> int:

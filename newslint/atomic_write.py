@@ -21,6 +21,8 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Callable
+from typing import BinaryIO
 
 TEMP_PREFIX = ".newslint-"
 TEMP_SUFFIX = ".tmp"
@@ -46,8 +48,15 @@ class HardLinked(OSError):
         self.links = links
 
 
-def write_atomic(path: str, data: bytes, create: bool = False, read_as: os.stat_result | None = None) -> None:
-    """Replace the contents of the existing file `path` with `data`, atomically.
+def write_atomic(
+    path: str,
+    data: bytes | Callable[[BinaryIO], None],
+    create: bool = False,
+    read_as: os.stat_result | None = None,
+) -> None:
+    """Replace the contents of the existing file `path` with `data`, atomically. `data` may be
+    a function that writes the new contents to the file it is given (a dataset, written as it
+    is read): whatever it raises leaves the original as it was, and is raised again.
 
     A symbolic link is followed: the file it points to is replaced and the link stays a link.
     With `read_as`, the stat taken when the caller read the file, raise FileChanged unless the
@@ -79,7 +88,10 @@ def write_atomic(path: str, data: bytes, create: bool = False, read_as: os.stat_
     fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if callable(data):
+                data(handle)
+            else:
+                handle.write(data)
             handle.flush()
             if before is not None:
                 _copy_owner(handle.fileno(), before)

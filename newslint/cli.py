@@ -22,6 +22,7 @@ from typing import NoReturn, TextIO
 
 from newslint.arguments import build_parser
 from newslint.cache import default_cache_dir
+from newslint.datasets.fields import is_dataset
 from newslint.errors import NewslintError, UsageError
 from newslint.formats import (
     FORMATTERS,
@@ -70,6 +71,11 @@ def _settings(args: argparse.Namespace) -> Settings:
         rule_folders=args.rules,
         fail_on=getattr(args, "fail_on", None),
         baseline=getattr(args, "baseline", None),
+        dataset_fields=(
+            _names(getattr(args, "text_field", None)),
+            _names(getattr(args, "id_field", None)),
+            getattr(args, "site_field", None),
+        ),
     )
 
 
@@ -102,6 +108,8 @@ def _stdin_source(args: argparse.Namespace) -> StdinSource | None:
         raise UsageError("- (stdin) is checked alone: give no other path with it")
     if args.stdin_filename is not None and not args.stdin_filename.strip():
         raise UsageError("--stdin-filename must not be empty")
+    if args.stdin_filename is not None and is_dataset(args.stdin_filename):
+        raise UsageError("stdin is read as one article, not a dataset: give the dataset's file as the path")
     return StdinSource(sys.stdin.buffer, args.stdin_filename or "-")
 
 

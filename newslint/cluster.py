@@ -27,7 +27,6 @@ Dask is an optional extra (`pip install newslint[dask]`); nothing here is import
 from __future__ import annotations
 
 import itertools
-import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -37,7 +36,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from newslint import __version__
 from newslint.errors import NewslintError, UsageError
 from newslint.per_file import FixMode
-from newslint.workers import chunks
+from newslint.workers import Mapper, chunks, map_in_order
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -62,7 +61,7 @@ LOCAL_OPTIONS: dict[str, Any] = {
     "host": "127.0.0.1",
     "dashboard_address": None,
     "scheduler_kwargs": {"dashboard": False, "dashboard_address": "127.0.0.1:0"},
-    "silence_logs": logging.ERROR,
+    "silence_logs": 40,  # logging.ERROR (logging is imported only with --scheduler)
 }
 
 
@@ -70,9 +69,13 @@ class ClusterError(NewslintError):
     """The cluster cannot be reached, has no worker, or failed during the run (exit code 2)."""
 
 
-def cluster_map(scheduler: str, fix: FixMode | None, local_workers: int) -> Callable[..., Iterator[Any]]:
-    """map_on_cluster with the cluster bound: called as workers.map_in_order is (task, items,
-    size=...). Refuses --fix and --diff, and says how to install Dask when it is missing."""
+def mapper(jobs: int, scheduler: str | None, fix: FixMode | None = None) -> Mapper:
+    """What runs a run's per-file tasks, called as workers.map_in_order is (task, items,
+    size=...): without a scheduler, map_in_order in up to `jobs` processes; with one,
+    map_on_cluster on its cluster (`local`: one of `jobs` processes started here). On a cluster
+    --fix and --diff are refused, and a missing Dask is named with the extra that installs it."""
+    if scheduler is None:
+        return partial(map_in_order, jobs=jobs)
     if fix is not None:
         flag = "--fix" if fix.write else "--diff"
         raise UsageError(f"{flag} runs on the machine that holds the files: give it without --scheduler")
@@ -80,7 +83,7 @@ def cluster_map(scheduler: str, fix: FixMode | None, local_workers: int) -> Call
         import distributed  # noqa: F401 -- only to tell whether the extra is installed
     except ImportError as exc:
         raise UsageError(f"--scheduler needs Dask ({exc.name} is missing): install newslint[dask]") from None
-    return partial(map_on_cluster, scheduler=scheduler, local_workers=local_workers)
+    return partial(map_on_cluster, scheduler=scheduler, local_workers=jobs)
 
 
 def map_on_cluster(
@@ -160,6 +163,8 @@ def _connect(scheduler: str, local_workers: int) -> Iterator[Client]:
 def _quiet_dask() -> Iterator[None]:
     """Dask's own log lines (a worker closing, a stream closed) kept off stderr during a run:
     what goes wrong is reported by newslint, once."""
+    import logging
+
     logger = logging.getLogger("distributed")
     level = logger.level
     logger.setLevel(logging.CRITICAL)

@@ -56,7 +56,21 @@ KEYS = {
     "severity": Option("mapping", "Rule -> the severity it reports with (error, warning, info).", default={}),
     "fail-on": Option("str", "The least severity that fails a run.", default=DEFAULT_FAIL_ON, choices=SEVERITIES),
     "baseline": Option("str", "A baseline file: report only the problems it does not record.", default=None),
+    "text-field": Option(
+        "str-list",
+        "Dataset files: the fields a record's article may be in, the first one a record has "
+        "(default: text, maintext, body, content, article).",
+        default=None,
+    ),
+    "id-field": Option(
+        "str-list", "Dataset files: the fields naming a record, the first it has (default: id, url).", default=None
+    ),
+    "site-field": Option("str", "Dataset files: the field naming a record's site, reported with it.", default=None),
 }
+
+
+# --text-field, --id-field and --site-field, as given (empty: not given).
+DatasetFlags = tuple[Sequence[str], Sequence[str], str | None]
 
 
 class _TomlTable:
@@ -97,6 +111,9 @@ class Config(NamedTuple):
     # Where each rule name in the config was written, to name it in an error once rules are known.
     source_document: Any = None
     from_flags: frozenset[str] = frozenset()  # the keys a command-line flag set
+    text_fields: tuple[str, ...] | None = None  # None: datasets.DEFAULT_TEXT_FIELDS
+    id_fields: tuple[str, ...] | None = None  # None: datasets.DEFAULT_ID_FIELDS
+    site_field: str | None = None
 
     def with_flags(
         self,
@@ -105,11 +122,13 @@ class Config(NamedTuple):
         rule_folders: Sequence[str] = (),
         fail_on: str | None = None,
         baseline: str | None = None,
+        dataset_fields: DatasetFlags = ((), (), None),
     ) -> Config:
         """Apply command-line flags: --select replaces both `select` and `ignore` (what you name
         is what runs, less any --ignore), --ignore replaces `ignore`, --rules folders are added
         after the config's, --fail-on and --baseline replace theirs. Flag paths are kept as
-        given (relative to the current folder), so messages name them as the user wrote them."""
+        given (relative to the current folder), so messages name them as the user wrote them.
+        --text-field, --id-field and --site-field replace their keys."""
         changes: dict[str, Any] = {}
         flags = set(self.from_flags)
         if select:
@@ -124,6 +143,12 @@ class Config(NamedTuple):
             changes["fail_on"] = fail_on
         if baseline:
             changes["baseline"] = baseline
+        text_fields, id_fields, site_field = dataset_fields
+        for key, value in (("text_fields", tuple(text_fields)), ("id_fields", tuple(id_fields))):
+            if value:
+                changes[key] = value
+        if site_field:
+            changes["site_field"] = site_field
         return self._replace(from_flags=frozenset(flags), **changes)
 
     def summary(self) -> dict[str, Any]:
@@ -139,6 +164,9 @@ class Config(NamedTuple):
             "severity": dict(self.severity),
             "fail-on": self.fail_on,
             "baseline": self.baseline,
+            "text-field": None if self.text_fields is None else list(self.text_fields),
+            "id-field": None if self.id_fields is None else list(self.id_fields),
+            "site-field": self.site_field,
         }
 
     def file_filter(self) -> FileFilter:
@@ -311,4 +339,7 @@ def _parse(document: Any, path: str) -> Config:
         fail_on=values["fail-on"],
         baseline=os.path.join(root, values["baseline"]) if values["baseline"] is not None else None,
         source_document=document,
+        text_fields=None if values["text-field"] is None else tuple(values["text-field"]),
+        id_fields=None if values["id-field"] is None else tuple(values["id-field"]),
+        site_field=values["site-field"],
     )

@@ -17,6 +17,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from newslint.datasets.fields import DATASET_SUFFIXES
 from newslint.globs import GlobSet, relative_to
 from newslint.ignorefiles import IGNORE_FILES, IgnoreFile, IgnoreFileError, IgnoreRules, read_ignore_file
 from newslint.vetted import VettedPath
@@ -32,7 +33,7 @@ class FileFilter(NamedTuple):
 
     `exclude` drops files and folders, named ones included, so a pre-commit run (which names
     every file) honours it too. In folders, a file is taken when it matches `include`, or by
-    default when it has an article suffix.
+    default when it has an article or a dataset suffix.
     """
 
     root: str = "."
@@ -44,7 +45,7 @@ class FileFilter(NamedTuple):
 
     def included(self, path: str) -> bool:
         if self.include is None:
-            return path.lower().endswith(ARTICLE_SUFFIXES)
+            return path.lower().endswith(ARTICLE_SUFFIXES + DATASET_SUFFIXES)
         return self.include.match(relative_to(path, self.root))
 
 

@@ -168,6 +168,11 @@ def find_problems(plan: Plan) -> FindProblems:
 def within_change(violations: list[Violation], changed: Mapping[str, LineRanges]) -> tuple[list[Violation], int]:
     """Step 6: of `violations`, those whose lines touch the lines `changed` gives for their
     file, and how many were left out (the files of a run with --diff-base are all in
-    `changed`; a file that is not has no changed line)."""
-    kept = [v for v in violations if touches(changed.get(v.path, ()), v.line, v.end_line)]
+    `changed`; a file that is not has no changed line). A dataset's problem is kept when the
+    line its record starts on was touched."""
+    kept = [
+        v
+        for v in violations
+        if touches(changed.get(v.path, ()), *((v.line, v.end_line) if v.record is None else (v.record.line,) * 2))
+    ]
     return kept, len(violations) - len(kept)

@@ -38,7 +38,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from newslint.checks.context import _ends_sentence, load_stopwords, tokenize
+from newslint.checks.context_analysis import ends_sentence, load_stopwords, tokenize
 from newslint.learn_sources import Article, ArticleSource
 
 DEFAULT_MIN_ARTICLES = 5
@@ -346,7 +346,7 @@ def story_shaped(text: str, stopwords: frozenset[str]) -> bool:
     """Whether a line reads as a sentence of prose (see STORY_WORDS, STORY_STOPWORDS)."""
     words = tokenize(text)
     stops = sum(1 for word in words if word in stopwords)
-    return len(words) >= STORY_WORDS and stops >= STORY_STOPWORDS * len(words) and _ends_sentence(text, 30)
+    return len(words) >= STORY_WORDS and stops >= STORY_STOPWORDS * len(words) and ends_sentence(text, 30)
 
 
 def judge(candidate: Candidate, baseline: float, common: frozenset[int], stopwords: frozenset[str]) -> LearnedLine:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from newslint import document as documents
 from newslint.cache import Table, content_hash
+from newslint.datasets.fields import is_dataset
 from newslint.filters import Plan, find_problems
 from newslint.lineranges import LineRanges
 from newslint.reading import SkippedFile, read_article
@@ -86,7 +87,10 @@ def check_buffer(
     """Stages 4 to 6 for one file whose bytes are in memory rather than on disk (an editor's
     buffer): its document and the problems a run would report in it, answered from `table`
     when it holds a result for these bytes (else found and kept there; saving is the
-    caller's), less what `baseline` records."""
+    caller's), less what `baseline` records. A dataset file's buffer is not an article: it
+    gives no document and no problems (`newslint check` reads its records)."""
+    if is_dataset(path):
+        return BufferResult(None, [])
     doc, error = document_of(path, data)
     if doc is None:
         return BufferResult(None, [], error)

@@ -17,8 +17,7 @@ check(request, notify) runs these stages, in this order:
 4. Each file (check_files here; what is done to one file is per_file.py's; workers.map_in_order
    runs it in worker processes when there are many, or with --scheduler cluster.py on a Dask
    cluster, the results in the order of discovery either way):
-   - its bytes are read once (reading.read_article: a regular file within the size and line
-     limits);
+   - its bytes are read once (reading.read_article: a regular file within size and line limits);
    - with the result cache (or --scheduler), this process reads and hashes them; if the cache
      holds a result for this path and this hash, that is the file's result: nothing more is
      done, and a re-run of an unchanged archive starts no worker;
@@ -28,6 +27,7 @@ check(request, notify) runs these stages, in this order:
    - with --fix or --diff (which never use the result cache), the worker reads the file, and
      the document is fixed (fix.fix_document) and written back (atomic_write) or diffed.
    A file that cannot be read, decoded or written is an error of its own; the run goes on.
+   A dataset file (.jsonl, .json, .csv, .parquet) is records, each an article: datasets/run.py.
    An article on stdin (`newslint check -`, an editor's buffer) takes the place of steps 3
    and 4: it is read once within a file's limits (reading.read_article_stream), checked as
    if it were the file it is named after (its config is found from that name's folder, and
@@ -55,7 +55,9 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from newslint import per_file
 from newslint.cache import Cache, CacheError, Table, content_hash, open_cache
-from newslint.config import load_config
+from newslint.cluster import mapper
+from newslint.config import DatasetFlags, load_config
+from newslint.datasets import is_dataset, with_datasets
 from newslint.discovery import discover
 from newslint.errors import UsageError
 from newslint.filters import Plan, within_change
@@ -84,6 +86,7 @@ class Settings(NamedTuple):
     rule_folders: Sequence[str] = ()
     fail_on: str | None = None
     baseline: str | None = None
+    dataset_fields: DatasetFlags = ((), (), None)  # --text-field, --id-field, --site-field
 
 
 class StdinSource(NamedTuple):
@@ -150,10 +153,11 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
     # --fix and --diff never use the cache: a cached result says what is wrong with a file,
     # not what fixing it would write.
     table = None if cache is None or request.fix is not None else results_table(cache, plan)
+    # Dataset files are records, each an article: datasets/run.py checks them with the others.
+    files = partial(check_files, scheduler=request.scheduler)
+    run = with_datasets(files, request.paths) if any(is_dataset(path) for path in paths) else files
     try:
-        checked, violations, errors, fixes = check_files(
-            paths, plan, request.fix, request.jobs, table, changed, request.scheduler
-        )
+        checked, violations, errors, fixes = run(paths, plan, request.fix, request.jobs, table, changed)
     finally:
         if table is not None:
             table.close()
@@ -243,6 +247,7 @@ def load_plan(settings: Settings, cache: Cache | None = None) -> Plan:
         rule_folders=list(settings.rule_folders),
         fail_on=settings.fail_on,
         baseline=settings.baseline,
+        dataset_fields=settings.dataset_fields,
     )
     store = None if cache is None else cache.values(PARSED_RULES)
     return Plan.of(config, load_rules(config.rule_folders, store=store))
@@ -332,17 +337,13 @@ def check_files(
     if table is None:
         plan.gate.expect(len(paths))
     results: Iterable[FileResult]
-    if scheduler is not None:  # this process reads the files (cluster.py says why); the cluster checks them
-        from newslint.cluster import cluster_map  # here: only --scheduler imports Dask
-
-        results = _check_with_cache(paths, plan, cluster_map(scheduler, fix, jobs), table, max_bytes)
-    elif fix is not None:
+    if fix is not None and scheduler is None:
         fixing = partial(per_file.fix_file, plan=plan, mode=fix, max_bytes=max_bytes, changed=changed)
         results = map_in_order(fixing, paths, jobs)
-    elif table is None:
+    elif table is None and scheduler is None:
         results = map_in_order(partial(per_file.check_file, plan=plan, max_bytes=max_bytes), paths, jobs)
-    else:
-        results = _check_with_cache(paths, plan, partial(map_in_order, jobs=jobs), table, max_bytes)
+    else:  # this process reads the files: for the cache, or to send them to a cluster (cluster.py)
+        results = _check_with_cache(paths, plan, mapper(jobs, scheduler, fix), table, max_bytes)
     checked: list[str] = []
     violations: list[Violation] = []
     errors: list[FileError] = []

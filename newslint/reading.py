@@ -64,12 +64,32 @@ def read_regular_file(path: str, max_bytes: int, limit_hint: str = "") -> tuple[
     return data, info
 
 
+def open_regular_file(path: str) -> tuple[BinaryIO, os.stat_result]:
+    """A regular file opened to be read in parts (a dataset: records, streamed), and its stat
+    from before anything was read; OSError or SkippedFile otherwise. Opened as
+    read_regular_file opens: never waiting on a FIFO, a VettedPath at its real path without
+    following a link swapped in there."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    if isinstance(path, VettedPath):
+        fd = os.open(path.real, flags | getattr(os, "O_NOFOLLOW", 0))
+    else:
+        fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SkippedFile("not a regular file")
+        return os.fdopen(fd, "rb"), info
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_article(path: str, max_bytes: int) -> tuple[bytes, os.stat_result]:
     """The bytes of an article: a regular file of at most `max_bytes` (see max_file_bytes) and
     max_bytes / 32 lines, and its stat from before they were read; OSError or SkippedFile
     otherwise."""
     data, info = read_regular_file(path, max_bytes, _LIMIT_HINT)
-    _check_lines(data, max_bytes)
+    check_lines(data, max_bytes)
     return data, info
 
 
@@ -98,7 +118,7 @@ def read_article_stream(stream: BinaryIO, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise SkippedStream(f"file too large (over the limit of {max_bytes / MEGABYTE:g} MB{_LIMIT_HINT})", data)
     try:
-        _check_lines(data, max_bytes)
+        check_lines(data, max_bytes)
     except SkippedFile as exc:
         raise SkippedStream(str(exc), data) from None
     return data
@@ -107,7 +127,7 @@ def read_article_stream(stream: BinaryIO, max_bytes: int) -> bytes:
 _LIMIT_HINT = f", set {MAX_FILE_MB_VARIABLE} to change it"
 
 
-def _check_lines(data: bytes, max_bytes: int) -> None:
+def check_lines(data: bytes, max_bytes: int) -> None:
     """SkippedFile if `data` has more lines than an article of the limit `max_bytes` may."""
     max_lines = max_bytes // BYTES_PER_LINE_ALLOWED
     if len(data) <= max_lines:  # each line ending takes a byte at least: no need to count them

@@ -75,9 +75,26 @@ class ReportedRule(Protocol):
     def severity(self) -> str: ...
 
 
+class RecordRef(NamedTuple):
+    """Which record of a dataset file (datasets/) a problem is in: its lines and columns are
+    positions in the record's text field, not in the file."""
+
+    number: int  # the record's line in a JSON Lines or CSV file; its 1-based position in a JSON array or Parquet file
+    id: str | None = None  # the value of its id field, if it has one (untrusted: escaped wherever shown)
+    line: int = 1  # the line of the file it starts on (1 where lines mean nothing: JSON arrays, Parquet)
+    site: str | None = None  # the value of its site field, with --site-field
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"index": self.number, "id": self.id}
+        if self.site is not None:
+            data["site"] = self.site
+        return data
+
+
 class Violation(NamedTuple):
     """A problem as reported. Violations are equal, ordered and hashed by where they are and
-    which rule found them (path, line, column, end line, end column, rule), not by the rest."""
+    which rule found them (path, line, column, end line, end column, rule; and in a dataset, the
+    record), not by the rest."""
 
     path: str
     line: int
@@ -91,27 +108,38 @@ class Violation(NamedTuple):
     related: tuple[Span, ...] = ()
     fix: Fix | None = None
     text: str = ""  # the flagged text (for the baseline's text hash, not shown)
+    record: RecordRef | None = None  # in a dataset file, the record whose text holds the problem
+
+    def _key(self) -> tuple[object, ...]:
+        # Plain files (record None, the common case) compare as the first six fields alone.
+        record = self.record
+        return self[:6] if record is None else (self.path, record.number, *self[1:6])
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Violation) and self[:6] == other[:6]
+        return isinstance(other, Violation) and self._key() == other._key()
 
     def __ne__(self, other: object) -> bool:
         return not self == other
 
     def __lt__(self, other: tuple[object, ...]) -> bool:
-        return self[:6] < other[:6]
+        return self._key() < _key_of(other)
 
     def __le__(self, other: tuple[object, ...]) -> bool:
-        return self[:6] <= other[:6]
+        return self._key() <= _key_of(other)
 
     def __gt__(self, other: tuple[object, ...]) -> bool:
-        return self[:6] > other[:6]
+        return self._key() > _key_of(other)
 
     def __ge__(self, other: tuple[object, ...]) -> bool:
-        return self[:6] >= other[:6]
+        return self._key() >= _key_of(other)
 
     def __hash__(self) -> int:
-        return hash(self[:6])
+        return hash(self._key())
+
+    @property
+    def place(self) -> str:
+        """Where it is, as reports name it (unescaped): the path, and `#N` for a dataset's record."""
+        return self.path if self.record is None else f"{self.path}#{self.record.number}"
 
     @classmethod
     def at(
@@ -156,6 +184,8 @@ class Violation(NamedTuple):
             result["related"] = [_span_data(span) for span in self.related]
         if self.fix is not None:
             result["fix"] = self.fix.as_dict()
+        if self.record is not None:
+            result["record"] = self.record.as_dict()
         return result
 
     def to_data(self) -> list[Any]:
@@ -183,8 +213,13 @@ class Violation(NamedTuple):
         return violation
 
 
-# Violation's fields after `path`, in order: the layout of to_data's lists.
-_DATA_FIELDS = tuple(name for name in Violation._fields if name != "path")
+def _key_of(other: tuple[object, ...]) -> tuple[object, ...]:
+    return other._key() if isinstance(other, Violation) else other[:6]
+
+
+# Violation's fields after `path`, in order: the layout of to_data's lists. (Not `record`: the
+# result cache never holds a dataset's results.)
+_DATA_FIELDS = tuple(name for name in Violation._fields if name not in ("path", "record"))
 _RELATED = _DATA_FIELDS.index("related")
 _FIX = _DATA_FIELDS.index("fix")
 

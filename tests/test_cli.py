@@ -30,10 +30,10 @@ def test_clean_article_exits_0(fixtures, capsys):
     assert capsys.readouterr().out == "No problems found in 1 file.\n"
 
 
-def test_folder_takes_txt_and_md_files(fixtures, capsys, tmp_path):
+def test_folder_takes_article_files_only(fixtures, capsys, tmp_path):
     (tmp_path / "a.txt").write_text((fixtures / "seed.txt").read_text())
     (tmp_path / "b.md").write_text((fixtures / "clean.md").read_text())
-    (tmp_path / "c.json").write_text("{}")
+    (tmp_path / "c.yaml").write_text("{}")  # neither an article nor a dataset
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "d.txt").write_text("Advertisement\n")
     assert main(["check", "--format", "json", str(tmp_path)]) == 1

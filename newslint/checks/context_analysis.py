@@ -106,7 +106,7 @@ class Analysis:
             known = seen.get(text)
             if known is None:
                 tokens = _words(folded[line.number - 1])
-                ends = _ends_sentence(text, self._sign_off_length)
+                ends = ends_sentence(text, self._sign_off_length)
                 known = seen[text] = (tokens, ends, sum(map(stopwords.__contains__, tokens)))
             tokens, ends, count = known
             if not tokens:
@@ -299,7 +299,7 @@ def _words(folded: str) -> tuple[str, ...]:
     return tuple(filter(None, map(str.strip, folded.split(), _WORD_EDGES)))
 
 
-def _ends_sentence(text: str, sign_off_length: int) -> bool:
+def ends_sentence(text: str, sign_off_length: int) -> bool:
     """Whether a line ends a sentence: ". ! ?" before any closing quotes or brackets, or before
     a dash and a sign-off of at most `sign_off_length` characters ("... deport him. -- PTI"); an
     ellipsis does not (a teaser's "..." cuts a sentence off)."""

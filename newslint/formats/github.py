@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from newslint.formats.escaping import printable
-from newslint.formats.report import Report
+from newslint.formats.report import Report, record_note
 
 # GitHub workflow commands: https://docs.github.com/actions/reference/workflow-commands-for-github-actions
 GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -26,11 +26,19 @@ def format_github(report: Report) -> str:
 
     GitHub takes columns only for a one-line range, and its endColumn is the last column (ours
     is one past it). Paths are written as GitHub matches them to the repository: "./a.md" as
-    "a.md", with "/" separators.
+    "a.md", with "/" separators. A problem in a dataset's record points at the dataset file, at
+    the record's line (1 where lines mean nothing), and its message names the record and the
+    line and column in the record's text.
     """
     lines = []
     for v in report.violations:
-        props = [f"file={_github_property(PurePath(v.path).as_posix())}", f"line={v.line}"]
+        props = [f"file={_github_property(PurePath(v.path).as_posix())}"]
+        if v.record is not None:
+            message = f"{v.message}{record_note(v)} at {v.line}:{v.column} of its text"
+            props += [f"line={v.record.line}", f"title={_github_property(f'newslint ({v.rule})')}"]
+            lines.append(f"::{GITHUB_LEVELS[v.severity]} {','.join(props)}::{_github_data(message)}\n")
+            continue
+        props.append(f"line={v.line}")
         if v.end_line == v.line:
             props += [f"col={v.column}", f"endColumn={max(v.column, v.end_column - 1)}"]
         else:

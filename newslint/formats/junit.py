@@ -39,10 +39,11 @@ def format_junit(report: Report) -> str:
             case = ET.SubElement(
                 suite,
                 "testcase",
-                name=f"{v.rule} at {v.line}:{v.column}",
+                # In a dataset: "at #N:line:column", N the record, and the file's line the record's.
+                name=f"{v.rule} at {'' if v.record is None else f'#{v.record.number}:'}{v.line}:{v.column}",
                 classname=_xml_text(path),
                 file=_xml_text(path),
-                line=str(v.line),
+                line=str(v.line if v.record is None else v.record.line),
             )
             if report.fails(v):
                 failure = ET.SubElement(case, "failure", type=v.rule, message=_xml_text(v.message))

@@ -82,6 +82,10 @@ def _shown_path(path: str) -> str:
 
 
 def _where(v: Violation, base: str | None, root: str) -> str:
+    if v.record is not None:  # a dataset's record: its number after the file, the link to its line
+        text = f"{_shown_path(v.path)}#{v.record.number}:{v.line}"
+        url = _link(base, v.path, root, v.record.line, v.record.line)
+        return f"[{text}]({url})" if url else text
     text = f"{_shown_path(v.path)}:{v.line}"
     url = _link(base, v.path, root, v.line, v.end_line)
     return f"[{text}]({url})" if url else text

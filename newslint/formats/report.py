@@ -76,15 +76,27 @@ class Report(NamedTuple):
     quiet: bool = False  # text: the problems only, no summary line
 
 
+def record_note(v: Violation) -> str:
+    """What names a dataset's record in a format that points at its file (github, sarif):
+    " (record N, id ID)", or "" for a plain file. Unescaped: the id is the dataset's."""
+    record = v.record
+    if record is None:
+        return ""
+    return f" (record {record.number}" + ("" if record.id is None else f", id {record.id}") + ")"
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def text_line(v: Violation, color: bool = False) -> str:
+    """`path:line:column: severity rule message`; in a dataset, `path#N:line:column` with N the
+    record's line in the file (JSON Lines, CSV) or its position (JSON array, Parquet), and the
+    line and column those in its text."""
     if not color:
-        return f"{printable(v.path)}:{v.line}:{v.column}: {v.severity} {v.rule} {printable(v.message)}"
+        return f"{printable(v.place)}:{v.line}:{v.column}: {v.severity} {v.rule} {printable(v.message)}"
     # Escaped first (printable), so the only escape sequences in the line are these.
-    path = _paint(printable(v.path), BOLD)
+    path = _paint(printable(v.place), BOLD)
     severity, rule = _paint(v.severity, SEVERITY_COLORS[v.severity]), _paint(v.rule, RULE_COLOR)
     return f"{path}:{v.line}:{v.column}: {severity} {rule} {printable(v.message)}"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from newslint import __version__
 from newslint.formats.escaping import json_text
-from newslint.formats.report import Report
+from newslint.formats.report import Report, record_note
 from newslint.violations import RuleInfo, Span, Violation
 
 INFORMATION_URI = "https://github.com/newslint/newslint"
@@ -72,6 +72,19 @@ def format_sarif(report: Report) -> str:
         result: dict[str, Any] = {"ruleId": v.rule}
         if v.rule in index:
             result["ruleIndex"] = index[v.rule]
+        if v.record is not None:
+            # The region is the record's line in the file; the position in its text is a property.
+            result.update(
+                level=SARIF_LEVELS[v.severity],
+                message={"text": f"{v.message}{record_note(v)} at {v.line}:{v.column} of its text"},
+                locations=[
+                    {"physicalLocation": {"artifactLocation": artifact, "region": {"startLine": v.record.line}}}
+                ],
+                partialFingerprints={"newslintTextHash/v1": text_hash(v)},
+                properties={"record": v.record.as_dict(), "textRegion": _region(v)},
+            )
+            results.append(result)
+            continue
         result.update(
             level=SARIF_LEVELS[v.severity],
             message={"text": v.message},

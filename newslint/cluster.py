@@ -3,7 +3,8 @@ for a cluster of worker processes on this machine): the same per-file task worke
 results in the same order, so the report is byte for byte the one a run on one machine gives.
 
 - **This process reads the files** and hands their bytes to the cluster (the task is
-  per_file.check_bytes, as with the result cache). So the workers need no shared file system,
+  per_file.check_bytes, as with the result cache), and datasets' records (datasets/run.py sends
+  every dataset record by record, however small). So the workers need no shared file system,
   only newslint (the same version: a worker that runs another refuses the work) and its
   dependencies; every read stays where discovery vetted the paths (no link followed out of the
   tree); and the cache works as it does on one machine (this process hashes each file, and only
@@ -14,14 +15,15 @@ results in the same order, so the report is byte for byte the one a run on one m
 - **Bounded work in flight.** Files go in batches (BATCH_FILES, or fewer once they add up to
   BATCH_BYTES), and only a few batches per worker thread are handed over and not yet given back:
   an archive of millions of files never waits whole in memory, here or on the scheduler.
-- **The rules reach each worker once**: the task (with the plan bound into it) is scattered to
-  every worker, and each batch names it. (A plan pickles to plain data, about 100 KB for the
-  built-in rules; compiled RE2 programs are compiled again where they are used.)
+- **The rules reach each worker once a run**: the plan a task is bound to is scattered to every
+  worker, and each batch names it (Session._remote). (A plan pickles to plain data, about 150 KB
+  for the built-in rules; compiled RE2 programs are compiled again where they are used.)
+- **One connection a run** (jobs_for, Session), made when the first batch is ready: a run the
+  cache answers whole starts no cluster.
 - **No hang**: a scheduler that does not answer within CONNECT_TIMEOUT seconds, or that has no
   worker for that long, ends the run with a message and exit code 2.
 
-Dask is an optional extra (`pip install newslint[dask]`); nothing here is imported without
---scheduler.
+Dask is an optional extra (`pip install newslint[dask]`), imported only with --scheduler.
 """
 
 from __future__ import annotations
@@ -29,14 +31,14 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from newslint import __version__
 from newslint.errors import NewslintError, UsageError
 from newslint.per_file import FixMode
-from newslint.workers import Mapper, chunks, map_in_order
+from newslint.workers import Jobs, chunks
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -69,13 +71,15 @@ class ClusterError(NewslintError):
     """The cluster cannot be reached, has no worker, or failed during the run (exit code 2)."""
 
 
-def mapper(jobs: int, scheduler: str | None, fix: FixMode | None = None) -> Mapper:
-    """What runs a run's per-file tasks, called as workers.map_in_order is (task, items,
-    size=...): without a scheduler, map_in_order in up to `jobs` processes; with one,
-    map_on_cluster on its cluster (`local`: one of `jobs` processes started here). On a cluster
-    --fix and --diff are refused, and a missing Dask is named with the extra that installs it."""
+@contextmanager
+def jobs_for(jobs: int, scheduler: str | None, fix: FixMode | None = None) -> Iterator[Jobs]:
+    """What runs a run's per-file tasks: without a scheduler, `jobs` (worker processes, see
+    workers.as_mapper); with one, a Session's map over its cluster (`local`: one of `jobs`
+    processes started here), closed when the run ends. On a cluster --fix and --diff are
+    refused, and a missing Dask is named with the extra that installs it."""
     if scheduler is None:
-        return partial(map_in_order, jobs=jobs)
+        yield jobs
+        return
     if fix is not None:
         flag = "--fix" if fix.write else "--diff"
         raise UsageError(f"{flag} runs on the machine that holds the files: give it without --scheduler")
@@ -83,28 +87,40 @@ def mapper(jobs: int, scheduler: str | None, fix: FixMode | None = None) -> Mapp
         import distributed  # noqa: F401 -- only to tell whether the extra is installed
     except ImportError as exc:
         raise UsageError(f"--scheduler needs Dask ({exc.name} is missing): install newslint[dask]") from None
-    return partial(map_on_cluster, scheduler=scheduler, local_workers=jobs)
+    with ExitStack() as stack:
+        yield Session(scheduler, jobs, stack).map
 
 
-def map_on_cluster(
-    task: Callable[[Item], Result],
-    items: Iterable[Item],
-    scheduler: str,
-    local_workers: int = 2,
-    size: Callable[[Item], int] | None = None,
-) -> Iterator[Result]:
-    """task(item) for each item, in order, on the cluster at `scheduler` (or a local one of
-    `local_workers` processes). `items` is consumed as batches are handed over; `size` gives
-    an item's size in bytes, to end a batch at BATCH_BYTES."""
-    from distributed import CancelledError, KilledWorker
+class Session:
+    """A run's connection to its cluster, made when the first task is mapped (a run the cache
+    answers whole starts no cluster), and each plan the run's tasks are bound to, scattered once
+    to every worker."""
 
-    with _quiet_dask(), _connect(scheduler, local_workers) as client:
-        threads = max(1, sum(client.nthreads().values()))
-        [remote_task] = client.scatter([task], broadcast=True, hash=False)
+    def __init__(self, scheduler: str, local_workers: int, stack: ExitStack):
+        self.scheduler = scheduler
+        self.local_workers = local_workers
+        self.stack = stack  # closes the client (and the local cluster) when the run ends
+        self.client: Client | None = None
+        self.plans: dict[int, tuple[object, Any]] = {}  # by id: the plan (kept alive) and its future
+
+    def map(
+        self, task: Callable[[Item], Result], items: Iterable[Item], size: Callable[[Item], int] | None = None
+    ) -> Iterator[Result]:
+        """task(item) for each item, in order, on the cluster. `items` is consumed as batches are
+        handed over; `size` gives an item's size in bytes, to end a batch at BATCH_BYTES."""
+        from distributed import CancelledError, KilledWorker
+
         batches = chunks(iter(items), size, BATCH_FILES, BATCH_BYTES)
+        first = next(batches, None)
+        if first is None:  # nothing to do: no need of a cluster
+            return
+        batches = itertools.chain([first], batches)
+        client = self._connect()
+        function, plan = self._remote(client, task)
+        threads = max(1, sum(client.nthreads().values()))
 
         def submit(batch: list[Item]) -> Any:
-            return client.submit(_run_batch, remote_task, batch, __version__, pure=False)
+            return client.submit(_run_batch, function, plan, batch, __version__, pure=False)
 
         ahead = deque(submit(batch) for batch in itertools.islice(batches, threads * BATCHES_AHEAD_PER_THREAD))
         try:
@@ -116,7 +132,27 @@ def map_on_cluster(
         except (KilledWorker, CancelledError, OSError) as exc:
             raise ClusterError(f"the Dask cluster failed during the run: {type(exc).__name__}: {exc}") from None
         finally:
-            client.cancel(list(ahead))
+            with suppress(OSError, RuntimeError):  # a cluster already gone has nothing to cancel
+                client.cancel(list(ahead))
+
+    def _connect(self) -> Client:
+        if self.client is None:
+            self.stack.enter_context(_quiet_dask())
+            self.client = self.stack.enter_context(_connect(self.scheduler, self.local_workers))
+        return self.client
+
+    def _remote(self, client: Client, task: Callable[[Any], Any]) -> tuple[Callable[..., Any], Any]:
+        """The task without its plan, and the plan's future on the workers (None: no plan). The
+        per-file tasks are partials with a `plan` keyword: what differs between them is small,
+        and the plan (about 100 KB for the built-in rules) goes to each worker once a run."""
+        if not (isinstance(task, partial) and "plan" in task.keywords):
+            return task, None
+        plan = task.keywords["plan"]
+        if id(plan) not in self.plans:
+            [future] = client.scatter([plan], broadcast=True, hash=False)
+            self.plans[id(plan)] = (plan, future)
+        keywords = {name: value for name, value in task.keywords.items() if name != "plan"}
+        return partial(task.func, *task.args, **keywords), self.plans[id(plan)][1]
 
 
 def _result(client: Client, future: Any) -> list[Any]:
@@ -178,8 +214,10 @@ class VersionMismatch(NewslintError):
     """A worker runs another version of newslint, which may report other problems."""
 
 
-def _run_batch(task: Callable[[Any], Any], batch: list[Any], version: str) -> list[Any]:
-    """On a worker: the task over a batch, if the worker runs the same newslint as the client."""
+def _run_batch(function: Callable[..., Any], plan: Any, batch: list[Any], version: str) -> list[Any]:
+    """On a worker: the task over a batch (its plan given back to it), if the worker runs the
+    same newslint as the client."""
     if version != __version__:
         raise VersionMismatch(f"a Dask worker runs newslint {__version__}, this is {version}: install the same on both")
+    task = function if plan is None else partial(function, plan=plan)
     return [task(item) for item in batch]

@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from newslint import per_file
 from newslint.cache import Cache, CacheError, Table, content_hash, open_cache
-from newslint.cluster import mapper
+from newslint.cluster import jobs_for
 from newslint.config import DatasetFlags, load_config
 from newslint.datasets import is_dataset, with_datasets
 from newslint.discovery import discover
@@ -66,7 +66,7 @@ from newslint.per_file import FileError, FileFix, FileResult, FixMode
 from newslint.reading import SkippedStream, max_file_bytes, read_article_stream
 from newslint.rules import load_rules, rule_set_identity
 from newslint.violations import Violation
-from newslint.workers import Mapper, map_in_order
+from newslint.workers import Jobs, Mapper, as_mapper, map_in_order
 
 if TYPE_CHECKING:
     from newslint.baseline import Baseline
@@ -154,10 +154,10 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
     # not what fixing it would write.
     table = None if cache is None or request.fix is not None else results_table(cache, plan)
     # Dataset files are records, each an article: datasets/run.py checks them with the others.
-    files = partial(check_files, scheduler=request.scheduler)
-    run = with_datasets(files, request.paths) if any(is_dataset(path) for path in paths) else files
+    run = with_datasets(check_files, request.paths) if any(is_dataset(path) for path in paths) else check_files
     try:
-        checked, violations, errors, fixes = run(paths, plan, request.fix, request.jobs, table, changed)
+        with jobs_for(request.jobs, request.scheduler, request.fix) as jobs:  # processes, or a cluster
+            checked, violations, errors, fixes = run(paths, plan, request.fix, jobs, table, changed)
     finally:
         if table is not None:
             table.close()
@@ -323,27 +323,26 @@ def check_files(
     paths: list[str],
     plan: Plan,
     fix: FixMode | None,
-    jobs: int,
+    jobs: Jobs,
     table: Table[list[Violation]] | None = None,
     changed: Mapping[str, LineRanges] | None = None,
-    scheduler: str | None = None,
 ) -> tuple[list[str], list[Violation], list[FileError], list[FileFix]]:
-    """Check `paths` (with `fix`, fix them) in up to `jobs` processes or on the Dask cluster at
-    `scheduler`, answering from `table` each file whose bytes it holds a result for and keeping
-    there the others'. With `changed` (--diff-base), `fix` fixes only the problems on the lines
+    """Check `paths` (with `fix`, fix them) in up to `jobs` processes (or with the cluster's
+    mapper `jobs` is: cluster.py), answering from `table` each file whose bytes it holds a
+    result for and keeping there the others'. With `changed` (--diff-base), `fix` fixes only the problems on the lines
     it gives for a file. Gives, in the order of `paths`: the files checked, their problems, the
     files that could not be checked, and the fixes."""
     max_bytes = max_file_bytes()
     if table is None:
         plan.gate.expect(len(paths))
     results: Iterable[FileResult]
-    if fix is not None and scheduler is None:
+    if fix is not None and isinstance(jobs, int):  # (cluster.jobs_for refuses --fix and --diff)
         fixing = partial(per_file.fix_file, plan=plan, mode=fix, max_bytes=max_bytes, changed=changed)
         results = map_in_order(fixing, paths, jobs)
-    elif table is None and scheduler is None:
+    elif table is None and isinstance(jobs, int):
         results = map_in_order(partial(per_file.check_file, plan=plan, max_bytes=max_bytes), paths, jobs)
     else:  # this process reads the files: for the cache, or to send them to a cluster (cluster.py)
-        results = _check_with_cache(paths, plan, mapper(jobs, scheduler, fix), table, max_bytes)
+        results = _check_with_cache(paths, plan, as_mapper(jobs), table, max_bytes)
     checked: list[str] = []
     violations: list[Violation] = []
     errors: list[FileError] = []

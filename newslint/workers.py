@@ -24,12 +24,16 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 # What runs a task over items, in order, as map_in_order does: called (task, items, size=...).
 Mapper = Callable[..., Iterator[Any]]
+# What a run's tasks are handed to: a number of worker processes, or a mapper of its own (a
+# Dask cluster's, cluster.py).
+Jobs = int | Mapper
 
 # Below this many files, starting processes costs more than it saves.
 MIN_FILES_FOR_WORKERS = 64
@@ -53,6 +57,11 @@ def available_cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return os.cpu_count() or 1
+
+
+def as_mapper(jobs: Jobs) -> Mapper:
+    """map_in_order in up to `jobs` processes, or the mapper `jobs` is."""
+    return partial(map_in_order, jobs=jobs) if isinstance(jobs, int) else jobs
 
 
 def map_in_order(

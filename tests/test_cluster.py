@@ -111,11 +111,55 @@ def test_files_are_taken_as_the_cluster_needs_them(scheduler):
             taken.append(n)
             yield n
 
-    results = cluster.map_on_cluster(abs, items(), scheduler)
-    assert next(results) == 100
-    # 2 workers x 1 batch ahead, and one more for the one given back, of 3 files each.
-    assert len(taken) <= (2 * 1 + 1) * 3
-    assert [100, *results] == list(range(100, 0, -1))
+    with cluster.jobs_for(2, scheduler) as run:
+        results = run(abs, items())
+        assert next(results) == 100
+        # 2 workers x 1 batch ahead, and one more for the one given back, of 3 files each.
+        assert len(taken) <= (2 * 1 + 1) * 3
+        assert [100, *results] == list(range(100, 0, -1))
+
+
+def test_a_run_the_cache_answers_whole_starts_no_cluster(archive, capsys, tmp_path, monkeypatch):
+    (archive / "005.txt").unlink()
+    (archive / "007.txt").unlink()
+    (archive / "loop-a.txt").unlink()
+    (archive / "loop-b.txt").unlink()
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    first = run(capsys, *cache, "--jobs", "1", str(archive))
+    # No cluster is there to answer: a run that needed one would fail.
+    assert run(capsys, *cache, "--scheduler", "tcp://127.0.0.1:1", str(archive)) == first
+
+
+def test_datasets_records_are_checked_on_the_cluster(scheduler, tmp_path, capsys, fixtures, monkeypatch):
+    """A dataset's records are read here and sent in batches, as files are; small and large
+    datasets alike, so the workers need not see them."""
+    import json
+
+    seed = (fixtures / "seed.txt").read_text(encoding="utf-8")
+    clean = (fixtures / "clean.md").read_text(encoding="utf-8")
+    records = [{"id": n, "text": seed if n % 4 == 0 else clean} for n in range(20)]
+    lines = [json.dumps(record) for record in records]
+    lines[5] = '{"id": 5, "text": "cut'  # malformed: reported, and the run goes on
+    (tmp_path / "data.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "one.json").write_text(json.dumps(records[0]), encoding="utf-8")
+    (tmp_path / "article.txt").write_text(seed, encoding="utf-8")
+    sent = []
+    real_chunks = cluster.chunks
+
+    def recorded(items, *args):
+        for batch in real_chunks(items, *args):
+            sent.extend(batch)
+            yield batch
+
+    monkeypatch.setattr(cluster, "chunks", recorded)
+    for fmt in ("text", "json"):
+        plain = run(capsys, "--no-cache", "--jobs", "1", "--format", fmt, str(tmp_path))
+        assert run(capsys, "--no-cache", "--scheduler", scheduler, "--format", fmt, str(tmp_path)) == plain
+        code, out, err = plain
+        assert code == 2 and "data.jsonl#6" in err and "one.json" in out
+    # Each run: the article file, the small dataset's record and the large one's 20 (the
+    # malformed one passes through in its place, so results stay in order).
+    assert len(sent) == 2 * (1 + 1 + 20)
 
 
 @pytest.mark.parametrize("flag", ["--fix", "--diff"])
@@ -163,4 +207,4 @@ def test_a_scheduler_without_workers_ends_the_run(archive, capsys, monkeypatch):
 
 def test_a_worker_of_another_version_refuses_the_work():
     with pytest.raises(cluster.VersionMismatch, match="a Dask worker runs newslint .*, this is 0.0.1"):
-        cluster._run_batch(abs, [-1], "0.0.1")
+        cluster._run_batch(abs, None, [-1], "0.0.1")

@@ -144,7 +144,7 @@ class Session:
     def _remote(self, client: Client, task: Callable[[Any], Any]) -> tuple[Callable[..., Any], Any]:
         """The task without its plan, and the plan's future on the workers (None: no plan). The
         per-file tasks are partials with a `plan` keyword: what differs between them is small,
-        and the plan (about 100 KB for the built-in rules) goes to each worker once a run."""
+        and the plan (about 150 KB for the built-in rules) goes to each worker once a run."""
         if not (isinstance(task, partial) and "plan" in task.keywords):
             return task, None
         plan = task.keywords["plan"]
@@ -171,10 +171,14 @@ def _result(client: Client, future: Any) -> list[Any]:
 def _connect(scheduler: str, local_workers: int) -> Iterator[Client]:
     """A client of the scheduler (and the local cluster it starts, if any), closed on exit."""
     from distributed import Client, LocalCluster
+    from distributed import TimeoutError as DaskTimeout
 
     if scheduler == LOCAL:
         # Processes, one thread each: checking is pure Python, which threads would not share.
-        cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True, **LOCAL_OPTIONS)
+        try:
+            cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True, **LOCAL_OPTIONS)
+        except (OSError, RuntimeError, DaskTimeout) as exc:
+            raise ClusterError(f"cannot start a local Dask cluster: {exc}") from None
         try:
             with Client(cluster) as client:
                 yield client
@@ -188,7 +192,7 @@ def _connect(scheduler: str, local_workers: int) -> Iterator[Client]:
     with client:
         try:
             client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError):
+        except (OSError, TimeoutError, DaskTimeout):
             raise ClusterError(
                 f"the Dask scheduler at {scheduler} has no worker (none for {CONNECT_TIMEOUT:g} s)"
             ) from None

@@ -5,6 +5,7 @@ hand newslint its address, as a user would a real cluster's. One test starts `--
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -208,3 +209,15 @@ def test_a_scheduler_without_workers_ends_the_run(archive, capsys, monkeypatch):
 def test_a_worker_of_another_version_refuses_the_work():
     with pytest.raises(cluster.VersionMismatch, match="a Dask worker runs newslint .*, this is 0.0.1"):
         cluster._run_batch(abs, None, [-1], "0.0.1")
+
+
+def test_a_worker_that_dies_ends_the_run_with_a_message():
+    import dask
+
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, **cluster.LOCAL_OPTIONS) as own,
+        cluster.jobs_for(1, own.scheduler_address) as run,
+    ):
+        with pytest.raises(cluster.ClusterError, match="the Dask cluster failed during the run: KilledWorker"):
+            list(run(os._exit, [9]))

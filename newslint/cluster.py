@@ -137,7 +137,12 @@ class Session:
 
     def _connect(self) -> Client:
         if self.client is None:
+            import dask
+
             self.stack.enter_context(_quiet_dask())
+            # Dask keeps each connection's last messages under 1 MB for debugging (1,000 of them
+            # by default): here, batches of articles. Not kept, they cannot fill the memory.
+            self.stack.enter_context(dask.config.set({"distributed.admin.low-level-log-length": 0}))
             self.client = self.stack.enter_context(_connect(self.scheduler, self.local_workers))
         return self.client
 
@@ -161,10 +166,15 @@ def _result(client: Client, future: Any) -> list[Any]:
 
     while True:
         try:
-            return list(future.result(timeout=CONNECT_TIMEOUT))
+            results = list(future.result(timeout=CONNECT_TIMEOUT))
         except (DaskTimeout, TimeoutError):
             if not client.nthreads():
                 raise ClusterError(f"the Dask cluster lost its workers (none for {CONNECT_TIMEOUT:g} s)") from None
+            continue
+        # Released now: a future may wait in a reference cycle for the garbage collector, and
+        # until it is released the batch's bytes stay on the scheduler and its results on a worker.
+        future.release()
+        return results
 
 
 @contextmanager

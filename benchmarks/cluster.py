@@ -66,6 +66,13 @@ def run(
     return seconds, usage.ru_utime + usage.ru_stime, max_rss_mb, sampler.peak_mb, output
 
 
+def _first_difference(expected: bytes, actual: bytes) -> str:
+    for want, got in zip(expected.splitlines(), actual.splitlines(), strict=False):
+        if want != got:
+            return f"{want[:200]!r} != {got[:200]!r}"
+    return f"{len(expected.splitlines())} lines != {len(actual.splitlines())} lines"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=10_000)
@@ -104,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
                 identical = output == baseline[1]
                 same = same and identical
                 verdict = ("output identical" if identical else "OUTPUT DIFFERS") + f", {seconds / baseline[0]:.2f}x"
+                if not identical:
+                    verdict += "; first difference: " + _first_difference(baseline[1], output)
             peak = f", all processes {pss:.0f} MB" if pss is not None else ""
             print(
                 f"{label}: {seconds:.2f} s (CPU {cpu:.2f} s), {args.articles / seconds:,.0f} articles/s, "

@@ -211,17 +211,21 @@ def _connect(scheduler: str, local_workers: int) -> Iterator[Client]:
 
 @contextmanager
 def _quiet_dask() -> Iterator[None]:
-    """Dask's own log lines (a worker closing, a stream closed) kept off stderr during a run:
-    what goes wrong is reported by newslint, once."""
+    """Dask's own log lines (a worker closing, a stream closed, a slow garbage collection) kept
+    off stderr during a run: what goes wrong is reported by newslint, once. Dask gives its
+    loggers ("distributed", "distributed.client", "tornado", ...) one handler of their own,
+    which is quietened for the run."""
     import logging
 
-    logger = logging.getLogger("distributed")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
+    loggers = [logging.getLogger(name) for name in ("distributed", "distributed.client", "tornado")]
+    handlers = {handler: handler.level for logger in loggers for handler in logger.handlers}
+    for handler in handlers:
+        handler.setLevel(logging.CRITICAL + 1)
     try:
         yield
     finally:
-        logger.setLevel(level)
+        for handler, level in handlers.items():
+            handler.setLevel(level)
 
 
 class VersionMismatch(NewslintError):

@@ -6,6 +6,7 @@ hand newslint its address, as a user would a real cluster's. One test starts `--
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 
@@ -221,3 +222,22 @@ def test_a_worker_that_dies_ends_the_run_with_a_message():
     ):
         with pytest.raises(cluster.ClusterError, match="the Dask cluster failed during the run: KilledWorker"):
             list(run(os._exit, [9]))
+
+
+def test_dasks_own_log_lines_stay_off_stderr_during_a_run(scheduler):
+    """Dask logs a slow garbage collection or a closed stream at warning level, on stderr: a
+    run's stderr must be a plain run's. (In a process of its own: Dask's handler writes to the
+    stderr there was when it was imported, which pytest's capture would hide.)"""
+    probe = """
+import logging, sys
+from newslint import cluster
+with cluster.jobs_for(2, sys.argv[1]) as run:
+    assert list(run(abs, [-1])) == [1]
+    for name in ("distributed.gc", "distributed.client", "distributed.worker"):
+        logging.getLogger(name).warning("full garbage collections took 12% CPU time recently")
+logging.getLogger("distributed.gc").warning("after the run, as before it")
+"""
+    done = subprocess.run([sys.executable, "-c", probe, scheduler], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [line for line in done.stderr.splitlines() if "after the run" in line]
+    assert "after the run" in done.stderr

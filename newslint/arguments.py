@@ -217,6 +217,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", metavar="FILE", help="write every recurring line, boilerplate or story text, as JSON lines"
     )
     learn.add_argument("--no-ignore", action="store_true", help="also read what .gitignore and .ignore files leave out")
+    learn_datasets = learn.add_argument_group(
+        "datasets (.jsonl, .json, .csv, .parquet files of records; a record's site is its --site-field, "
+        "else its URL's host, else its file's)"
+    )
+    learn_datasets.add_argument(
+        "--text-field", action="append", metavar="NAMES", help="as for check: the fields a record's article may be in"
+    )
+    learn_datasets.add_argument(
+        "--id-field",
+        action="append",
+        metavar="NAMES",
+        help="the fields that name a record, the first one it has (default: url, id)",
+    )
+    learn_datasets.add_argument("--site-field", metavar="NAME", help="the field naming a record's site")
 
     server = sub.add_parser(
         "server",
@@ -250,6 +264,11 @@ def _add_dataset_options(check: argparse.ArgumentParser) -> None:
         help="the fields that name a record in reports, the first one it has (default: id, url)",
     )
     datasets.add_argument("--site-field", metavar="NAME", help="the field naming a record's site, reported with it")
+
+
+def split_names(values: list[str] | None) -> list[str]:
+    """--select a,b --select c  ->  [a, b, c]"""
+    return [name.strip() for value in values or [] for name in value.split(",") if name.strip()]
 
 
 def positive_int(text: str) -> int:

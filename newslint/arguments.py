@@ -223,6 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", metavar="FILE", help="write every recurring line, boilerplate or story text, as JSON lines"
     )
     learn.add_argument("--no-ignore", action="store_true", help="also read what .gitignore and .ignore files leave out")
+    _add_dataset_options(
+        learn,
+        "datasets (.jsonl, .json, .csv, .parquet files of records; a record's site is its --site-field, "
+        "else its URL's host, else its file's)",
+        id_default="url, id",
+    )
 
     server = sub.add_parser(
         "server",
@@ -239,9 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_dataset_options(check: argparse.ArgumentParser) -> None:
+def _add_dataset_options(
+    command: argparse.ArgumentParser,
+    title: str = "datasets (.jsonl, .json, .csv, .parquet files of records)",
+    id_default: str = "id, url",
+) -> None:
     """The flags of dataset files (.jsonl, .json, .csv, .parquet: records, each an article)."""
-    datasets = check.add_argument_group("datasets (.jsonl, .json, .csv, .parquet files of records)")
+    datasets = command.add_argument_group(title)
     datasets.add_argument(
         "--text-field",
         action="append",
@@ -253,28 +263,31 @@ def _add_dataset_options(check: argparse.ArgumentParser) -> None:
         "--id-field",
         action="append",
         metavar="NAMES",
-        help="the fields that name a record in reports, the first one it has (default: id, url)",
+        help=f"the fields that name a record, the first one it has (default: {id_default})",
     )
-    datasets.add_argument("--site-field", metavar="NAME", help="the field naming a record's site, reported with it")
+    datasets.add_argument("--site-field", metavar="NAME", help="the field naming a record's site")
+
+
+def split_names(values: list[str] | None) -> list[str]:
+    """--select a,b --select c  ->  [a, b, c]"""
+    return [name.strip() for value in values or [] for name in value.split(",") if name.strip()]
 
 
 def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
-    return value
+    return _whole_number(text, least=1)
 
 
 def non_negative_int(text: str) -> int:
+    return _whole_number(text, least=0)
+
+
+def _whole_number(text: str, least: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, not {text!r}")
+        value = least - 1
+    if value < least:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least {least}, not {text!r}")
     return value
 
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import NoReturn, TextIO
 
-from newslint.arguments import build_parser
+from newslint.arguments import build_parser, split_names
 from newslint.cache import default_cache_dir
 from newslint.datasets.fields import is_dataset
 from newslint.errors import NewslintError, UsageError
@@ -58,22 +58,17 @@ def _error(message: str) -> None:
     print(printable(message), file=sys.stderr)
 
 
-def _names(values: list[str] | None) -> list[str]:
-    """--select a,b --select c  ->  [a, b, c]"""
-    return [name.strip() for value in values or [] for name in value.split(",") if name.strip()]
-
-
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings(
         config_file=args.config,
-        select=_names(args.select),
-        ignore=_names(args.ignore),
+        select=split_names(args.select),
+        ignore=split_names(args.ignore),
         rule_folders=args.rules,
         fail_on=getattr(args, "fail_on", None),
         baseline=getattr(args, "baseline", None),
         dataset_fields=(
-            _names(getattr(args, "text_field", None)),
-            _names(getattr(args, "id_field", None)),
+            split_names(getattr(args, "text_field", None)),
+            split_names(getattr(args, "id_field", None)),
             getattr(args, "site_field", None),
         ),
     )

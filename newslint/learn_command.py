@@ -8,11 +8,13 @@ import argparse
 from collections.abc import Callable
 from typing import NamedTuple
 
+from newslint.arguments import split_names
+from newslint.datasets.fields import DEFAULT_TEXT_FIELDS, Fields
 from newslint.discovery import PathProblem
 from newslint.errors import UsageError
 from newslint.learn import Settings, learn
 from newslint.learn_rules import prepare_out, read_kept_out, write_report, write_site_rule
-from newslint.learn_sources import folder_articles
+from newslint.learn_sources import LEARN_ID_FIELDS, folder_articles
 
 STORY_LINES_SHOWN = 5  # of each site's recurring story text, in the summary (--report has all)
 PREVIEW = 100
@@ -35,7 +37,14 @@ def learn_command(args: argparse.Namespace, notify: Callable[[str], None]) -> Le
         raise UsageError("--min-articles must be at least 2: a line in one article does not recur")
     prepare_out(args.out)
     kept_out = read_kept_out(args.out)
-    source = folder_articles(args.paths, on_problem, site_depth=args.site_depth, ignore_files=not args.no_ignore)
+    fields = Fields(
+        text=tuple(split_names(args.text_field)) or DEFAULT_TEXT_FIELDS,
+        id=tuple(split_names(args.id_field)) or LEARN_ID_FIELDS,
+        site=args.site_field,
+    )
+    source = folder_articles(
+        args.paths, on_problem, site_depth=args.site_depth, ignore_files=not args.no_ignore, fields=fields
+    )
     settings = Settings(min_articles=args.min_articles, min_share=args.min_share)
     results = learn(source, settings, articles_hint=len(source))
     summary = []

@@ -4,13 +4,14 @@ learn.py reads the archive twice (once to count, once to look closer at what rec
 source is something it can iterate more than once: an `ArticleSource` is a function that
 returns a fresh iterator of `Article`s each time it is called. Folders of article files are
 the source here (found by discovery.discover, read by reading.read_article, decoded by
-document.from_bytes, as `check` does); a dataset of records can be another such function,
-with the site taken from a record's field or its URL's host.
+document.from_bytes, as `check` does). A dataset file among them (.jsonl, .json, .csv,
+.parquet: datasets/) gives one article per record, named `path#N` as `check` names it.
 
 The site of a file in a folder is the first `site_depth` folder levels under the PATH given
 (`corpus/bbc/2024/x.txt` under `corpus` is site `bbc` at depth 1, `bbc/2024` at depth 2); a
 file with fewer levels than that above it (directly in PATH, or a file named itself) belongs
-to the site named after its own folder.
+to the site named after its own folder. A record's site is its site field's value (with
+--site-field), else the host of its URL (its id field, `url` first), else its file's site.
 """
 
 from __future__ import annotations
@@ -18,12 +19,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from newslint import document as documents
+from newslint.datasets.fields import DEFAULT_ID_FIELDS, Fields, is_dataset
 from newslint.discovery import PathProblem, discover
 from newslint.reading import SkippedFile, max_file_bytes, read_article
 
 DEFAULT_SITE_DEPTH = 1
+# A record is named, and its site found, by its URL before any other id.
+LEARN_ID_FIELDS = ("url", *(name for name in DEFAULT_ID_FIELDS if name != "url"))
+# How many articles a dataset file is taken to hold per byte, to size learn's counting table.
+BYTES_PER_RECORD = 3000
 
 
 class Article(NamedTuple):
@@ -51,16 +58,27 @@ def site_of(path: str, given: str, site_depth: int) -> str:
 class FolderArticles:
     """The article files under some paths, as an ArticleSource; `len()` is how many were found."""
 
-    def __init__(self, files: list[tuple[str, str]], on_problem: ProblemSink):
+    def __init__(self, files: list[tuple[str, str]], on_problem: ProblemSink, fields: Fields | None = None):
         self.files = files  # (path, site), in discovery's order
         self.on_problem = on_problem
+        self.fields = fields if fields is not None else Fields(id=LEARN_ID_FIELDS)
         self.max_bytes = max_file_bytes()
 
     def __len__(self) -> int:
-        return len(self.files)
+        """How many articles there are, about: a dataset's records are guessed from its size."""
+        total = 0
+        for path, _ in self.files:
+            try:
+                total += max(1, os.path.getsize(path) // BYTES_PER_RECORD) if is_dataset(path) else 1
+            except OSError:
+                total += 1
+        return total
 
     def __call__(self) -> Iterator[Article]:
         for path, site in self.files:
+            if is_dataset(path):
+                yield from self._records(path, site)
+                continue
             try:
                 data, _ = read_article(path, self.max_bytes)
                 document = documents.from_bytes(data, path)
@@ -70,9 +88,53 @@ class FolderArticles:
                 continue
             yield Article(site, str(path), document)
 
+    def _records(self, path: str, site: str) -> Iterator[Article]:
+        """The articles of a dataset file's records. A file with a dataset's suffix that holds no
+        articles (package.json, a labels file) is passed over, as a check's folder walk does."""
+        from newslint.datasets.articles import dataset_records
+        from newslint.datasets.records import DatasetError, NotADataset, record_document
+
+        try:
+            for piece in dataset_records(path, self.fields):
+                assert piece.record is not None  # dataset_records gives records only
+                name = f"{path}#{piece.record.number}"
+                if piece.error is not None:
+                    self.on_problem(PathProblem(name, f"malformed record, skipped: {piece.error}"))
+                    continue
+                if piece.text is None:
+                    continue
+                document, error = record_document(path, piece.text, self.max_bytes)
+                if document is None:
+                    self.on_problem(PathProblem(name, error or "its text is skipped"))
+                    continue
+                yield Article(record_site(piece.record.site, piece.record.id) or site, name, document)
+        except NotADataset:
+            return
+        except (DatasetError, OSError, SkippedFile) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.on_problem(PathProblem(path, reason))
+
+
+def record_site(site_field: str | None, record_id: str | None) -> str | None:
+    """A record's site: its site field's value, else its URL's host (less "www."), else None."""
+    if site_field:
+        return site_field
+    if record_id and record_id.startswith(("http://", "https://")):
+        try:
+            host = urlsplit(record_id).hostname
+        except ValueError:
+            return None
+        if host:
+            return host.removeprefix("www.")
+    return None
+
 
 def folder_articles(
-    paths: list[str], on_problem: ProblemSink, site_depth: int = DEFAULT_SITE_DEPTH, ignore_files: bool = True
+    paths: list[str],
+    on_problem: ProblemSink,
+    site_depth: int = DEFAULT_SITE_DEPTH,
+    ignore_files: bool = True,
+    fields: Fields | None = None,
 ) -> FolderArticles:
     """The article files under `paths` as a source. Files are found once, here: the paths that
     will not be read (missing, outside their tree) go to `on_problem` now; a file that cannot be
@@ -83,4 +145,4 @@ def folder_articles(
         for problem in missing:
             on_problem(problem)
         found.extend((path, site_of(path, given, site_depth)) for path in files)
-    return FolderArticles(found, on_problem)
+    return FolderArticles(found, on_problem, fields)

@@ -118,3 +118,15 @@ def test_sarif_names_a_file_whose_name_is_not_utf8(tmp_path, capsys, monkeypatch
     (result,) = json.loads(out)["runs"][0]["results"]
     assert code == 1
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "a%FF.txt"
+
+
+def test_bidirectional_overrides_are_escaped_in_text_output(tmp_path, capsys, monkeypatch):
+    # A right-to-left override makes a terminal show what follows reversed ("Trojan Source"): a
+    # name or a quoted match could read as something else.
+    monkeypatch.chdir(tmp_path)
+    name = "evil\u202egpj.md"
+    Path(name).write_text("Advertisement\nFile photo of \u2067UK\u2069 police.\n", encoding="utf-8")
+    main(["check", "--select", "advertisement,photo-caption", name])
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "\u2067" not in out and "\u2069" not in out
+    assert "evil\\u202egpj.md:1:1:" in out and "File photo of \\u2067UK\\u2069 police." in out

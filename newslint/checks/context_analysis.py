@@ -86,15 +86,16 @@ class Analysis:
 
     def _build(self, document: Document) -> None:
         stopwords = self.stopwords
-        words = stops = length = 0
         previous: str | None = None
         previous_ends = False
         previous_number = -1
         # Folded once for the whole text (one line of it per line of the document).
         folded = _fold(document.scan_text).split("\n")
-        # Each distinct text's words, whether it ends a sentence and its stop words, worked out
-        # once: a document of many short lines repeats few texts.
-        seen: dict[str, tuple[tuple[str, ...], bool, int]] = {}
+        # Each distinct text's words, whether it ends a sentence, and its block when it is a
+        # block of its own (Blocks are immutable: equal texts share one), worked out once: a
+        # document of many short lines repeats few texts.
+        seen: dict[str, tuple[tuple[str, ...], bool, Block]] = {}
+        wrap_length, blocks, lines = self._wrap_length, self.blocks, self.lines
         for line in document.lines:
             if not line.checked:
                 previous = None
@@ -107,8 +108,9 @@ class Analysis:
             if known is None:
                 tokens = _words(folded[line.number - 1])
                 ends = ends_sentence(text, self._sign_off_length)
-                known = seen[text] = (tokens, ends, sum(map(stopwords.__contains__, tokens)))
-            tokens, ends, count = known
+                count = sum(map(stopwords.__contains__, tokens))
+                known = seen[text] = (tokens, ends, Block(len(tokens), count, len(text), ends))
+            tokens, ends, own_block = known
             if not tokens:
                 # A rule of dashes or a bullet alone: neither story nor chrome, and no break
                 # in a run of either (a menu's items are often set apart by such lines).
@@ -116,14 +118,16 @@ class Analysis:
             if (
                 previous is not None
                 and previous_number == line.number - 1
-                and _runs_on(previous, previous_ends, text, self._wrap_length)
+                and len(previous) >= wrap_length
+                and _runs_on(previous, previous_ends, text, wrap_length)
             ):
-                words, stops, length = words + len(tokens), stops + count, length + 1 + len(text)
-                self.blocks[-1] = Block(words, stops, length, ends)
+                block = blocks[-1]
+                blocks[-1] = Block(
+                    block.words + len(tokens), block.stopwords + own_block.stopwords, block.length + 1 + len(text), ends
+                )
             else:
-                words, stops, length = len(tokens), count, len(text)
-                self.blocks.append(Block(words, stops, length, ends))
-            self.lines.append(Line(line.number, text, tokens, len(self.blocks) - 1, len(self.lines)))
+                blocks.append(own_block)
+            lines.append(Line(line.number, text, tokens, len(blocks) - 1, len(lines)))
             previous, previous_ends, previous_number = text, ends, line.number
 
     def _story(self, story: dict[str, Any]) -> tuple[int | None, int | None]:

@@ -27,17 +27,10 @@ BATCH_ROWS = 256  # rows read at once: a few chunks of work for the workers
 
 
 def run_parquet(path: str, plan: Plan, mode: FixMode | None, jobs: Jobs, fields: Fields) -> Tally:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise DatasetError("reading Parquet needs pyarrow: install newslint[parquet]") from None
+    pa, pq = _pyarrow()
     source, info = open_regular_file(path)
     with source:
-        try:
-            parquet = pq.ParquetFile(source)
-        except (pa.ArrowException, ValueError) as exc:
-            raise DatasetError(f"not a Parquet file newslint can read: {exc}") from None
+        parquet = _open(source, pa, pq)
         schema = parquet.schema_arrow
         wanted = _columns(schema, fields, pa)
         plan.gate.expect(max(parquet.metadata.num_rows, info.st_size // BYTES_PER_ARTICLE))
@@ -45,18 +38,7 @@ def run_parquet(path: str, plan: Plan, mode: FixMode | None, jobs: Jobs, fields:
         batches: dict[int, Any] = {}  # read and not yet written (--fix)
 
         def pieces() -> Iterator[Piece]:
-            number = 0
-            try:
-                for index, batch in enumerate(parquet.iter_batches(BATCH_ROWS, columns=None if writes else wanted)):
-                    if writes:
-                        batches[index] = batch
-                    for row, values in enumerate(batch.select(wanted).to_pylist()):
-                        number += 1
-                        field, text = fields.article(values)
-                        ref = RecordRef(number, fields.name_of(values), 1, fields.site_of(values))
-                        yield Piece(b"", ref, text, field, position=(index, row))
-            except (pa.ArrowException, OSError) as exc:
-                raise DatasetError(f"cannot read the Parquet data: {exc}") from None
+            return _pieces(parquet, wanted, fields, pa, batches if writes else None)
 
         if not writes:
             tally = run_pieces(path, pieces(), plan, mode, jobs)
@@ -91,6 +73,51 @@ def run_parquet(path: str, plan: Plan, mode: FixMode | None, jobs: Jobs, fields:
             return tally
 
         return write_dataset(path, info, write)
+
+
+def parquet_records(path: str, fields: Fields) -> Iterator[Piece]:
+    """The records of a Parquet file, read for their text only (datasets/articles.py)."""
+    pa, pq = _pyarrow()
+    source, _ = open_regular_file(path)
+    with source:
+        parquet = _open(source, pa, pq)
+        yield from _pieces(parquet, _columns(parquet.schema_arrow, fields, pa), fields, pa, None)
+
+
+def _pieces(
+    parquet: Any, wanted: list[str], fields: Fields, pa: Any, batches: dict[int, Any] | None
+) -> Iterator[Piece]:
+    """Each row as a piece, read BATCH_ROWS at a time; with `batches`, every column is read and
+    each batch kept there by its index (to be written back)."""
+    number = 0
+    try:
+        columns = None if batches is not None else wanted
+        for index, batch in enumerate(parquet.iter_batches(BATCH_ROWS, columns=columns)):
+            if batches is not None:
+                batches[index] = batch
+            for row, values in enumerate(batch.select(wanted).to_pylist()):
+                number += 1
+                field, text = fields.article(values)
+                ref = RecordRef(number, fields.name_of(values), 1, fields.site_of(values))
+                yield Piece(b"", ref, text, field, position=(index, row))
+    except (pa.ArrowException, OSError) as exc:
+        raise DatasetError(f"cannot read the Parquet data: {exc}") from None
+
+
+def _pyarrow() -> tuple[Any, Any]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise DatasetError("reading Parquet needs pyarrow: install newslint[parquet]") from None
+    return pa, pq
+
+
+def _open(source: BinaryIO, pa: Any, pq: Any) -> Any:
+    try:
+        return pq.ParquetFile(source)
+    except (pa.ArrowException, ValueError) as exc:
+        raise DatasetError(f"not a Parquet file newslint can read: {exc}") from None
 
 
 def _columns(schema: Any, fields: Fields, pa: Any) -> list[str]:

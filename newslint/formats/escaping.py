@@ -11,8 +11,12 @@ import re
 # surrogates (Python's stand-ins for the bytes of a file name that is not UTF-8), the first ":"
 # of a "::" that starts a line (GitHub's workflow commands, "::error::", "::stop-commands::",
 # are read after leading spaces), and the first "#" of "##[" or "##vso[" anywhere (GitHub's
-# older commands and Azure Pipelines' logging commands are read wherever they stand).
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]|#(?=#(?:vso)?\[)")
+# older commands and Azure Pipelines' logging commands are read wherever they stand). And the
+# bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): a terminal
+# reorders the text after one, so a name or message could show as something it is not (Trojan
+# Source, CVE-2021-42574). The marks LRM and RLM stay: right-to-left news text uses them, and
+# they reorder nothing by themselves.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]|#(?=#(?:vso)?\[)")
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

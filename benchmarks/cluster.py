@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`newslint check` on a local Dask cluster against the plain run, on one synthetic archive.
 
-    python benchmarks/cluster.py [--articles 10000] [--jobs 2] [--batch-files 128]
+    python benchmarks/cluster.py [--articles 10000] [--jobs 2] [--batch-files 512]
                                  [--corpus ../shared/corpus | --no-corpus] [--keep DIR]
 
 Builds the archive of benchmarks/speed.py (same generator, same seed), then runs, each in its
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--jobs", type=int, default=2, help="worker processes, plain and on the cluster")
     parser.add_argument(
-        "--batch-files", default="128", help="files per task on the cluster, comma-separated sizes to compare"
+        "--batch-files", default="512", help="files per task on the cluster, comma-separated sizes to compare"
     )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--no-corpus", action="store_true", help="generated text only")

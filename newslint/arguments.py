@@ -130,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="check (or fix) files in N processes (default: one per core; 1: in this process)",
     )
     check.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="check the files on a Dask cluster: its scheduler's address (tcp://host:8786), "
+        "or local for --jobs worker processes here (needs newslint[dask])",
+    )
+    check.add_argument(
         "--cache-dir",
         type=Path,
         metavar="DIR",

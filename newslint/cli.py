@@ -114,6 +114,8 @@ def run_check(args: argparse.Namespace) -> int:
     if args.statistics and output_format not in STATISTICS_FORMATTERS:
         raise UsageError(f"--statistics prints only as {' or '.join(STATISTICS_FORMATTERS)}, not {output_format}")
     stdin = _stdin_source(args)
+    if stdin is not None and args.scheduler is not None:
+        raise UsageError("--scheduler checks files on a cluster, not stdin")
     request = Request(
         paths=args.paths or ["."],
         stdin=stdin,
@@ -125,6 +127,7 @@ def run_check(args: argparse.Namespace) -> int:
         update_baseline=args.update_baseline,
         diff_base=args.diff_base,
         ignore_files=not args.no_ignore,
+        scheduler=args.scheduler,
     )
     outcome = check(request, notify=lambda message: _error(f"newslint: {message}"))
     if args.update_baseline:

@@ -15,13 +15,12 @@ check(request, notify) runs these stages, in this order:
    does not exist or leads out of its tree is reported, and the run goes on. With
    --diff-base, only the files the change touched are kept, with its lines (gitdiff.Change).
 4. Each file (check_files here; what is done to one file is per_file.py's; workers.map_in_order
-   runs it in worker processes when there are many, the results in the order of discovery
-   whatever --jobs is):
-   - its bytes are read once (reading.read_article: a regular file within the size and line
-     limits);
-   - with the result cache, this process reads and hashes them, and if the cache holds a
-     result for this path and this hash, that is the file's result: nothing more is done,
-     and a re-run of an unchanged archive starts no worker;
+   runs it in worker processes when there are many, or with --scheduler cluster.py on a Dask
+   cluster, the results in the order of discovery either way):
+   - its bytes are read once (reading.read_article: a regular file within size and line limits);
+   - with the result cache (or --scheduler), this process reads and hashes them; if the cache
+     holds a result for this path and this hash, that is the file's result: nothing more is
+     done, and a re-run of an unchanged archive starts no worker;
    - otherwise (in a worker, handed the bytes read) they are decoded into a Document and its
      problems found: filter steps 2 to 4 around lint (filters.find_problems: per-file
      ignores, lint, suppression comments);
@@ -41,9 +40,8 @@ check(request, notify) runs these stages, in this order:
 7. Filter step 6, with --diff-base: the problems on lines the change did not touch are left
    out and counted (with --fix, which fixed only the others, on the lines as fixed).
 
-The pipeline never prints: each line for stderr is handed to `notify` when it arises, and the
-outcome (what to report, what was fixed, how many files could not be checked) goes back to the
-caller (cli.py), which formats the report and picks the exit code.
+The pipeline never prints: each line for stderr goes to `notify` when it arises, and the outcome
+(what to report, what was fixed, how many files could not be checked) goes back to cli.py.
 """
 
 from __future__ import annotations
@@ -57,6 +55,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from newslint import per_file
 from newslint.cache import Cache, CacheError, Table, content_hash, open_cache
+from newslint.cluster import jobs_for
 from newslint.config import DatasetFlags, load_config
 from newslint.datasets import is_dataset, with_datasets
 from newslint.discovery import discover
@@ -67,7 +66,7 @@ from newslint.per_file import FileError, FileFix, FileResult, FixMode
 from newslint.reading import SkippedStream, max_file_bytes, read_article_stream
 from newslint.rules import load_rules, rule_set_identity
 from newslint.violations import Violation
-from newslint.workers import map_in_order
+from newslint.workers import Jobs, Mapper, as_mapper, map_in_order
 
 if TYPE_CHECKING:
     from newslint.baseline import Baseline
@@ -111,6 +110,7 @@ class Request(NamedTuple):
     update_baseline: bool = False
     diff_base: str | None = None  # check only what the change since this git commit touched
     ignore_files: bool = True  # folder walks leave out what .gitignore and .ignore files do (--no-ignore: False)
+    scheduler: str | None = None  # check on this Dask cluster (cluster.py): its address, or "local"
 
 
 class Outcome(NamedTuple):
@@ -156,7 +156,8 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
     # Dataset files are records, each an article: datasets/run.py checks them with the others.
     run = with_datasets(check_files, request.paths) if any(is_dataset(path) for path in paths) else check_files
     try:
-        checked, violations, errors, fixes = run(paths, plan, request.fix, request.jobs, table, changed)
+        with jobs_for(request.jobs, request.scheduler, request.fix) as jobs:  # processes, or a cluster
+            checked, violations, errors, fixes = run(paths, plan, request.fix, jobs, table, changed)
     finally:
         if table is not None:
             table.close()
@@ -322,26 +323,26 @@ def check_files(
     paths: list[str],
     plan: Plan,
     fix: FixMode | None,
-    jobs: int,
+    jobs: Jobs,
     table: Table[list[Violation]] | None = None,
     changed: Mapping[str, LineRanges] | None = None,
 ) -> tuple[list[str], list[Violation], list[FileError], list[FileFix]]:
-    """Check `paths` (with `fix`, fix them) in up to `jobs` processes, answering from `table`
-    each file whose bytes it holds a result for and keeping there the others'. With `changed`
-    (--diff-base), `fix` fixes only the problems on the lines it gives for a file. Gives, in the
-    order of `paths`: the files checked, their problems, the files that could not be checked,
-    and the fixes."""
+    """Check `paths` (with `fix`, fix them) in up to `jobs` processes (or with the cluster's
+    mapper `jobs` is: cluster.py), answering from `table` each file whose bytes it holds a
+    result for and keeping there the others'. With `changed` (--diff-base), `fix` fixes only the problems on the lines
+    it gives for a file. Gives, in the order of `paths`: the files checked, their problems, the
+    files that could not be checked, and the fixes."""
     max_bytes = max_file_bytes()
     if table is None:
         plan.gate.expect(len(paths))
     results: Iterable[FileResult]
-    if fix is not None:
+    if fix is not None and isinstance(jobs, int):  # (cluster.jobs_for refuses --fix and --diff)
         fixing = partial(per_file.fix_file, plan=plan, mode=fix, max_bytes=max_bytes, changed=changed)
         results = map_in_order(fixing, paths, jobs)
-    elif table is None:
+    elif table is None and isinstance(jobs, int):
         results = map_in_order(partial(per_file.check_file, plan=plan, max_bytes=max_bytes), paths, jobs)
-    else:
-        results = _check_with_cache(paths, plan, jobs, table, max_bytes)
+    else:  # this process reads the files: for the cache, or to send them to a cluster (cluster.py)
+        results = _check_with_cache(paths, plan, as_mapper(jobs), table, max_bytes)
     checked: list[str] = []
     violations: list[Violation] = []
     errors: list[FileError] = []
@@ -359,10 +360,10 @@ def check_files(
 
 
 def _check_with_cache(
-    paths: list[str], plan: Plan, jobs: int, table: Table[list[Violation]], max_bytes: int
+    paths: list[str], plan: Plan, mapper: Mapper, table: Table[list[Violation]] | None, max_bytes: int
 ) -> list[FileResult]:
     """Each file's result: the table's when it holds one for the file's bytes, else what
-    check_bytes finds (in up to `jobs` processes), which is then kept in the table.
+    check_bytes finds (run by `mapper`, as workers.map_in_order), which is then kept in the table.
 
     This process reads each file, once, and hashes it: a cached re-run then needs no worker at
     all, and a file the table does not answer is handed over with the bytes read, so what is
@@ -378,7 +379,7 @@ def _check_with_cache(
                 results[index] = FileResult([], error=error)
                 continue
             digest = content_hash(data)
-            entry = table.get(path)
+            entry = None if table is None else table.get(path)
             if entry is not None and entry[0] == digest:
                 results[index] = FileResult(entry[1], digest)
                 continue
@@ -389,10 +390,10 @@ def _check_with_cache(
             plan.gate.expect(len(unanswered))
             yield path, data, digest
 
-    checked = map_in_order(partial(per_file.check_bytes, plan=plan), to_check(), jobs, size=lambda item: len(item[1]))
+    checked = mapper(partial(per_file.check_bytes, plan=plan), to_check(), size=lambda item: len(item[1]))
     for position, result in enumerate(checked):
         index, digest = unanswered[position]
         results[index] = result
-        if result.error is None:
+        if result.error is None and table is not None:
             table.put(paths[index], digest, [v.to_data() for v in result.violations])
     return [results[index] for index in range(len(paths))]

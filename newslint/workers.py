@@ -24,10 +24,16 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+# What runs a task over items, in order, as map_in_order does: called (task, items, size=...).
+Mapper = Callable[..., Iterator[Any]]
+# What a run's tasks are handed to: a number of worker processes, or a mapper of its own (a
+# Dask cluster's, cluster.py).
+Jobs = int | Mapper
 
 # Below this many files, starting processes costs more than it saves.
 MIN_FILES_FOR_WORKERS = 64
@@ -53,6 +59,11 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
+def as_mapper(jobs: Jobs) -> Mapper:
+    """map_in_order in up to `jobs` processes, or the mapper `jobs` is."""
+    return partial(map_in_order, jobs=jobs) if isinstance(jobs, int) else jobs
+
+
 def map_in_order(
     task: Callable[[Item], Result], items: Iterable[Item], jobs: int, size: Callable[[Item], int] | None = None
 ) -> Iterator[Result]:
@@ -66,7 +77,7 @@ def map_in_order(
     first = list(itertools.islice(items, MIN_FILES_FOR_WORKERS))
     if jobs <= 1 or len(first) < MIN_FILES_FOR_WORKERS:
         return map(task, itertools.chain(first, items))
-    return _map_in_processes(task, _chunks(itertools.chain(first, items), size), jobs)
+    return _map_in_processes(task, chunks(itertools.chain(first, items), size), jobs)
 
 
 def _map_in_processes(task: Callable[[Item], Result], chunks: Iterator[list[Item]], jobs: int) -> Iterator[Result]:
@@ -95,14 +106,20 @@ def _map_in_processes(task: Callable[[Item], Result], chunks: Iterator[list[Item
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _chunks(items: Iterator[Item], size: Callable[[Item], int] | None) -> Iterator[list[Item]]:
+def chunks(
+    items: Iterator[Item], size: Callable[[Item], int] | None, max_files: int = 0, max_bytes: int = 0
+) -> Iterator[list[Item]]:
+    """`items` in lists of `max_files` (default CHUNK_FILES), or fewer once their sizes add up
+    to `max_bytes` (default CHUNK_BYTES)."""
+    max_files = max_files or CHUNK_FILES
+    max_bytes = max_bytes or CHUNK_BYTES
     chunk: list[Item] = []
     total = 0
     for item in items:
         chunk.append(item)
         if size is not None:
             total += size(item)
-        if len(chunk) == CHUNK_FILES or total >= CHUNK_BYTES:
+        if len(chunk) == max_files or total >= max_bytes:
             yield chunk
             chunk, total = [], 0
     if chunk:

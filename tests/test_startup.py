@@ -24,6 +24,8 @@ NOT_NEEDED = [
     "newslint.engine.re2tree",
     "newslint.engine.screen",
     "newslint.engine.reference",
+    "logging",
+    "distributed",
 ]
 
 PROBE = """

@@ -21,11 +21,12 @@ from newslint.violations import RecordRef
 
 if TYPE_CHECKING:
     from newslint.filters import Plan
+    from newslint.workers import Jobs
 
 BATCH_ROWS = 256  # rows read at once: a few chunks of work for the workers
 
 
-def run_parquet(path: str, plan: Plan, mode: FixMode | None, jobs: int, fields: Fields) -> Tally:
+def run_parquet(path: str, plan: Plan, mode: FixMode | None, jobs: Jobs, fields: Fields) -> Tally:
     pa, pq = _pyarrow()
     source, info = open_regular_file(path)
     with source:

@@ -25,7 +25,7 @@ from newslint.per_file import FileError, FileFix, FixMode
 from newslint.reading import SkippedFile, max_file_bytes, open_regular_file
 from newslint.vetted import VettedPath
 from newslint.violations import Violation
-from newslint.workers import map_in_order
+from newslint.workers import Jobs, as_mapper
 
 if TYPE_CHECKING:
     from newslint.cache import Table
@@ -42,7 +42,7 @@ def check_paths(
     paths: list[str],
     plan: Plan,
     fix: FixMode | None,
-    jobs: int,
+    jobs: Jobs,
     table: Table[list[Violation]] | None,
     changed: Mapping[str, LineRanges] | None,
     check_files: Callable[..., FileResults],
@@ -71,11 +71,13 @@ def check_paths(
     errors: list[FileError] = []
     fixes: list[FileFix] = []
     named_files = {os.path.normpath(path) for path in named}
-    small = [(path, os.path.normpath(path) in named_files) for path in paths if _is_small_dataset(path)]
+    # On a cluster (jobs a mapper: cluster.py) the workers may not see the files: every
+    # dataset's records are read here and sent.
+    small = [(path, os.path.normpath(path) in named_files) for path in paths if _is_small_dataset(path, jobs)]
     if small:
         plan.gate.expect(len(small))
     checking = partial(_check_small_dataset, plan=plan, mode=fix)
-    small_results = dict(zip((path for path, _ in small), map_in_order(checking, small, jobs), strict=True))
+    small_results = dict(zip((path for path, _ in small), as_mapper(jobs)(checking, small), strict=True))
     for path in paths:
         if is_dataset(path):
             result = small_results.get(path)
@@ -92,8 +94,8 @@ def check_paths(
     return checked, violations, errors, fixes
 
 
-def _is_small_dataset(path: str) -> bool:
-    if not is_dataset(path):
+def _is_small_dataset(path: str, jobs: Jobs) -> bool:
+    if not is_dataset(path) or not isinstance(jobs, int):
         return False
     try:
         return os.stat(path.real if isinstance(path, VettedPath) else path).st_size < SMALL_DATASET_BYTES
@@ -106,7 +108,7 @@ def _check_small_dataset(item: tuple[str, bool], plan: Plan, mode: FixMode | Non
     return check_dataset(path, plan, mode, 1, named)
 
 
-def check_dataset(path: str, plan: Plan, mode: FixMode | None, jobs: int, named: bool = True) -> DatasetResult:
+def check_dataset(path: str, plan: Plan, mode: FixMode | None, jobs: Jobs, named: bool = True) -> DatasetResult:
     """A dataset's problems, record by record; with `mode`, fixed (written back) or diffed.
     What cannot be read is an error of the file, which is left as it was; but a file that is
     not a dataset of articles is skipped without a word unless it was `named`."""
@@ -137,7 +139,7 @@ def _unreadable(path: str, message: str) -> DatasetResult:
     return DatasetResult([], [FileError(path, message)], checked=False)
 
 
-def _run_file(path: str, plan: Plan, mode: FixMode | None, jobs: int, fields: Fields) -> Tally:
+def _run_file(path: str, plan: Plan, mode: FixMode | None, jobs: Jobs, fields: Fields) -> Tally:
     """A JSON Lines, JSON or CSV dataset, checked, diffed or fixed."""
     from newslint.datasets.csvfile import CsvDataset
     from newslint.datasets.jsonl import json_pieces, jsonl_pieces, rewrite_json

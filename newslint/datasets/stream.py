@@ -15,7 +15,7 @@ from newslint.per_file import FileError, FileFix, FixMode
 from newslint.reading import max_file_bytes
 from newslint.vetted import VettedPath
 from newslint.violations import Violation
-from newslint.workers import map_in_order
+from newslint.workers import Jobs, as_mapper
 
 # Roughly the bytes of a dataset per article, to tell the gate how many documents to expect.
 BYTES_PER_ARTICLE = 4096
@@ -74,10 +74,11 @@ class Tally:
 
 
 def run_pieces(
-    path: str, pieces: Iterable[Piece], plan: Plan, mode: FixMode | None, jobs: int, emit: Emit | None = None
+    path: str, pieces: Iterable[Piece], plan: Plan, mode: FixMode | None, jobs: Jobs, emit: Emit | None = None
 ) -> Tally:
-    """Check (with `mode`, fix) each record of `pieces` in up to `jobs` processes; hand every
-    piece, in order, to `emit` with its record's new text when a fix changed it."""
+    """Check (with `mode`, fix) each record of `pieces` in up to `jobs` processes (or with the
+    cluster's mapper `jobs` is: cluster.py); hand every piece, in order, to `emit` with its
+    record's new text when a fix changed it."""
     max_bytes = max_file_bytes()
     task: Callable[[Any], RecordResult | None]
     if mode is None:
@@ -92,7 +93,7 @@ def run_pieces(
             yield item_of(path, piece)
 
     tally = Tally(path)
-    for result in map_in_order(task, items(), jobs, size=lambda item: 0 if item is None else len(item[2])):
+    for result in as_mapper(jobs)(task, items(), size=lambda item: 0 if item is None else len(item[2])):
         piece = pending.popleft()
         tally.add(piece, result)
         if emit is not None:

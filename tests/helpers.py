@@ -70,3 +70,16 @@ def load_with_engine(engine: str, folders=()) -> list:
         for rule in rules:
             rule.check.matcher  # noqa: B018 (made now, by this engine)
     return rules
+
+
+def mixed_archive(folder: Path, fixtures: Path) -> Path:
+    """`folder` made and filled with a dozen articles, every third with junk (the seed), and
+    two files that cannot be checked: one binary, one not UTF-8 (005.txt, 007.txt)."""
+    folder.mkdir()
+    seed = (fixtures / "seed.txt").read_bytes()
+    clean = (fixtures / "clean.md").read_bytes()
+    for n in range(12):
+        (folder / f"{n:03d}.txt").write_bytes(seed if n % 3 == 0 else clean)
+    (folder / "005.txt").write_bytes(b"\x00binary")
+    (folder / "007.txt").write_bytes(b"caf\xe9\n")
+    return folder

@@ -11,6 +11,7 @@ import sys
 import time
 
 import pytest
+from helpers import mixed_archive
 
 from newslint import cluster, per_file
 from newslint.cli import main
@@ -37,14 +38,7 @@ def small_batches(monkeypatch):
 def archive(tmp_path, fixtures):
     """A dozen articles, some with junk, and files that cannot be checked: binary, not UTF-8,
     a link loop."""
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    seed = (fixtures / "seed.txt").read_bytes()
-    clean = (fixtures / "clean.md").read_bytes()
-    for n in range(12):
-        (folder / f"{n:03d}.txt").write_bytes(seed if n % 3 == 0 else clean)
-    (folder / "005.txt").write_bytes(b"\x00binary")
-    (folder / "007.txt").write_bytes(b"caf\xe9\n")
+    folder = mixed_archive(tmp_path / "archive", fixtures)
     (folder / "loop-a.txt").symlink_to(folder / "loop-b.txt")
     (folder / "loop-b.txt").symlink_to(folder / "loop-a.txt")
     return folder

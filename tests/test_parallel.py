@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import mixed_archive
 
 from newslint import per_file, workers
 from newslint.cli import main
@@ -28,15 +29,7 @@ def small_chunks(monkeypatch):
 @pytest.fixture
 def archive(tmp_path, fixtures):
     """Enough files for worker processes to be used, some with problems, two that cannot be checked."""
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    seed = (fixtures / "seed.txt").read_bytes()
-    clean = (fixtures / "clean.md").read_bytes()
-    for n in range(12):
-        (folder / f"{n:03d}.txt").write_bytes(seed if n % 3 == 0 else clean)
-    (folder / "005.txt").write_bytes(b"\x00binary")
-    (folder / "007.txt").write_bytes(b"caf\xe9\n")
-    return folder
+    return mixed_archive(tmp_path / "archive", fixtures)
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])

@@ -2,20 +2,22 @@
 Document, find its problems (filters.find_problems), and with --fix or --diff fix them and write
 the file back (atomic_write) or diff it. Each function here takes one file and gives a FileResult;
 pipeline.check_files runs them over many files (workers.map_in_order), with or without the cache.
+An article on a stream (an editor's buffer on stdin) is checked by check_stream, as the file it
+is named after.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from newslint import document as documents
 from newslint.cache import Table, content_hash
 from newslint.datasets.fields import is_dataset
 from newslint.filters import Plan, find_problems
 from newslint.lineranges import LineRanges
-from newslint.reading import SkippedFile, read_article
+from newslint.reading import SkippedFile, SkippedStream, max_file_bytes, read_article, read_article_stream
 from newslint.vetted import VettedPath
 from newslint.violations import Violation
 
@@ -177,3 +179,39 @@ def document_of(path: str, data: bytes) -> tuple[documents.Document | None, File
         return documents.from_bytes(data, path), None
     except documents.DecodeError as exc:
         return None, FileError(path, f"skipped: {exc}")
+
+
+def writes(fix: FixMode | None) -> bool:
+    """Whether `fix` writes files (--fix), rather than diffing (--diff) or not fixing."""
+    return fix is not None and fix.write
+
+
+def check_stream(
+    stream: BinaryIO, name: str, plan: Plan, fix: FixMode | None
+) -> tuple[FileResult, Iterable[bytes] | None]:
+    """One article read from `stream` (an editor's buffer on stdin) as the file `name`: its
+    problems (with `fix`, fixed or diffed) and, when `fix` writes, the text to give back in
+    place of the file (see pipeline.Outcome.fixed_stdin)."""
+    try:
+        data = read_article_stream(stream, max_file_bytes())
+    except SkippedStream as exc:
+        result = FileResult([], error=FileError(name, f"skipped: {exc}"))
+        return result, pass_through(exc.head, stream) if writes(fix) else None
+    except OSError as exc:  # nothing was read: there is nothing to give back
+        return FileResult([], error=FileError(name, f"cannot read: {exc.strerror or exc}")), None
+    if fix is None:
+        return check_bytes((name, data, None), plan), None
+    doc, error = document_of(name, data)
+    if doc is None:
+        return FileResult([], error=error), [data] if fix.write else None
+    result, fixed_data = fix_in_memory(doc, plan, fix)
+    if not fix.write:
+        return result, None
+    return result, [data if fixed_data is None else fixed_data]
+
+
+def pass_through(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
+    """`head`, then the rest of `stream` in chunks: a text too large to check, given back as it was."""
+    yield head
+    while chunk := stream.read(1 << 16):
+        yield chunk

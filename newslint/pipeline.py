@@ -32,7 +32,7 @@ check(request, notify) runs these stages, in this order:
    and 4: it is read once within a file's limits (reading.read_article_stream), checked as
    if it were the file it is named after (its config is found from that name's folder, and
    `exclude` and `per-file-ignores` apply to the name), never with the result cache; with
-   --fix the fixed text goes back to the caller instead of to a file (check_stream).
+   --fix the fixed text goes back to the caller instead of to a file (per_file.check_stream).
 5. The results of the files checked afresh are saved in the cache, under the key of
    everything besides a file's bytes that they depend on (result_key).
 6. Filter step 5, the baseline: what it records is left out of the report and counted; or,
@@ -63,7 +63,7 @@ from newslint.errors import UsageError
 from newslint.filters import Plan, within_change
 from newslint.lineranges import LineRanges
 from newslint.per_file import FileError, FileFix, FileResult, FixMode
-from newslint.reading import SkippedStream, max_file_bytes, read_article_stream
+from newslint.reading import max_file_bytes
 from newslint.rules import load_rules, rule_set_identity
 from newslint.violations import Violation
 from newslint.workers import Jobs, Mapper, as_mapper, map_in_order
@@ -190,10 +190,13 @@ def _check_stdin(request: Request, source: StdinSource, notify: Callable[[str], 
     baseline = _read_baseline(plan, update=False)
     fixed: Iterable[bytes] | None
     if plan.config.file_filter().excluded(source.name):
-        result, fixed = FileResult([]), _pass_through(b"", source.stream) if _writes(request.fix) else None
+        result, fixed = (
+            FileResult([]),
+            per_file.pass_through(b"", source.stream) if per_file.writes(request.fix) else None,
+        )
         checked = []
     else:
-        result, fixed = check_stream(source, plan, request.fix)
+        result, fixed = per_file.check_stream(source.stream, source.name, plan, request.fix)
         checked = [] if result.error is not None else [source.name]
     errors = [] if result.error is None else [result.error]
     for error in errors:
@@ -203,39 +206,6 @@ def _check_stdin(request: Request, source: StdinSource, notify: Callable[[str], 
     if baseline is not None:
         violations, baselined = baseline.apply(violations, checked, False, notify)
     return Outcome(plan, violations, len(checked), len(errors), fixes, baselined, fixed_stdin=fixed)
-
-
-def _writes(fix: FixMode | None) -> bool:
-    return fix is not None and fix.write
-
-
-def check_stream(source: StdinSource, plan: Plan, fix: FixMode | None) -> tuple[FileResult, Iterable[bytes] | None]:
-    """Stage 4 for an article on a stream: its problems (with `fix`, fixed or diffed) and,
-    when `fix` writes, the text to give back in place of the file (see Outcome.fixed_stdin)."""
-    name = source.name
-    try:
-        data = read_article_stream(source.stream, max_file_bytes())
-    except SkippedStream as exc:
-        result = FileResult([], error=FileError(name, f"skipped: {exc}"))
-        return result, _pass_through(exc.head, source.stream) if _writes(fix) else None
-    except OSError as exc:  # nothing was read: there is nothing to give back
-        return FileResult([], error=FileError(name, f"cannot read: {exc.strerror or exc}")), None
-    if fix is None:
-        return per_file.check_bytes((name, data, None), plan), None
-    doc, error = per_file.document_of(name, data)
-    if doc is None:
-        return FileResult([], error=error), [data] if fix.write else None
-    result, fixed_data = per_file.fix_in_memory(doc, plan, fix)
-    if not fix.write:
-        return result, None
-    return result, [data if fixed_data is None else fixed_data]
-
-
-def _pass_through(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
-    """`head`, then the rest of `stream` in chunks: a text too large to check, given back as it was."""
-    yield head
-    while chunk := stream.read(1 << 16):
-        yield chunk
 
 
 def load_plan(settings: Settings, cache: Cache | None = None) -> Plan:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from newslint.arguments import split_names
-from newslint.datasets.fields import DEFAULT_TEXT_FIELDS, Fields
+from newslint.datasets.fields import Fields
 from newslint.discovery import PathProblem
 from newslint.errors import UsageError
 from newslint.learn import Settings, learn
@@ -37,10 +37,8 @@ def learn_command(args: argparse.Namespace, notify: Callable[[str], None]) -> Le
         raise UsageError("--min-articles must be at least 2: a line in one article does not recur")
     prepare_out(args.out)
     kept_out = read_kept_out(args.out)
-    fields = Fields(
-        text=tuple(split_names(args.text_field)) or DEFAULT_TEXT_FIELDS,
-        id=tuple(split_names(args.id_field)) or LEARN_ID_FIELDS,
-        site=args.site_field,
+    fields = Fields.of(
+        tuple(split_names(args.text_field)), tuple(split_names(args.id_field)) or LEARN_ID_FIELDS, args.site_field
     )
     source = folder_articles(
         args.paths, on_problem, site_depth=args.site_depth, ignore_files=not args.no_ignore, fields=fields

@@ -23,14 +23,13 @@ from urllib.parse import urlsplit
 
 from newslint import document as documents
 from newslint.datasets.fields import DEFAULT_ID_FIELDS, Fields, is_dataset
+from newslint.datasets.stream import BYTES_PER_ARTICLE
 from newslint.discovery import PathProblem, discover
 from newslint.reading import SkippedFile, max_file_bytes, read_article
 
 DEFAULT_SITE_DEPTH = 1
 # A record is named, and its site found, by its URL before any other id.
 LEARN_ID_FIELDS = ("url", *(name for name in DEFAULT_ID_FIELDS if name != "url"))
-# How many articles a dataset file is taken to hold per byte, to size learn's counting table.
-BYTES_PER_RECORD = 3000
 
 
 class Article(NamedTuple):
@@ -69,7 +68,7 @@ class FolderArticles:
         total = 0
         for path, _ in self.files:
             try:
-                total += max(1, os.path.getsize(path) // BYTES_PER_RECORD) if is_dataset(path) else 1
+                total += max(1, os.path.getsize(path) // BYTES_PER_ARTICLE) if is_dataset(path) else 1
             except OSError:
                 total += 1
         return total
@@ -83,8 +82,7 @@ class FolderArticles:
                 data, _ = read_article(path, self.max_bytes)
                 document = documents.from_bytes(data, path)
             except (OSError, SkippedFile, documents.DecodeError) as exc:
-                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                self.on_problem(PathProblem(path, reason))
+                self.on_problem(PathProblem(path, _reason(exc)))
                 continue
             yield Article(site, str(path), document)
 
@@ -111,8 +109,12 @@ class FolderArticles:
         except NotADataset:
             return
         except (DatasetError, OSError, SkippedFile) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.on_problem(PathProblem(path, reason))
+            self.on_problem(PathProblem(path, _reason(exc)))
+
+
+def _reason(exc: Exception) -> str:
+    """Why a file was not read, as a problem says it."""
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
 
 
 def record_site(site_field: str | None, record_id: str | None) -> str | None:

@@ -37,16 +37,8 @@ def read_regular_file(path: str, max_bytes: int, limit_hint: str = "") -> tuple[
     read; OSError or SkippedFile otherwise (`limit_hint` ends the message of a file too large).
     A VettedPath is read at its real path, and a link found there now (swapped in since discover
     vetted it) is refused, not followed."""
-    # O_NONBLOCK so that opening a named pipe (a FIFO called x.txt in a folder) cannot wait
-    # forever for a writer; it changes nothing for regular files.
-    if isinstance(path, VettedPath):
-        fd = os.open(path.real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-    else:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    fd, info = _open_regular(path)
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise SkippedFile("not a regular file")
         if info.st_size > max_bytes:
             raise SkippedFile(too_large(info.st_size, max_bytes, limit_hint))
         # As much as fstat says, + 1 to see whether the file has grown since (reading up to the
@@ -69,6 +61,20 @@ def open_regular_file(path: str) -> tuple[BinaryIO, os.stat_result]:
     from before anything was read; OSError or SkippedFile otherwise. Opened as
     read_regular_file opens: never waiting on a FIFO, a VettedPath at its real path without
     following a link swapped in there."""
+    fd, info = _open_regular(path)
+    try:
+        return os.fdopen(fd, "rb"), info
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _open_regular(path: str) -> tuple[int, os.stat_result]:
+    """A descriptor of the regular file `path`, and its stat; OSError or SkippedFile (closed)
+    otherwise. A VettedPath is opened at its real path, and a link found there now (swapped in
+    since discover vetted it) is refused, not followed."""
+    # O_NONBLOCK so that opening a named pipe (a FIFO called x.txt in a folder) cannot wait
+    # forever for a writer; it changes nothing for regular files.
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
     if isinstance(path, VettedPath):
         fd = os.open(path.real, flags | getattr(os, "O_NOFOLLOW", 0))
@@ -78,10 +84,10 @@ def open_regular_file(path: str) -> tuple[BinaryIO, os.stat_result]:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise SkippedFile("not a regular file")
-        return os.fdopen(fd, "rb"), info
     except BaseException:
         os.close(fd)
         raise
+    return fd, info
 
 
 def read_article(path: str, max_bytes: int) -> tuple[bytes, os.stat_result]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from newslint.datasets.fields import Fields
 from newslint.datasets.records import DatasetError, NotADataset, Piece
 from newslint.datasets.stream import BYTES_PER_ARTICLE, Tally, run_pieces, write_dataset
-from newslint.per_file import FixMode
+from newslint.per_file import FixMode, writes
 from newslint.reading import open_regular_file
 from newslint.violations import RecordRef
 
@@ -34,13 +34,13 @@ def run_parquet(path: str, plan: Plan, mode: FixMode | None, jobs: Jobs, fields:
         schema = parquet.schema_arrow
         wanted = _columns(schema, fields, pa)
         plan.gate.expect(max(parquet.metadata.num_rows, info.st_size // BYTES_PER_ARTICLE))
-        writes = mode is not None and mode.write
+        writing = writes(mode)
         batches: dict[int, Any] = {}  # read and not yet written (--fix)
 
         def pieces() -> Iterator[Piece]:
-            return _pieces(parquet, wanted, fields, pa, batches if writes else None)
+            return _pieces(parquet, wanted, fields, pa, batches if writing else None)
 
-        if not writes:
+        if not writing:
             tally = run_pieces(path, pieces(), plan, mode, jobs)
             tally.finish(fields)
             return tally

@@ -21,7 +21,7 @@ from newslint.datasets.fields import Fields, is_dataset
 from newslint.datasets.records import DatasetError, NotADataset, Piece
 from newslint.datasets.stream import BYTES_PER_ARTICLE, DatasetResult, Tally, WriteFailed, run_pieces, write_dataset
 from newslint.filters import Plan
-from newslint.per_file import FileError, FileFix, FixMode
+from newslint.per_file import FileError, FileFix, FixMode, writes
 from newslint.reading import SkippedFile, max_file_bytes, open_regular_file
 from newslint.vetted import VettedPath
 from newslint.violations import Violation
@@ -160,7 +160,7 @@ def _run_file(path: str, plan: Plan, mode: FixMode | None, jobs: Jobs, fields: F
                 assert piece.field is not None  # only a record with a text is fixed
                 return rewrite_json(piece.raw, piece.field, text)
 
-        if mode is None or not mode.write:
+        if not writes(mode):
             tally = run_pieces(path, pieces, plan, mode, jobs)
             tally.finish(fields)
             return tally

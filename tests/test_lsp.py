@@ -81,10 +81,16 @@ def code_actions(client: Client, path: Path, diagnostic: dict, only: list[str] |
     return client.request("textDocument/codeAction", params)
 
 
-def test_open_publishes_what_check_reports(start, tmp_path):
-    article = tmp_path / "calais.txt"
+def _calais(folder: Path) -> tuple[Path, str]:
+    """A copy of the README's example article in `folder`, and its text."""
+    article = folder / "calais.txt"
     shutil.copy(EXAMPLES / "calais.txt", article)
-    published = start().open(article, article.read_text(encoding="utf-8"))
+    return article, article.read_text(encoding="utf-8")
+
+
+def test_open_publishes_what_check_reports(start, tmp_path):
+    article, text = _calais(tmp_path)
+    published = start().open(article, text)
     expected = check_json(article)
     assert len(published["diagnostics"]) == len(expected) == 4
     for diagnostic, violation in zip(published["diagnostics"], expected, strict=True):
@@ -172,9 +178,7 @@ def test_fixes_keep_the_line_endings(start, tmp_path, ending):
 
 
 def test_each_fixable_problem_has_a_quick_fix_and_fix_all_does_what_fix_does(start, tmp_path):
-    article = tmp_path / "calais.txt"
-    shutil.copy(EXAMPLES / "calais.txt", article)
-    text = article.read_text(encoding="utf-8")
+    article, text = _calais(tmp_path)
     client = start()
     diagnostics = client.open(article, text)["diagnostics"]
     for diagnostic in diagnostics:
@@ -202,9 +206,7 @@ def test_each_fixable_problem_has_a_quick_fix_and_fix_all_does_what_fix_does(sta
 
 
 def test_fix_all_offered_unasked_is_worked_out_when_chosen(start, tmp_path):
-    article = tmp_path / "calais.txt"
-    shutil.copy(EXAMPLES / "calais.txt", article)
-    text = article.read_text(encoding="utf-8")
+    article, text = _calais(tmp_path)
     client = start()
     diagnostics = client.open(article, text)["diagnostics"]
     [fix_all] = [a for a in code_actions(client, article, diagnostics[0]) if a["kind"] == "source.fixAll.newslint"]

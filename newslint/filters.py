@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from newslint import suppressions
 from newslint.config import SEVERITY_RANK, Config
@@ -41,6 +41,7 @@ from newslint.suppressions import UNUSED_SUPPRESSION
 from newslint.violations import RuleInfo, Violation
 
 if TYPE_CHECKING:
+    from newslint.checks.cross_article import CrossArticleCheck
     from newslint.document import Document
     from newslint.engine import Gate
     from newslint.fix import FindProblems
@@ -62,6 +63,10 @@ class Plan:
         self.config = config
         self.all_rules = all_rules
         self.rules = rules
+        # The rules run on each document (linter.lint), and those run over the archive, whose
+        # findings need the other articles (repeats.py; Check.ACROSS_ARTICLES).
+        self.document_rules = [rule for rule in rules if not rule.check.ACROSS_ARTICLES]
+        self.cross_article_rules = [rule for rule in rules if rule.check.ACROSS_ARTICLES]
         self.known_rules = known_rules
         self.unused_suppression = unused_suppression
         self.own_severity = own_severity if own_severity is not None else {r.name: r.severity for r in all_rules}
@@ -110,8 +115,9 @@ class Plan:
         return frozenset().union(*(names for globs, names in self._per_file if globs.match(relative)))
 
     def rules_for(self, path: str) -> list[Rule]:
+        """The rules run on the document of `path`: the document rules less its per-file ignores."""
         ignored = self.ignored_for(path)
-        return [rule for rule in self.rules if rule.name not in ignored] if ignored else self.rules
+        return [rule for rule in self.document_rules if rule.name not in ignored] if ignored else self.document_rules
 
     def unused_suppression_for(self, path: str) -> RuleInfo | None:
         if self.unused_suppression is None or self.unused_suppression.name in self.ignored_for(path):
@@ -124,11 +130,15 @@ class Plan:
         match it (see newslint/engine/)."""
         from newslint import engine
 
-        return engine.gate_for(self.rules)
+        return engine.gate_for(self.document_rules)
 
     @cached_property
     def rule_names(self) -> frozenset[str]:
         return frozenset(rule.name for rule in self.rules)
+
+    @cached_property
+    def document_rule_names(self) -> frozenset[str]:
+        return frozenset(rule.name for rule in self.document_rules)
 
     def rule_infos(self) -> list[RuleInfo]:
         """Metadata of every rule that can report in this run (for SARIF's rule list)."""
@@ -158,11 +168,38 @@ def find_problems(plan: Plan) -> FindProblems:
 
     def find(doc: Document) -> list[Violation]:
         rules = plan.rules_for(doc.path)
-        ran = plan.rule_names if rules is plan.rules else frozenset(rule.name for rule in rules)
+        # A comment naming a cross-article rule is not judged unused here: that rule's problems
+        # are found over the archive (repeats.py), which applies the comments to them.
+        ran = plan.document_rule_names if rules is plan.document_rules else frozenset(rule.name for rule in rules)
         found = lint(doc, rules, plan.gate)
         return suppressions.apply(doc, found, ran, plan.known_rules, plan.unused_suppression_for(doc.path))
 
     return find
+
+
+# One unit of a cross-article rule (checks/cross_article.py) as worked out and as cached:
+# fingerprint, line, column, end line, end column, and 1 when it may be reported, else 0.
+UnitData = list[int]
+# An article's units, one list per cross-article rule of the plan, in the plan's order.
+ArticleData = list[list[UnitData]]
+
+
+def article_units(document: Document, plan: Plan) -> ArticleData:
+    """Step 4 for the cross-article rules, whose problems are found over the archive
+    (repeats.py, which applies step 2): the units of `document` for each, each marked with
+    whether it may be reported there (no suppression comment covers it)."""
+    data = []
+    for rule in plan.cross_article_rules:
+        units = cast("CrossArticleCheck", rule.check).units(document)
+        candidates = [Violation.at(document.path, unit.span, rule, "") for unit in units]
+        kept = set(suppressions.apply(document, candidates, frozenset(), plan.known_rules, None))
+        data.append(
+            [
+                [unit.fingerprint, *unit.span[:4], int(found in kept)]
+                for unit, found in zip(units, candidates, strict=True)
+            ]
+        )
+    return data
 
 
 def within_change(violations: list[Violation], changed: Mapping[str, LineRanges]) -> tuple[list[Violation], int]:

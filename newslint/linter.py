@@ -21,6 +21,8 @@ def lint(document: Document, rules: Iterable[Rule], gate: Gate | None = None) ->
         rules = gate.select(document, list(rules))
     violations = []
     for rule in rules:
+        if rule.check.ACROSS_ARTICLES:  # found over the archive (repeats.py), not in one document
+            continue
         for finding in rule.findings(document):
             fix = None
             if rule.fix != "none" and finding.fix_range is not None:

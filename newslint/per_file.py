@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 from newslint import document as documents
 from newslint.cache import Table, content_hash
 from newslint.datasets.fields import is_dataset
-from newslint.filters import Plan, find_problems
+from newslint.filters import ArticleData, Plan, article_units, find_problems
 from newslint.lineranges import LineRanges
 from newslint.reading import SkippedFile, SkippedStream, max_file_bytes, read_article, read_article_stream
 from newslint.vetted import VettedPath
@@ -46,6 +46,7 @@ class FileFix(NamedTuple):
     fixed: int  # problems fixed
     diff: str = ""  # the unified diff, in --diff mode only
     lines: LineRanges | None = None  # with --diff-base, the change's lines in the file as fixed
+    units: ArticleData | None = None  # with cross-article rules, the units of the file as fixed (repeats.py)
 
 
 class FileResult(NamedTuple):
@@ -156,10 +157,13 @@ def fix_in_memory(
     outcome = fix_document(doc, find_problems(plan), unsafe=mode.unsafe, lines=lines)
     if not outcome.fixed:
         return FileResult(outcome.remaining), None
+    # The cross-article rules report in the text as fixed: its units, not the index's.
+    units = article_units(outcome.document, plan) if plan.cross_article_rules else None
     if not mode.write:
         diff = unified_diff(doc.path, doc.text, outcome.document.text)
-        return FileResult(outcome.remaining, fix=FileFix(doc.path, outcome.fixed, diff, outcome.lines)), None
-    return FileResult(outcome.remaining, fix=FileFix(doc.path, outcome.fixed, lines=outcome.lines)), outcome.data
+        return FileResult(outcome.remaining, fix=FileFix(doc.path, outcome.fixed, diff, outcome.lines, units)), None
+    file_fix = FileFix(doc.path, outcome.fixed, lines=outcome.lines, units=units)
+    return FileResult(outcome.remaining, fix=file_fix), outcome.data
 
 
 def read_file(path: str, max_bytes: int) -> tuple[bytes | None, os.stat_result | None, FileError | None]:

@@ -14,6 +14,10 @@ check(request, notify) runs these stages, in this order:
    what .gitignore and .ignore files leave out of folders (unless --no-ignore); a path that
    does not exist or leads out of its tree is reported, and the run goes on. With
    --diff-base, only the files the change touched are kept, with its lines (gitdiff.Change).
+   With a cross-article rule (repeats.py), the archive's articles are indexed here: the
+   repository's and the paths checked, each read and hashed, its units taken from the cache or
+   worked out in the workers; each file's result below then gets its repeats (with --fix, those
+   of the text as fixed).
 4. Each file (check_files here; what is done to one file is per_file.py's; workers.map_in_order
    runs it in worker processes when there are many, or with --scheduler cluster.py on a Dask
    cluster, the results in the order of discovery either way):
@@ -74,6 +78,7 @@ if TYPE_CHECKING:
 # The cache's namespaces a run uses: each file's results (a table), and parsed rule files (values).
 RESULTS = "results"
 PARSED_RULES = "rules"
+UNITS = "units"  # each article's units for the cross-article rules (repeats.py)
 
 
 class Settings(NamedTuple):
@@ -155,19 +160,30 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
     table = None if cache is None or request.fix is not None else results_table(cache, plan)
     # Dataset files are records, each an article: datasets/run.py checks them with the others.
     run = with_datasets(check_files, request.paths) if any(is_dataset(path) for path in paths) else check_files
+    units = index = None
+    if plan.cross_article_rules:
+        from newslint import repeats  # here: most runs have no cross-article rule
+
+        units = None if cache is None else repeats.units_table(cache, UNITS, plan)
     try:
         with jobs_for(request.jobs, request.scheduler, request.fix) as jobs:  # processes, or a cluster
+            if plan.cross_article_rules:
+                index = repeats.archive_index(plan, paths, request.ignore_files, as_mapper(jobs), units)
             checked, violations, errors, fixes = run(paths, plan, request.fix, jobs, table, changed)
     finally:
-        if table is not None:
-            table.close()
+        for opened in (table, units):
+            if opened is not None:
+                opened.close()
+    if index is not None:
+        violations = index.with_repeats(checked, violations, {fix.path: fix.units for fix in fixes if fix.units})
     for error in errors:
         notify(f"{error.path}: {error.message}")
-    if table is not None:
-        try:
-            table.save()
-        except CacheError as exc:
-            notify(f"warning: {exc}")
+    for opened in (table, units):
+        if opened is not None:
+            try:
+                opened.save()
+            except CacheError as exc:
+                notify(f"warning: {exc}")
     baselined = 0
     if baseline is not None:
         violations, baselined = baseline.apply(violations, checked, request.update_baseline, notify)
@@ -237,7 +253,7 @@ def _open_cache(folder: Path | None, notify: Callable[[str], None]) -> Cache | N
     if folder is None:
         return None
     try:
-        return open_cache(folder, (RESULTS, PARSED_RULES))
+        return open_cache(folder, (RESULTS, PARSED_RULES, UNITS))
     except CacheError as exc:
         notify(f"warning: {exc}")
         return None

@@ -33,8 +33,13 @@ class ExampleFailure(NamedTuple):
         return f"{self.path}:{self.line}: {self.rule}: {self.problem}"
 
 
-def example_violations(rule: Rule, text: str) -> list[Violation]:
-    """What `rule` reports on a file holding `text` (its only rule)."""
+def example_violations(rule: Rule, text: str, others: tuple[str, ...] = ()) -> list[Violation]:
+    """What `rule` reports on a file holding `text` (its only rule); for a cross-article rule,
+    in an archive of that file and files holding `others`."""
+    if rule.check.ACROSS_ARTICLES:
+        from newslint.repeats import example_repeats  # here: most rules are run on one document
+
+        return [v for v in example_repeats(rule, text, others, EXAMPLE_PATH) if v.path == EXAMPLE_PATH]
     return lint(from_text(text, EXAMPLE_PATH), [rule])
 
 
@@ -48,11 +53,11 @@ def example_failures(rule: Rule) -> Iterator[ExampleFailure]:
 
 
 def _problem(rule: Rule, example: Example) -> str | None:
-    found = example_violations(rule, example.text)
+    found = example_violations(rule, example.text, example.others)
     lines = [v.line for v in found]
     if lines != list(example.expect):
         return f"expected lines {list(example.expect)}, got {lines}"
-    crlf = example_violations(rule, example.text.replace("\n", "\r\n"))
+    crlf = example_violations(rule, example.text.replace("\n", "\r\n"), example.others)
     if _positions(crlf) != _positions(found):
         return (
             f"expected the same problems with CRLF line endings, got {_positions(crlf)} instead of {_positions(found)}"

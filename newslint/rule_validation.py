@@ -17,7 +17,8 @@ EXAMPLES_DOC = (
     "A non-empty list of examples, each `{text: ..., expect: [...]}`: a text, and the lines of it where "
     "the rule reports a problem (an empty list: none). `newslint test-rules DIR` runs the examples of "
     "a folder's rules; newslint's test suite runs those of its built-in rules, each of which needs at "
-    "least one example it flags and one it leaves alone."
+    "least one example it flags and one it leaves alone. A cross-article rule's example also gives "
+    "`others`: the texts of the other articles of the archive the text is checked against."
 )
 
 
@@ -25,6 +26,7 @@ class Example(NamedTuple):
     text: str
     expect: tuple[int, ...]  # the lines where a problem starts
     line: int  # where the example stands in the rule file
+    others: tuple[str, ...] = ()  # for a cross-article rule: the other articles' texts
 
 
 def check_message(message: str, check_class: type[Check], doc: YamlDocument) -> None:
@@ -53,7 +55,7 @@ def check_message(message: str, check_class: type[Check], doc: YamlDocument) -> 
             )
 
 
-def examples_of(value: Any, doc: YamlDocument) -> tuple[Example, ...]:
+def examples_of(value: Any, doc: YamlDocument, across_articles: bool = False) -> tuple[Example, ...]:
     if value is None:
         raise doc.error("missing required key 'examples': every rule carries examples, run as tests", cls=RuleError)
     if not isinstance(value, list) or not value:
@@ -63,10 +65,14 @@ def examples_of(value: Any, doc: YamlDocument) -> tuple[Example, ...]:
         path = ("examples", i)
         if not isinstance(item, dict):
             raise doc.error("an example must be a mapping with 'text' and 'expect'", path, cls=RuleError)
+        keys = ("text", "expect", "others") if across_articles else ("text", "expect")
         for key in item:
-            if key not in ("text", "expect"):
+            if key not in keys:
                 raise doc.error(
-                    f"unknown key {key!r} in example (expected text, expect)", path + (key,), key=True, cls=RuleError
+                    f"unknown key {key!r} in example (expected {', '.join(keys)})",
+                    path + (key,),
+                    key=True,
+                    cls=RuleError,
                 )
         text, expect = item.get("text"), item.get("expect")
         if not isinstance(text, str):
@@ -79,5 +85,8 @@ def examples_of(value: Any, doc: YamlDocument) -> tuple[Example, ...]:
                 path + ("expect",),
                 cls=RuleError,
             )
-        examples.append(Example(text, tuple(expect), doc.where(path)[0]))
+        others = item.get("others", [])
+        if not isinstance(others, list) or not all(isinstance(other, str) for other in others):
+            raise doc.error("an example's 'others' must be a list of texts", path + ("others",), cls=RuleError)
+        examples.append(Example(text, tuple(expect), doc.where(path)[0], tuple(others)))
     return tuple(examples)

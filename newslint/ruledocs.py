@@ -25,6 +25,7 @@ from newslint.checks.options import TYPE_NAMES, Option
 from newslint.docstyles import Markdown, PlainText
 from newslint.errors import NewslintError
 from newslint.formats import Report, Summary, format_text, printable
+from newslint.repeats import example_repeats
 from newslint.rule_examples import EXAMPLE_PATH, example_violations
 from newslint.rule_validation import EXAMPLES_DOC
 from newslint.rules import COMMON_OPTIONS, Rule, builtin_rules_dir, load_rules
@@ -111,7 +112,7 @@ def _rule_blocks(
         blocks.append(f"Options of this {rule.kind} rule (what its file sets, or the default):")
         blocks.append(style.items(_option_values(style, CHECKS[rule.kind].OPTIONS, rule.check.options)))
     for number, example in enumerate(rule.examples, 1):
-        blocks += _example_blocks(style, rule, number, example.text)
+        blocks += _example_blocks(style, rule, number, example.text, example.others)
     return blocks
 
 
@@ -140,17 +141,23 @@ def _doc_blocks(style: Markdown, info: RuleInfo) -> list[str]:
     return blocks
 
 
-def _example_blocks(style: Markdown, rule: Rule, number: int, text: str) -> list[str]:
-    """An example's text, and what `newslint check` prints for a file that holds it."""
-    violations = example_violations(rule, text)
-    lines = sorted({v.line for v in violations})
+def _example_blocks(style: Markdown, rule: Rule, number: int, text: str, others: tuple[str, ...] = ()) -> list[str]:
+    """An example's text (and the other articles it is checked against), and what `newslint
+    check` prints for a file that holds it."""
+    lines = sorted({v.line for v in example_violations(rule, text, others)})
+    # The other articles of a cross-article example are checked with it, and report too.
+    names = [EXAMPLE_PATH, *(f"other-{n}.txt" for n in range(1, len(others) + 1))]
+    violations = example_repeats(rule, text, others, EXAMPLE_PATH) if others else example_violations(rule, text)
     if not lines:
         flagged = "flags nothing"
     else:
         flagged = ("flags line " if len(lines) == 1 else "flags lines ") + ", ".join(map(str, lines))
-    summary = Summary.of(violations, files_checked=1, file_errors=0)
-    output = f"$ newslint check --select {rule.name} {EXAMPLE_PATH}\n" + format_text(Report(violations, summary))
-    return [f"{style.strong(f'Example {number}')}, {flagged}:", style.block(text), style.block(output, "console")]
+    summary = Summary.of(violations, files_checked=len(names), file_errors=0)
+    output = f"$ newslint check --select {rule.name} {' '.join(names)}\n" + format_text(Report(violations, summary))
+    blocks = [f"{style.strong(f'Example {number}')}, {flagged}:", style.block(text)]
+    for n, other in enumerate(others, start=1):
+        blocks += [f"In the same archive, other-{n}.txt:", style.block(other)]
+    return [*blocks, style.block(output, "console")]
 
 
 # Check kinds and their options.

@@ -294,14 +294,17 @@ def _parse(text: str, source: str, name: str, derive: bool = False) -> tuple[Rul
     check_class = CHECKS[kind]
     schema = {**COMMON_OPTIONS, **check_class.OPTIONS}
     values = validate_options(schema, {k: v for k, v in data.items() if k != "examples"}, doc)
-    examples = examples_of(data.get("examples"), doc)
+    examples = examples_of(data.get("examples"), doc, check_class.ACROSS_ARTICLES)
     check_message(values["message"], check_class, doc)
+    if check_class.ACROSS_ARTICLES and values["fix"] != "none":
+        # Which of two articles keeps a paragraph they share is an editor's call, not a fix's.
+        raise doc.error("a cross-article rule has no fix: set `fix: none` or leave it out", ("fix",), cls=RuleError)
     validated = {
         "name": name,
         "path": source,
         "kind": kind,
         "values": values,
-        "examples": [[e.text, list(e.expect), e.line] for e in examples],
+        "examples": [[e.text, list(e.expect), e.line, list(e.others)] for e in examples],
     }
     try:
         rule = rule_from_data(validated)
@@ -334,5 +337,7 @@ def rule_from_data(data: dict[str, Any]) -> Rule:
         doc=values["doc"],
         fix=values["fix"],
         enabled=values["enabled"],
-        examples=tuple(Example(text, tuple(expect), line) for text, expect, line in data["examples"]),
+        examples=tuple(
+            Example(text, tuple(expect), line, tuple(others)) for text, expect, line, others in data["examples"]
+        ),
     )

@@ -36,6 +36,7 @@ class Span(NamedTuple):
     column: int
     end_line: int
     end_column: int
+    path: str | None = None  # in another file (a related place: cross-article repeats); None: this one
 
 
 class Finding(NamedTuple):
@@ -224,8 +225,12 @@ _RELATED = _DATA_FIELDS.index("related")
 _FIX = _DATA_FIELDS.index("fix")
 
 
-def _span_data(span: Span) -> dict[str, int]:
-    return {"line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column}
+def _span_data(span: Span) -> dict[str, Any]:
+    data: dict[str, Any] = {"line": span.line, "column": span.column, "end_line": span.end_line}
+    data["end_column"] = span.end_column
+    if span.path is not None:
+        data["path"] = span.path
+    return data
 
 
 def _well_formed(violation: Violation) -> bool:
@@ -236,7 +241,7 @@ def _well_formed(violation: Violation) -> bool:
     v, fix = violation, violation.fix
     return (
         _is_span(v.line, v.column, v.end_line, v.end_column)
-        and (not v.related or all(_is_span(*span) for span in v.related))
+        and (not v.related or all(_is_span(*span[:4]) for span in v.related))
         and type(v.rule) is str
         and type(v.category) is str
         and type(v.severity) is str

@@ -82,10 +82,19 @@ def test_every_builtin_rule_is_in_rules_md_with_its_examples(builtin_rules):
             assert example.text.rstrip("\n") in section
 
 
-def _example_outputs(markdown: str) -> list[tuple[str, str]]:
-    """Each example's text and the console block after it."""
-    pairs = re.findall(r"```text\n(.*?)\n```\n\n```console\n\$ newslint check (.*?)\n(.*?)```", markdown, re.S)
-    return [(text, command, output) for text, command, output in pairs]
+def _example_outputs(markdown: str) -> list[tuple[str, list[str], str, str]]:
+    """Each example's text, the other articles' texts (a cross-article example's), and the
+    console block after them."""
+    pairs = re.findall(
+        r"```text\n(.*?)\n```\n\n((?:In the same archive, [\w.-]+:\n\n```text\n.*?\n```\n\n)*)"
+        r"```console\n\$ newslint check (.*?)\n(.*?)```",
+        markdown,
+        re.S,
+    )
+    return [
+        (text, re.findall(r"```text\n(.*?)\n```", others, re.S), command, output)
+        for text, others, command, output in pairs
+    ]
 
 
 @pytest.mark.parametrize("rule", load_rules([]), ids=lambda r: r.name)
@@ -93,9 +102,12 @@ def test_examples_show_what_newslint_check_prints(rule, tmp_path, monkeypatch, c
     examples = _example_outputs(ruledocs.rule_markdown(rule))
     assert len(examples) == len(rule.examples)
     monkeypatch.chdir(tmp_path)
-    for (shown, command, output), example in zip(examples, rule.examples, strict=True):
+    for (shown, others, command, output), example in zip(examples, rule.examples, strict=True):
         assert shown == example.text.rstrip("\n")
+        assert others == [other.rstrip("\n") for other in example.others]
         (tmp_path / ruledocs.EXAMPLE_PATH).write_text(example.text, encoding="utf-8")
+        for number, other in enumerate(example.others, start=1):
+            (tmp_path / f"other-{number}.txt").write_text(other, encoding="utf-8")
         code = main(["check", *command.split()])
         assert capsys.readouterr().out == output
         assert code == (1 if example.expect else 0)

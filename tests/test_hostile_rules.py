@@ -79,12 +79,12 @@ BILLION_LAUGHS = textwrap.dedent(
         (
             pattern_rule("x").replace("check: pattern", "check: [pattern]"),
             "1:8",
-            "unknown check kind ['pattern'] (known: context, duplicate, pattern, phrase)",
+            "unknown check kind ['pattern'] (known: context, cross-article, duplicate, pattern, phrase)",
         ),
         (
             pattern_rule("x").replace("check: pattern", "check: regex"),
             "1:8",
-            "unknown check kind 'regex' (known: context, duplicate, pattern, phrase)",
+            "unknown check kind 'regex' (known: context, cross-article, duplicate, pattern, phrase)",
         ),
         (pattern_rule("x").replace("category: other", "category: 7"), "2:11", "'category' must be a string, not 7"),
         (
@@ -125,7 +125,7 @@ BILLION_LAUGHS = textwrap.dedent(
         (
             "check: !!python/object/apply:os.system [echo hacked]\n",
             "1:8",
-            "unknown check kind ['echo hacked'] (known: context, duplicate, pattern, phrase)",
+            "unknown check kind ['echo hacked'] (known: context, cross-article, duplicate, pattern, phrase)",
         ),
         (b"check: phrase\nmessage: caf\xe9\n", None, "rule file is not valid UTF-8 (byte 26)"),
     ],

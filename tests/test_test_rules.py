@@ -55,7 +55,7 @@ def test_a_bad_rule_file_exits_2_and_the_others_still_run(folder, capsys):
     captured = capsys.readouterr()
     assert (
         captured.err
-        == "newslint: house-rules/bad.yaml:1:8: unknown check kind 'nope' (known: context, duplicate, pattern, phrase)\n"
+        == "newslint: house-rules/bad.yaml:1:8: unknown check kind 'nope' (known: context, cross-article, duplicate, pattern, phrase)\n"
     )
     assert captured.out.splitlines() == [
         "house-rules/teaser.yaml:7: teaser: expected lines [1], got [2]",

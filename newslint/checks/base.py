@@ -22,6 +22,9 @@ class Check:
     """
 
     OPTIONS: ClassVar[dict[str, Option]] = {}
+    # A kind whose findings need the other articles of the archive (cross_article.py): the
+    # linter never runs it on one document; repeats.py does its work over the archive.
+    ACROSS_ARTICLES: ClassVar[bool] = False
     # Names a rule's message may use besides {match}; the loader rejects any other placeholder.
     MESSAGE_FIELDS: ClassVar[tuple[str, ...]] = ()
 

@@ -58,6 +58,11 @@ def _sarif_rule(info: RuleInfo) -> dict[str, Any]:
     }
 
 
+def _related_text(span: Span) -> str:
+    lines = f"lines {span.line}-{span.end_line}"
+    return lines if span.path is None else f"{span.path}, {lines}"
+
+
 def format_sarif(report: Report) -> str:
     """SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/), as GitHub code scanning
     takes it: rule metadata in tool.driver.rules, results pointing at them by ruleIndex, a
@@ -95,8 +100,11 @@ def format_sarif(report: Report) -> str:
             result["relatedLocations"] = [
                 {
                     "id": n,
-                    "physicalLocation": {"artifactLocation": artifact, "region": _region(span)},
-                    "message": {"text": f"lines {span.line}-{span.end_line}"},
+                    "physicalLocation": {
+                        "artifactLocation": artifact if span.path is None else _artifact_uri(span.path),
+                        "region": _region(span),
+                    },
+                    "message": {"text": _related_text(span)},
                 }
                 for n, span in enumerate(v.related, start=1)
             ]

@@ -1,6 +1,9 @@
-"""Checking files on a Dask cluster (`newslint check --scheduler ADDRESS`, or `--scheduler local`
-for a cluster of worker processes on this machine): the same per-file task workers.py runs, the
-results in the same order, so the report is byte for byte the one a run on one machine gives.
+"""Running on a Dask cluster (`--scheduler ADDRESS`, or `--scheduler local` for a cluster of
+worker processes on this machine). `newslint check` maps the same per-file task workers.py runs
+(Session.map), the results in the same order, so the report is byte for byte the one a run on
+one machine gives; `newslint learn` maps a task over each batch (Session.map_batches: a batch's
+sum, learn_cluster.py), merged in order. What follows is said of check; learn's batches go the
+same way (read here, bounded in flight, its plan sent once, the same version, no hang).
 
 - **This process reads the files** and hands their bytes to the cluster (the task is
   per_file.check_bytes, as with the result cache), and datasets' records (datasets/run.py sends

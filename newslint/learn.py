@@ -39,6 +39,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from newslint.checks.context_analysis import load_stopwords
 from newslint.learn_judge import Candidate, SiteResult, article_signature, common_words, judge, mean_similarity
@@ -215,6 +216,22 @@ class Closer:
     stopwords: frozenset[str]
 
 
+# Above every name hash (64 bits): no bound.
+NO_BOUND = 1 << 64
+# A site's Bounds name at most this many of its lines: what a batch is sent stays small.
+MAX_BOUND_LINES = 256
+
+
+class Bounds(NamedTuple):
+    """The name hash an article of a site must be below to enter the samples merged so far: its
+    site's sample, and by key its candidate lines' (a line not named: any). On a cluster these
+    go with each article: a worker computes the signature (its words) only of an article that
+    may still enter a sample, as a run on one machine does."""
+
+    site: int
+    lines: dict[int, int]
+
+
 class Evidence:
     """What pass 2 keeps: each candidate line's exact count and evidence, by its key, and each
     site's sample of articles. Evidence found in parts (batches of the archive, in its order)
@@ -224,9 +241,12 @@ class Evidence:
     def __init__(self) -> None:
         self.candidates: dict[int, Candidate] = {}
         self.site_samples: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+        self._site_lines: dict[str, list[int]] = {}  # each site's candidates merged, by key
+        self._bounds: dict[str, Bounds] = {}  # each site's, since its last merge
 
-    def add(self, article: Article, closer: Closer) -> None:
-        """Pass 2 for one article: count its candidate lines exactly, with their evidence."""
+    def add(self, article: Article, closer: Closer, bounds: Bounds | None = None) -> None:
+        """Pass 2 for one article: count its candidate lines exactly, with their evidence. With
+        `bounds`, a sample is not given the article if the samples merged so far refuse it."""
         threshold = closer.thresholds.get(article.site)
         if threshold is None:
             return  # the archive grew since the first pass
@@ -236,7 +256,7 @@ class Evidence:
         hashed = name_hash(article.name)
         signature: tuple[int, ...] | None = None
         site_sample = self.site_samples.setdefault(article.site, [])
-        if _admits(site_sample, hashed, SITE_SAMPLE_SIZE):
+        if _admits(site_sample, hashed, SITE_SAMPLE_SIZE) and (bounds is None or hashed < bounds.site):
             signature = article_signature(lines, flags, stopwords)
             _keep_sample(site_sample, hashed, signature, SITE_SAMPLE_SIZE)
         if not any(flags):
@@ -265,24 +285,42 @@ class Evidence:
             candidate.edge += edge
             if len(candidate.names) < 2:
                 candidate.names.append(article.name)
-            if _admits(candidate.sample, hashed):
+            if _admits(candidate.sample, hashed) and (bounds is None or hashed < bounds.lines.get(line_hash, NO_BOUND)):
                 if signature is None:
                     signature = article_signature(lines, flags, stopwords)
                 _keep_sample(candidate.sample, hashed, signature)
 
     def merge(self, later: Evidence) -> None:
         """Take in the evidence of the articles that come after these (see the class's docstring)."""
-        for site, sample in later.site_samples.items():
+        for site, sample in later.site_samples.items():  # (every site with an article in `later`)
             _merge_samples(self.site_samples.setdefault(site, []), sample, SITE_SAMPLE_SIZE)
+            self._bounds.pop(site, None)
         for line_hash, theirs in later.candidates.items():
             mine = self.candidates.get(line_hash)
             if mine is None:
                 self.candidates[line_hash] = theirs
+                self._site_lines.setdefault(theirs.site, []).append(line_hash)
                 continue
             mine.count += theirs.count
             mine.edge += theirs.edge
             mine.names = (mine.names + theirs.names)[:2]
             _merge_samples(mine.sample, theirs.sample, SAMPLE_SIZE)
+
+    def bounds(self, site: str) -> Bounds:
+        """What the samples merged so far admit of the site's articles (see Bounds)."""
+        found = self._bounds.get(site)
+        if found is None:
+            lines = {}
+            for line_hash in self._site_lines.get(site, []):
+                sample = self.candidates[line_hash].sample
+                if len(sample) == SAMPLE_SIZE:
+                    lines[line_hash] = sample[-1][0]
+                    if len(lines) == MAX_BOUND_LINES:
+                        break
+            sample = self.site_samples.get(site, [])
+            found = Bounds(sample[-1][0] if len(sample) == SITE_SAMPLE_SIZE else NO_BOUND, lines)
+            self._bounds[site] = found
+        return found
 
 
 def _merge_samples(

@@ -14,6 +14,7 @@ import pytest
 
 from newslint import cluster
 from newslint.cli import main
+from newslint.learn import NO_BOUND, Bounds
 from newslint.learn_sources import Read
 from tests.test_learn import make_site
 from tests.test_learn_datasets import _records, _write_jsonl
@@ -35,10 +36,11 @@ def small_batches(monkeypatch):
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
-    """Three sites of different sizes (their thresholds differ), and files that cannot be read:
-    not UTF-8, binary, a link loop; reported in the order a run on one machine meets them."""
+    """Three sites of different sizes (their thresholds differ; one's sample of articles fills
+    up), and files that cannot be read: not UTF-8, binary, a link loop; reported in the order a
+    run on one machine meets them."""
     folder = tmp_path / "archive"
-    make_site(folder / "valley-courier", 60)
+    make_site(folder / "valley-courier", 150)
     make_site(folder / "hill-gazette", 45, seed=3, start=20)
     make_site(folder / "river-post", 12, seed=5, start=40)
     (folder / "hill-gazette" / "latin1.txt").write_bytes("Caf\xe9 au lait\n".encode("latin-1"))
@@ -61,7 +63,7 @@ def learned(capsys, tmp_path: Path, name: str, *args: str) -> tuple[int, str, di
 
 
 def test_an_archive_learned_on_a_cluster_gives_the_same_files(archive, scheduler, capsys, tmp_path, monkeypatch):
-    sent: list[Read] = []
+    sent: list[Read | tuple[Read, Bounds]] = []  # pass 2's with their site's bounds
     real_chunks = cluster.chunks
 
     def recorded(items, *args):
@@ -80,17 +82,16 @@ def test_an_archive_learned_on_a_cluster_gives_the_same_files(archive, scheduler
         "report",
     ]
     assert err.count("latin1.txt: ") == err.count("image.txt: ") == err.count("loop-a.txt: ") == 1
-    assert "valley-courier: 60 articles; lines in at least 5 of them: 14 boilerplate" in err
+    assert "valley-courier: 150 articles; lines in at least 5 of them: 14 boilerplate" in err
     # What went to the cluster, each pass: every article's bytes, read here, and the files that
     # could not be read, in their place (so they are reported in order).
-    assert len(sent) == 2 * (60 + 46 + 13 + 2)
-    assert all(isinstance(item.data, bytes) and item.data for item in sent if item.problem is None)
-    assert sorted(Path(item.name).name for item in sent if item.problem) == [
-        "loop-a.txt",
-        "loop-a.txt",
-        "loop-b.txt",
-        "loop-b.txt",
-    ]
+    reads = [item if isinstance(item, Read) else item[0] for item in sent]
+    assert len(reads) == 2 * (150 + 46 + 13 + 2)
+    assert all(isinstance(item.data, bytes) and item.data for item in reads if item.problem is None)
+    assert sorted(Path(item.name).name for item in reads if item.problem) == 2 * ["loop-a.txt"] + 2 * ["loop-b.txt"]
+    # Pass 2's articles went with bounds that had fallen: workers worked out fewer signatures.
+    bounds = [item[1] for item in sent if not isinstance(item, Read) and item[0].site == "valley-courier"]
+    assert bounds[0] == Bounds(NO_BOUND, {}) and bounds[-1].site < NO_BOUND and len(bounds[-1].lines) == 14
 
 
 def test_a_dataset_learned_on_a_cluster_gives_the_same_files(scheduler, capsys, tmp_path):

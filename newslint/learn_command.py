@@ -51,7 +51,7 @@ def learn_command(args: argparse.Namespace, notify: Callable[[str], None]) -> Le
     if args.scheduler is None:
         results = learn(source, settings, articles_hint=len(source))
     else:
-        from newslint.cluster import session  # here: Dask is an extra, imported only with --scheduler
+        from newslint.cluster import session  # here: only a run on a cluster needs these
         from newslint.learn_cluster import learn_on_cluster
 
         with session(args.scheduler, args.jobs or available_cores()) as opened:

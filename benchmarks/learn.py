@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time and memory of `newslint learn` on synthetic archives, and what it learns there.
 
-    python benchmarks/learn.py [--sizes 10000,100000] [--sites 20] [--files 10000]
+    python benchmarks/learn.py [--sizes 10000,100000] [--sites 20] [--files 10000] [--cluster-jobs 2]
 
 Each size runs in its own process, twice: the baseline only makes the articles and reads them
 as documents, as learn's two passes do (the generator's and the document model's cost), and
@@ -14,7 +14,12 @@ a few, some not in every article), around story lines made by benchmarks/speed.p
 injected chrome lines it learned and what else it learned (both should be all and nothing).
 
 `--files N` also writes N articles to a temporary folder (a folder per site) and runs the
-command line (`newslint learn DIR --out OUT`) on it: the whole path, reading files included.
+command line (`newslint learn DIR --out OUT --report FILE`) on it: the whole path, reading files
+included; then again with `--scheduler local --jobs J` (`--cluster-jobs J`, 2 by default; 0:
+not), a Dask cluster of J worker processes started by the run (needs newslint[dask]). Each
+prints its wall and CPU time, the largest process's peak memory and the peak of all its
+processes together (the cluster's scheduler and workers included), and the cluster's run
+whether its rule files, report and summary are byte for byte the plain run's.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import argparse
 import json
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,7 +37,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from speed import Generator  # (benchmarks/ is not a package: its folder is on the path)
+from cluster import run as run_newslint  # (benchmarks/ is not a package: its folder is on the path)
+from speed import Generator
 
 from newslint.document import from_bytes
 from newslint.learn import Settings, learn, line_core
@@ -123,28 +130,43 @@ def _child(count: int, sites: int, baseline: bool) -> dict[str, object]:
     return dict(json.loads(output.stdout))
 
 
-def files_run(count: int, sites: int) -> None:
+def files_run(count: int, sites: int, cluster_jobs: int) -> bool:
+    """The command line on `count` article files, plain and (cluster_jobs > 0) with --scheduler
+    local; whether the cluster's output is byte for byte the plain run's."""
     with tempfile.TemporaryDirectory() as temp:
         archive = Path(temp) / "archive"
         for _site, name, data in Articles(count, sites).texts():
             path = archive / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        # In a process of its own that reports its own peak (RUSAGE_CHILDREN would give the
-        # largest of every child so far, the million-article run's included).
-        code = (
-            "import json, resource, sys, time; from newslint.cli import main; start = time.perf_counter(); "
-            "code = main(sys.argv[1:]); usage = resource.getrusage(resource.RUSAGE_SELF); "
-            "print(json.dumps([code, time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss]))"
-        )
-        command = [sys.executable, "-c", code, "learn", str(archive), "--out", str(Path(temp) / "out")]
-        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-        exit_code, seconds, cpu, peak_kb = json.loads(output)
-        assert exit_code == 0, exit_code
-        print(
-            f"files: newslint learn on {count:,} article files: {seconds:.1f} s ({cpu:.1f} s CPU, "
-            f"{count / seconds:,.0f} articles/s), peak {peak_kb / 1024:.0f} MB"
-        )
+        out, report = Path(temp) / "out", Path(temp) / "report.jsonl"
+        # Both runs write to the same paths (the summary names them), moved aside in between.
+        common = ["learn", "--out", str(out), "--report", str(report)]
+        runs = [("plain", common)]
+        if cluster_jobs:
+            runs.append(
+                (f"--scheduler local --jobs {cluster_jobs}", [*common, "--scheduler", "local", "-j", str(cluster_jobs)])
+            )
+        outputs = []
+        for label, arguments in runs:
+            seconds, cpu, rss, pss, output = run_newslint(arguments, archive, None)
+            written = {path.name: path.read_bytes() for path in sorted(out.iterdir())}
+            outputs.append((output, written, report.read_bytes()))
+            shutil.rmtree(out)
+            report.unlink()
+            verdict = ""
+            if len(outputs) > 1:
+                same = outputs[-1] == outputs[0]
+                verdict = (
+                    "; rule files, report and summary " + ("identical" if same else "DIFFER") + " to the plain run's"
+                )
+            peak = f", all processes {pss:.0f} MB" if pss is not None else ""
+            print(
+                f"files: newslint learn {label} on {count:,} article files: {seconds:.1f} s ({cpu:.1f} s CPU, "
+                f"{count / seconds:,.0f} articles/s), largest process {rss:.0f} MB{peak}; "
+                f"{len(outputs[-1][1])} rule files{verdict}"
+            )
+        return all(output == outputs[0] for output in outputs)
 
 
 def main() -> int:
@@ -152,6 +174,12 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated archive sizes")
     parser.add_argument("--sites", type=int, default=20)
     parser.add_argument("--files", type=int, default=10_000, help="articles for the command-line run (0: none)")
+    parser.add_argument(
+        "--cluster-jobs",
+        type=int,
+        default=2,
+        help="the command-line run again with --scheduler local and this many workers (0: not)",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -173,7 +201,7 @@ def main() -> int:
             f"{run['extra']}; recurring story text {run['story']}"
         )
     if args.files:
-        files_run(args.files, args.sites)
+        return 0 if files_run(args.files, args.sites, args.cluster_jobs) else 1
     return 0
 
 

@@ -223,6 +223,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", metavar="FILE", help="write every recurring line, boilerplate or story text, as JSON lines"
     )
     learn.add_argument("--no-ignore", action="store_true", help="also read what .gitignore and .ignore files leave out")
+    learn.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="learn on a Dask cluster: its scheduler's address (tcp://host:8786), "
+        "or local for --jobs worker processes here (needs newslint[dask])",
+    )
+    learn.add_argument(
+        "--jobs",
+        "-j",
+        type=positive_int,
+        metavar="N",
+        help="with --scheduler local: the cluster's worker processes (default: one per core)",
+    )
     _add_dataset_options(
         learn,
         "datasets (.jsonl, .json, .csv, .parquet files of records; a record's site is its --site-field, "

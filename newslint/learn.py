@@ -20,11 +20,14 @@ carry it (a quote, a syndicated paragraph) is story text. The archive is read tw
    sample is the same whatever the order) with their words, to tell a site-wide line from one
    a cluster of stories shares.
 
-A candidate with its exact count at the threshold is judged (see `judge`): story text if it is
+A candidate with its exact count at the threshold is judged (`judge`): story text if it is
 story-shaped (a sentence of prose) and stands inside the story, or if the articles holding it
 are about the same thing (their words overlap far more than the site's articles do) and it is
-story-shaped or inside the story; boilerplate otherwise. Line features come from the context
-check (checks/context.py): its words, stop words and sentence test.
+story-shaped or inside the story; boilerplate otherwise (learn_judge.py). Line features come
+from the context check (checks/context.py): its words, stop words and sentence test.
+
+Each pass feeds an accumulator article by article (Tally, Evidence), so the passes can run in
+parts on a Dask cluster (learn_cluster.py) and give the same result.
 """
 
 from __future__ import annotations
@@ -32,13 +35,14 @@ from __future__ import annotations
 import bisect
 import hashlib
 import math
-import zlib
 from array import array
 from collections import Counter
-from dataclasses import dataclass, field
-from itertools import combinations
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
 
-from newslint.checks.context_analysis import ends_sentence, load_stopwords, tokenize
+from newslint.checks.context_analysis import load_stopwords
+from newslint.learn_judge import Candidate, SiteResult, article_signature, common_words, judge, mean_similarity
 from newslint.learn_sources import Article, ArticleSource
 
 DEFAULT_MIN_ARTICLES = 5
@@ -49,24 +53,6 @@ MAX_PHRASE_CHARS = 500
 EDGE_SLACK = 2
 SAMPLE_SIZE = 16  # articles sampled of each candidate line
 SITE_SAMPLE_SIZE = 64  # articles sampled of each site: its words' spread, its articles' overlap
-# An article's signature: the smallest hashes of its content words (a bottom-k sketch). Words a
-# fifth of the site's sampled articles hold are dropped from it when articles are compared (the
-# site's and its template's words say nothing of what a story is about), and the smallest
-# COMPARED of those left are compared.
-SIGNATURE_SIZE = 128
-COMPARED = 32
-COMMON_SHARE = 0.2
-# A line's articles are a cluster when their words overlap at least this much more than the
-# site's (mean estimated Jaccard similarity of pairs: at least CLUSTER_FACTOR times the site's
-# and CLUSTER_MARGIN above it).
-CLUSTER_FACTOR = 2.0
-CLUSTER_MARGIN = 0.1
-# Story-shaped: a sentence (as the context check's prose next to the story) of at least this
-# many words, this share of them stop words.
-STORY_WORDS = 5
-STORY_STOPWORDS = 0.2
-STORY = "story"
-BOILERPLATE = "boilerplate"
 _COUNTER_MAX = 0xFFFF
 
 
@@ -152,46 +138,6 @@ class Settings:
         return min(_COUNTER_MAX, max(self.min_articles, math.ceil(self.min_share * articles)))
 
 
-@dataclass
-class Candidate:
-    """What pass 2 keeps of a line that recurs: its text, counts and evidence."""
-
-    site: str
-    text: str  # the line's core, as the first article holding it has it
-    line: str  # that line whole (stripped), whose punctuation tells a sentence
-    count: int = 0  # articles holding it
-    edge: int = 0  # of them, those where it stands in the head or tail run
-    names: list[str] = field(default_factory=list)  # the first two articles holding it
-    sample: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)  # (name hash, signature)
-
-
-@dataclass
-class LearnedLine:
-    text: str  # the phrase
-    line: str  # a line it was learned from, whole (stripped)
-    count: int
-    edge: int
-    names: list[str]
-    verdict: str  # BOILERPLATE or STORY
-    reason: str  # why, in a few words
-    similarity: float  # mean word overlap of the sampled articles holding it
-
-
-@dataclass
-class SiteResult:
-    site: str
-    articles: int
-    threshold: int
-    baseline: float  # mean word overlap of the site's sampled articles
-    lines: list[LearnedLine]  # most articles first, then by text
-
-    def boilerplate(self) -> list[LearnedLine]:
-        return [line for line in self.lines if line.verdict == BOILERPLATE]
-
-    def story(self) -> list[LearnedLine]:
-        return [line for line in self.lines if line.verdict == STORY]
-
-
 def _keep_sample(
     sample: list[tuple[int, tuple[int, ...]]], hashed: int, signature: tuple[int, ...], size: int = SAMPLE_SIZE
 ) -> None:
@@ -217,156 +163,187 @@ def _article_lines(article: Article, key: bytes) -> list[tuple[str, int, str]]:
 
 def learn(source: ArticleSource, settings: Settings, articles_hint: int = 0) -> list[SiteResult]:
     """Each site's recurring lines, judged, sites in sorted order (see the module's docstring).
-    `articles_hint`, the archive's size if known, sizes the sketch."""
-    sketch = CountSketch(settings.sketch_width or CountSketch.width_for(articles_hint))
-    site_articles: Counter[str] = Counter()
-    keys: dict[str, bytes] = {}
+    `articles_hint`, the archive's size if known, sizes the sketch. (learn_cluster.py runs the
+    same two passes on a Dask cluster.)"""
+    tally = Tally(settings.sketch_width or CountSketch.width_for(articles_hint))
     for article in source():
-        key = keys.get(article.site) or keys.setdefault(article.site, site_key(article.site))
-        site_articles[article.site] += 1
-        for line_hash in {h for _, h, _ in _article_lines(article, key)}:
-            sketch.add(line_hash)
-    thresholds = {site: settings.threshold(n) for site, n in site_articles.items()}
-    candidates: dict[int, Candidate] = {}
-    site_samples: dict[str, list[tuple[int, tuple[int, ...]]]] = {site: [] for site in site_articles}
-    stopwords = load_stopwords(settings.language)
+        tally.add(article.site, distinct_lines(article, tally.key(article.site)))
+    closer = tally.closer(settings)
+    evidence = Evidence()
     for article in source():
-        if article.site not in thresholds:
-            continue  # the archive grew since the first pass
-        _look_closer(article, keys[article.site], thresholds[article.site], sketch, candidates, site_samples, stopwords)
-    by_site: dict[str, list[Candidate]] = {site: [] for site in site_articles}
-    for candidate in candidates.values():
-        if candidate.count >= thresholds[candidate.site]:
+        evidence.add(article, closer)
+    return judged(tally, closer, evidence)
+
+
+def distinct_lines(article: Article, key: bytes) -> set[int]:
+    """The keys of an article's distinct lines, as pass 1 counts them."""
+    return {line_hash for _, line_hash, _ in _article_lines(article, key)}
+
+
+class Tally:
+    """Pass 1's counts: each site's articles, and its lines in the sketch. The sketch's
+    conservative update makes its counts depend on the order the keys come in (they do not
+    add up from parts), so keys are added in the source's order however they were found."""
+
+    def __init__(self, width: int):
+        self.sketch = CountSketch(width)
+        self.site_articles: Counter[str] = Counter()
+        self.keys: dict[str, bytes] = {}  # each site's key of its line hashes
+
+    def key(self, site: str) -> bytes:
+        return self.keys.get(site) or self.keys.setdefault(site, site_key(site))
+
+    def add(self, site: str, line_hashes: Iterable[int]) -> None:
+        """One article of `site`, with the keys of its distinct lines."""
+        self.site_articles[site] += 1
+        add = self.sketch.add
+        for line_hash in line_hashes:
+            add(line_hash)
+
+    def closer(self, settings: Settings) -> Closer:
+        thresholds = {site: settings.threshold(n) for site, n in self.site_articles.items()}
+        keys = {site: self.key(site) for site in self.site_articles}
+        return Closer(self.sketch, thresholds, keys, load_stopwords(settings.language))
+
+
+@dataclass
+class Closer:
+    """What pass 2 is given of pass 1: the sketch and each site's threshold and key."""
+
+    sketch: CountSketch
+    thresholds: dict[str, int]
+    keys: dict[str, bytes]
+    stopwords: frozenset[str]
+
+
+# Above every name hash (64 bits): no bound.
+NO_BOUND = 1 << 64
+# A site's Bounds name at most this many of its lines: what a batch is sent stays small.
+MAX_BOUND_LINES = 256
+
+
+class Bounds(NamedTuple):
+    """The name hash an article of a site must be below to enter the samples merged so far: its
+    site's sample, and by key its candidate lines' (a line not named: any). On a cluster these
+    go with each article: a worker computes the signature (its words) only of an article that
+    may still enter a sample, as a run on one machine does."""
+
+    site: int
+    lines: dict[int, int]
+
+
+class Evidence:
+    """What pass 2 keeps: each candidate line's exact count and evidence, by its key, and each
+    site's sample of articles. Evidence found in parts (batches of the archive, in its order)
+    and merged in that order is the evidence of the whole: counts add, the first names are the
+    first part's first, and a sample keeps the smallest name hashes of its parts'."""
+
+    def __init__(self) -> None:
+        self.candidates: dict[int, Candidate] = {}
+        self.site_samples: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+        self._site_lines: dict[str, list[int]] = {}  # each site's candidates merged, by key
+        self._bounds: dict[str, Bounds] = {}  # each site's, since its last merge
+
+    def add(self, article: Article, closer: Closer, bounds: Bounds | None = None) -> None:
+        """Pass 2 for one article: count its candidate lines exactly, with their evidence. With
+        `bounds`, a sample is not given the article if the samples merged so far refuse it."""
+        threshold = closer.thresholds.get(article.site)
+        if threshold is None:
+            return  # the archive grew since the first pass
+        lines = _article_lines(article, closer.keys[article.site])
+        sketch, stopwords = closer.sketch, closer.stopwords
+        flags = [sketch.estimate(line_hash) >= threshold for _, line_hash, _ in lines]
+        hashed = name_hash(article.name)
+        signature: tuple[int, ...] | None = None
+        site_sample = self.site_samples.setdefault(article.site, [])
+        if _admits(site_sample, hashed, SITE_SAMPLE_SIZE) and (bounds is None or hashed < bounds.site):
+            signature = article_signature(lines, flags, stopwords)
+            _keep_sample(site_sample, hashed, signature, SITE_SAMPLE_SIZE)
+        if not any(flags):
+            return
+        # Lines that are not candidates before each line, and after it: a line with few of them
+        # on one side stands in the article's head or tail run.
+        before = [0] * len(lines)
+        others = 0
+        for n, flag in enumerate(flags):
+            before[n] = others
+            others += not flag
+        seen: set[int] = set()
+        candidates = self.candidates
+        for n, (core, line_hash, text) in enumerate(lines):
+            if not flags[n]:
+                continue
+            after = others - before[n]
+            edge = before[n] <= EDGE_SLACK or after <= EDGE_SLACK
+            if line_hash in seen:
+                continue
+            seen.add(line_hash)
+            candidate = candidates.get(line_hash)
+            if candidate is None:
+                candidate = candidates[line_hash] = Candidate(article.site, core, text.strip())
+            candidate.count += 1
+            candidate.edge += edge
+            if len(candidate.names) < 2:
+                candidate.names.append(article.name)
+            if _admits(candidate.sample, hashed) and (bounds is None or hashed < bounds.lines.get(line_hash, NO_BOUND)):
+                if signature is None:
+                    signature = article_signature(lines, flags, stopwords)
+                _keep_sample(candidate.sample, hashed, signature)
+
+    def merge(self, later: Evidence) -> None:
+        """Take in the evidence of the articles that come after these (see the class's docstring)."""
+        for site, sample in later.site_samples.items():  # (every site with an article in `later`)
+            _merge_samples(self.site_samples.setdefault(site, []), sample, SITE_SAMPLE_SIZE)
+            self._bounds.pop(site, None)
+        for line_hash, theirs in later.candidates.items():
+            mine = self.candidates.get(line_hash)
+            if mine is None:
+                self.candidates[line_hash] = theirs
+                self._site_lines.setdefault(theirs.site, []).append(line_hash)
+                continue
+            mine.count += theirs.count
+            mine.edge += theirs.edge
+            mine.names = (mine.names + theirs.names)[:2]
+            _merge_samples(mine.sample, theirs.sample, SAMPLE_SIZE)
+
+    def bounds(self, site: str) -> Bounds:
+        """What the samples merged so far admit of the site's articles (see Bounds)."""
+        found = self._bounds.get(site)
+        if found is None:
+            lines = {}
+            for line_hash in self._site_lines.get(site, []):
+                sample = self.candidates[line_hash].sample
+                if len(sample) == SAMPLE_SIZE:
+                    lines[line_hash] = sample[-1][0]
+                    if len(lines) == MAX_BOUND_LINES:
+                        break
+            sample = self.site_samples.get(site, [])
+            found = Bounds(sample[-1][0] if len(sample) == SITE_SAMPLE_SIZE else NO_BOUND, lines)
+            self._bounds[site] = found
+        return found
+
+
+def _merge_samples(
+    sample: list[tuple[int, tuple[int, ...]]], other: list[tuple[int, tuple[int, ...]]], size: int
+) -> None:
+    for hashed, signature in other:
+        if not _admits(sample, hashed, size):
+            break  # `other` is sorted: none after this one is admitted either
+        _keep_sample(sample, hashed, signature, size)
+
+
+def judged(tally: Tally, closer: Closer, evidence: Evidence) -> list[SiteResult]:
+    """Each site's candidates that reach its threshold, judged, sites in sorted order."""
+    by_site: dict[str, list[Candidate]] = {site: [] for site in tally.site_articles}
+    for candidate in evidence.candidates.values():
+        if candidate.count >= closer.thresholds[candidate.site]:
             by_site[candidate.site].append(candidate)
     results = []
-    for site in sorted(site_articles):
-        signatures = [signature for _, signature in site_samples[site]]
+    for site in sorted(tally.site_articles):
+        signatures = [signature for _, signature in evidence.site_samples.get(site, [])]
         common = common_words(signatures)
         baseline = mean_similarity(signatures, common)
-        lines = [judge(candidate, baseline, common, stopwords) for candidate in by_site[site]]
+        lines = [judge(candidate, baseline, common, closer.stopwords) for candidate in by_site[site]]
         lines.sort(key=lambda line: (-line.count, line.text.lower(), line.text))
-        results.append(SiteResult(site, site_articles[site], thresholds[site], baseline, lines))
+        results.append(SiteResult(site, tally.site_articles[site], closer.thresholds[site], baseline, lines))
     return results
-
-
-def _look_closer(
-    article: Article,
-    key: bytes,
-    threshold: int,
-    sketch: CountSketch,
-    candidates: dict[int, Candidate],
-    site_samples: dict[str, list[tuple[int, tuple[int, ...]]]],
-    stopwords: frozenset[str],
-) -> None:
-    """Pass 2 for one article: count its candidate lines exactly, with their evidence."""
-    lines = _article_lines(article, key)
-    flags = [sketch.estimate(line_hash) >= threshold for _, line_hash, _ in lines]
-    hashed = name_hash(article.name)
-    signature: tuple[int, ...] | None = None
-    site_sample = site_samples[article.site]
-    if _admits(site_sample, hashed, SITE_SAMPLE_SIZE):
-        signature = _signature(lines, flags, stopwords)
-        _keep_sample(site_sample, hashed, signature, SITE_SAMPLE_SIZE)
-    if not any(flags):
-        return
-    # Lines that are not candidates before each line, and after it: a line with few of them
-    # on one side stands in the article's head or tail run.
-    before = [0] * len(lines)
-    others = 0
-    for n, flag in enumerate(flags):
-        before[n] = others
-        others += not flag
-    seen: set[int] = set()
-    for n, (core, line_hash, text) in enumerate(lines):
-        if not flags[n]:
-            continue
-        after = others - before[n]
-        edge = before[n] <= EDGE_SLACK or after <= EDGE_SLACK
-        if line_hash in seen:
-            continue
-        seen.add(line_hash)
-        candidate = candidates.get(line_hash)
-        if candidate is None:
-            candidate = candidates[line_hash] = Candidate(article.site, core, text.strip())
-        candidate.count += 1
-        candidate.edge += edge
-        if len(candidate.names) < 2:
-            candidate.names.append(article.name)
-        if _admits(candidate.sample, hashed):
-            if signature is None:
-                signature = _signature(lines, flags, stopwords)
-            _keep_sample(candidate.sample, hashed, signature)
-
-
-def _signature(lines: list[tuple[str, int, str]], flags: list[bool], stopwords: frozenset[str]) -> tuple[int, ...]:
-    """The smallest hashes of the content words of an article's lines that are not candidates:
-    what it is about, without what it shares with the site's other articles."""
-    words: set[str] = set()
-    for (core, _, _), flag in zip(lines, flags, strict=True):
-        if not flag:
-            words.update(tokenize(core))
-    content = (w for w in words if len(w) >= 3 and w not in stopwords and not w[0].isdigit())
-    return tuple(sorted(zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in content)[:SIGNATURE_SIZE])
-
-
-def common_words(signatures: list[tuple[int, ...]]) -> frozenset[int]:
-    """The hashes of the words at least COMMON_SHARE of the site's sampled articles hold. A
-    signature sees a hash only up to its largest (unless it holds all its article's words), so
-    a word's share is of the signatures that see it."""
-    holders: Counter[int] = Counter(h for signature in signatures for h in signature)
-    reach = sorted(
-        signature[-1] if len(signature) == SIGNATURE_SIZE else 1 << 32 for signature in signatures if signature
-    )
-    common = set()
-    for h, count in holders.items():
-        seeing = len(reach) - bisect.bisect_left(reach, h)
-        if seeing >= 5 and count >= COMMON_SHARE * seeing:
-            common.add(h)
-    return frozenset(common)
-
-
-def similarity(one: tuple[int, ...], other: tuple[int, ...]) -> float:
-    """The Jaccard similarity of two articles' word sets, estimated from their signatures (the
-    share of the union's smallest hashes that both hold)."""
-    union = sorted(set(one) | set(other))[:COMPARED]
-    if not union:
-        return 0.0
-    mine, theirs = set(one), set(other)
-    return sum(1 for h in union if h in mine and h in theirs) / len(union)
-
-
-def mean_similarity(signatures: list[tuple[int, ...]], common: frozenset[int]) -> float:
-    """The mean similarity of pairs of the signatures, the common words left out."""
-    kept = [tuple(h for h in signature if h not in common)[:COMPARED] for signature in signatures]
-    pairs = list(combinations(kept, 2))
-    return sum(similarity(a, b) for a, b in pairs) / len(pairs) if pairs else 0.0
-
-
-def story_shaped(text: str, stopwords: frozenset[str]) -> bool:
-    """Whether a line reads as a sentence of prose (see STORY_WORDS, STORY_STOPWORDS)."""
-    words = tokenize(text)
-    stops = sum(1 for word in words if word in stopwords)
-    return len(words) >= STORY_WORDS and stops >= STORY_STOPWORDS * len(words) and ends_sentence(text, 30)
-
-
-def judge(candidate: Candidate, baseline: float, common: frozenset[int], stopwords: frozenset[str]) -> LearnedLine:
-    """Boilerplate or story text: story text if it is a sentence of prose inside the story, or if
-    the articles that hold it are a cluster (about one thing) and it is prose or inside the story."""
-    overlap = mean_similarity([signature for _, signature in candidate.sample], common)
-    clustered = (
-        len(candidate.sample) >= 3 and overlap >= CLUSTER_FACTOR * baseline and overlap >= baseline + CLUSTER_MARGIN
-    )
-    prose = story_shaped(candidate.line, stopwords)
-    inside = 2 * candidate.edge < candidate.count
-    where = f"{candidate.edge} of {candidate.count} in a head or tail run"
-    cluster = f"articles' word overlap {overlap:.2f}, site's {baseline:.2f}"
-    if prose and inside:
-        verdict, reason = STORY, f"a sentence inside the story ({where})"
-    elif clustered and (prose or inside):
-        verdict, reason = STORY, f"{'a sentence' if prose else 'inside the story'} shared by a cluster ({cluster})"
-    else:
-        shape = "a sentence" if prose else "not a sentence"
-        verdict, reason = BOILERPLATE, f"{shape}, {where}, {cluster}"
-    return LearnedLine(
-        candidate.text, candidate.line, candidate.count, candidate.edge, list(candidate.names), verdict, reason, overlap
-    )

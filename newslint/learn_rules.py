@@ -25,7 +25,8 @@ from typing import NamedTuple
 
 from newslint.atomic_write import write_atomic
 from newslint.errors import RuleError, UsageError
-from newslint.learn import LearnedLine, SiteResult, line_core
+from newslint.learn import line_core
+from newslint.learn_judge import LearnedLine, SiteResult
 from newslint.reading import SkippedFile, read_small_file
 from newslint.rule_examples import example_failures, example_violations
 from newslint.rules import parse_rule

@@ -38,6 +38,17 @@ class Article(NamedTuple):
     document: documents.Document
 
 
+class Read(NamedTuple):
+    """An article as read, before it is parsed: a file's bytes or a record's text, or why it
+    cannot be read (then `data` is empty)."""
+
+    site: str
+    name: str
+    path: str  # the file (a record's dataset file), which names its Document
+    data: bytes | str  # a file's bytes, a record's text
+    problem: str | None = None
+
+
 # Called once for each pass over the archive; each call reads it anew, in the same order.
 ArticleSource = Callable[[], Iterator[Article]]
 # Told of each path that is not read, and why (in each pass that meets it).
@@ -74,42 +85,62 @@ class FolderArticles:
         return total
 
     def __call__(self) -> Iterator[Article]:
+        for item in self.read():
+            article = parse(item, self.max_bytes)
+            if isinstance(article, PathProblem):
+                self.on_problem(article)
+            else:
+                yield article
+
+    def read(self) -> Iterator[Read]:
+        """The articles as read, not yet parsed (on a cluster, the workers parse them), each
+        problem in its place."""
         for path, site in self.files:
             if is_dataset(path):
                 yield from self._records(path, site)
                 continue
             try:
                 data, _ = read_article(path, self.max_bytes)
-                document = documents.from_bytes(data, path)
-            except (OSError, SkippedFile, documents.DecodeError) as exc:
-                self.on_problem(PathProblem(path, _reason(exc)))
+            except (OSError, SkippedFile) as exc:
+                yield Read(site, path, path, "", _reason(exc))
                 continue
-            yield Article(site, str(path), document)
+            yield Read(site, path, path, data)
 
-    def _records(self, path: str, site: str) -> Iterator[Article]:
-        """The articles of a dataset file's records. A file with a dataset's suffix that holds no
-        articles (package.json, a labels file) is passed over, as a check's folder walk does."""
+    def _records(self, path: str, site: str) -> Iterator[Read]:
+        """The dataset file's records. A file with a dataset's suffix that holds no articles
+        (package.json, a labels file) is passed over, as a check's folder walk does."""
         from newslint.datasets.articles import dataset_records
-        from newslint.datasets.records import DatasetError, NotADataset, record_document
+        from newslint.datasets.records import DatasetError, NotADataset
 
         try:
             for piece in dataset_records(path, self.fields):
                 assert piece.record is not None  # dataset_records gives records only
                 name = f"{path}#{piece.record.number}"
                 if piece.error is not None:
-                    self.on_problem(PathProblem(name, f"malformed record, skipped: {piece.error}"))
-                    continue
-                if piece.text is None:
-                    continue
-                document, error = record_document(path, piece.text, self.max_bytes)
-                if document is None:
-                    self.on_problem(PathProblem(name, error or "its text is skipped"))
-                    continue
-                yield Article(record_site(piece.record.site, piece.record.id) or site, name, document)
+                    yield Read(site, name, path, "", f"malformed record, skipped: {piece.error}")
+                elif piece.text is not None:
+                    yield Read(record_site(piece.record.site, piece.record.id) or site, name, path, piece.text)
         except NotADataset:
             return
         except (DatasetError, OSError, SkippedFile) as exc:
-            self.on_problem(PathProblem(path, _reason(exc)))
+            yield Read(site, path, path, "", _reason(exc))
+
+
+def parse(item: Read, max_bytes: int) -> Article | PathProblem:
+    """The article read, or why it is skipped."""
+    if item.problem is not None:
+        return PathProblem(item.name, item.problem)
+    if isinstance(item.data, str):  # a record's text
+        from newslint.datasets.records import record_document
+
+        document, error = record_document(item.path, item.data, max_bytes)
+        if document is None:
+            return PathProblem(item.name, error or "its text is skipped")
+        return Article(item.site, item.name, document)
+    try:
+        return Article(item.site, item.name, documents.from_bytes(item.data, item.path))
+    except documents.DecodeError as exc:
+        return PathProblem(item.path, _reason(exc))
 
 
 def _reason(exc: Exception) -> str:

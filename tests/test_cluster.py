@@ -203,7 +203,7 @@ def test_a_scheduler_without_workers_ends_the_run(archive, capsys, monkeypatch):
 
 def test_a_worker_of_another_version_refuses_the_work():
     with pytest.raises(cluster.VersionMismatch, match="a Dask worker runs newslint .*, this is 0.0.1"):
-        cluster._run_batch(abs, None, [-1], "0.0.1")
+        cluster._run_batch(abs, None, cluster.Batch([-1]), "0.0.1")
 
 
 def test_a_worker_that_dies_ends_the_run_with_a_message():

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from newslint.cli import main
-from newslint.learn import STORY, CountSketch, Settings, SiteResult, learn, line_core
+from newslint.learn import CountSketch, Settings, learn, line_core
+from newslint.learn_judge import STORY, SiteResult
 from newslint.learn_rules import rule_name
 from newslint.learn_sources import Article, folder_articles, site_of
 from newslint.rule_examples import run_folder_examples

@@ -136,6 +136,9 @@ def run_check(args: argparse.Namespace) -> int:
     if args.update_baseline:  # the problems are recorded, not reported
         outcome = check(request, _notify, _drop)
         return EXIT_ERROR if outcome.summary.file_errors else EXIT_CLEAN
+    # text, json-lines and github are written as each file's report comes. Not stdin's (one
+    # file, whose report goes to stdout or, when stdout gives back the fixed text, stderr),
+    # nor --diff's or --statistics' (what they print needs every file).
     streaming = None if stdin is not None or args.diff or args.statistics else STREAMING_FORMATS.get(output_format)
     if streaming is not None:
         report: Callable[[Callable[[str], None] | None], int] = partial(_stream_report, args, request, streaming)

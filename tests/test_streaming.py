@@ -66,7 +66,9 @@ def test_the_first_file_is_reported_before_a_later_one_is_read(tmp_path, output_
 def collected_report(output_format: str, *paths: str) -> str:
     """The whole report of `paths` in `output_format`, formatted at once from every problem."""
     violations = []
-    outcome = check(Request(paths=paths), notify=lambda message: None, deliver=lambda r: violations.extend(r.violations))
+    outcome = check(
+        Request(paths=paths), notify=lambda message: None, deliver=lambda r: violations.extend(r.violations)
+    )
     return FORMATTERS[output_format](Report(violations, outcome.summary, outcome.plan.rule_infos()))
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from newslint.formats.escaping import printable
@@ -60,20 +59,23 @@ class Summary(NamedTuple):
         return data
 
 
-@dataclass
 class SummaryTally:
     """A Summary's counts, added up file by file as the results pass: a run keeps no list of
-    its problems to count them at the end."""
+    its problems to count them at the end. (A plain class: a dataclass would import inspect
+    into every run.)"""
 
-    files_checked: int = 0
-    file_errors: int = 0
-    baselined: int = 0
-    outside_change: int | None = None  # counted only with --diff-base (start it at 0 then)
-    files_with_problems: int = 0
-    problems: int = 0
-    fixable: int = 0
-    unsafe_fixable: int = 0
-    fixed: int = 0
+    def __init__(
+        self, files_checked: int = 0, file_errors: int = 0, baselined: int = 0, outside_change: int | None = None
+    ):
+        self.files_checked = files_checked
+        self.file_errors = file_errors
+        self.baselined = baselined
+        self.outside_change = outside_change  # counted only with --diff-base (start it at 0 then)
+        self.files_with_problems = 0
+        self.problems = 0
+        self.fixable = 0
+        self.unsafe_fixable = 0
+        self.fixed = 0
 
     def add_problems(self, violations: Sequence[Violation], fixed: int = 0) -> None:
         """One file's problems left after every filter, and how many --fix fixed in it."""

@@ -2,22 +2,23 @@
 """Whether a change left newslint's output alone: this checkout against an earlier revision.
 
     python benchmarks/same_output.py --baseline REV [--corpus ../shared/corpus] [--articles 2000]
-                                     [--paragraphs 5000] [--keep DIR]
+                                     [--paragraphs 5000] [--formats json text ...] [--keep DIR]
 
-A refactoring promises that `newslint check --no-cache --format json` is byte for byte what it
-was. This script checks the promise on three inputs: the real corpus (when present), the
+A refactoring promises that `newslint check --no-cache --format json` (and each format of
+--formats) is byte for byte what it was, exit code included. This script checks the promise on three inputs: the real corpus (when present), the
 synthetic archive of benchmarks/speed.py and its file of distinct paragraphs (the duplicate
 check's worst case), both built from the same seed. The revision REV is checked out with
 `git worktree add` into a temporary folder and run from there (`python -m newslint` with that
 folder first on the path, its rules/ linked in as the package of built-in rules), with every
 built-in rule, as this checkout is (with its installed package). Prints one line per
-input, the first differing line where there is one, and exits 1 if any output differs.
+input and format, the first differing line where there is one, and exits 1 if any output differs.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import itertools
 import os
 import subprocess
 import sys
@@ -30,11 +31,11 @@ from speed import DEFAULT_CORPUS, SEED, Generator, build_archive, real_paragraph
 REPO = Path(__file__).resolve().parent.parent
 
 
-def newslint_json(source: Path, target: Path, cwd: Path) -> tuple[int, bytes]:
-    """The exit code and JSON output of the newslint in `source` over `target`."""
+def newslint_output(source: Path, target: Path, cwd: Path, output_format: str = "json") -> tuple[int, bytes]:
+    """The exit code and output of the newslint in `source` over `target`."""
     env = {**os.environ, "PYTHONPATH": str(source)}
     done = subprocess.run(
-        [sys.executable, "-m", "newslint", "check", "--no-cache", "--format", "json", str(target)],
+        [sys.executable, "-m", "newslint", "check", "--no-cache", "--format", output_format, str(target)],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -61,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--articles", type=int, default=2_000, help="articles in the synthetic archive")
     parser.add_argument("--paragraphs", type=int, default=5_000, help="paragraphs in the worst-case file")
+    parser.add_argument("--formats", nargs="+", default=["json"], help="the output formats to compare")
     parser.add_argument("--keep", type=Path, help="build the inputs in this (new) folder and keep it")
     args = parser.parse_args(argv)
 
@@ -83,15 +85,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.corpus.is_dir():
             inputs.insert(0, ("corpus", args.corpus.resolve()))
         differ = False
-        for label, target in inputs:
-            before = newslint_json(baseline, target, workdir)
-            after = newslint_json(REPO, target, workdir)
+        for (label, target), output_format in itertools.product(inputs, args.formats):
+            before = newslint_output(baseline, target, workdir, output_format)
+            after = newslint_output(REPO, target, workdir, output_format)
             same = before == after
             differ |= not same
-            problems = after[1].count(b'"rule"')
+            lines = after[1].count(b"\n")
             print(
-                f"{label}: {'identical' if same else 'DIFFERENT'} "
-                f"(exit {after[0]}, {len(after[1]):,} bytes of JSON, {problems:,} problems)"
+                f"{label} ({output_format}): {'identical' if same else 'DIFFERENT'} "
+                f"(exit {after[0]}, {len(after[1]):,} bytes, {lines:,} lines)"
             )
             if not same:
                 print(first_difference(before[1], after[1]) or f"exit codes {before[0]} and {after[0]}")

@@ -82,62 +82,22 @@ class Baseline:
         return cls(path, _counts(data, path))
 
     def filter(self, violations: Iterable[Violation], checked: Iterable[str]) -> BaselineMatch:
-        """Split a run's violations into those the baseline records and new ones.
-
-        Where a key is recorded n times, its first n violations (in file order) are known and
-        any further ones are new. Entries of the `checked` files that match nothing are stale:
-        their problems were fixed, and --update-baseline would drop them.
-        """
-        remaining = Counter(self.counts)
-        new = []
-        known = 0
-        for violation in violations:
-            key = self.key(violation)
-            if remaining[key] > 0:
-                remaining[key] -= 1
-                known += 1
-            else:
-                new.append(violation)
-        checked_keys = {relative_to(path, self.root) for path in checked}
-        stale = sum(n for key, n in remaining.items() if key[0] in checked_keys)
-        return BaselineMatch(new, known, stale)
-
-    def apply(
-        self, violations: list[Violation], checked: list[str], update: bool, notify: Callable[[str], None]
-    ) -> tuple[list[Violation], int]:
-        """A run's baseline stage: the problems to report and how many the baseline records,
-        with its stale entries said to `notify`; with `update`, the problems found are recorded
-        instead (and all are given back)."""
-        if update:
-            updated = self.updated(violations, checked)
-            updated.write()
-            notify(f"recorded {len(violations)} problems in {self.path} ({sum(updated.counts.values())} in all)")
-            return violations, 0
-        match = self.filter(violations, checked)
-        if match.stale:
-            entries = "entry matches" if match.stale == 1 else "entries match"
-            notify(
-                f"{match.stale} baseline {entries} no problem any more"
-                f" (fixed? --update-baseline drops them from {self.path})"
-            )
-        return match.new, match.known
+        """Split violations into those the baseline records and new ones (see BaselineRun),
+        with the stale entries of the `checked` files."""
+        run = BaselineRun(self)
+        new = run.filter_file(violations)
+        for path in checked:
+            run.checked(path)
+        return BaselineMatch(new, run.known, run.stale())
 
     def updated(self, violations: Iterable[Violation], checked: Iterable[str]) -> Baseline:
-        """This baseline with the entries of the `checked` files replaced by `violations`.
-
-        Entries of files this run did not check are kept while the file exists, so updating
-        from a run over part of an archive (as pre-commit runs) loses nothing.
-        """
-        checked_keys = {relative_to(path, self.root) for path in checked}
-        counts = Counter(
-            {
-                key: n
-                for key, n in self.counts.items()
-                if key[0] not in checked_keys and os.path.exists(os.path.join(self.root, key[0]))
-            }
-        )
-        counts.update(self.key(v) for v in violations)
-        return Baseline(self.path, counts)
+        """This baseline with the entries of the `checked` files replaced by `violations` (see
+        BaselineRun.updated)."""
+        run = BaselineRun(self, update=True)
+        run.filter_file(violations)
+        for path in checked:
+            run.checked(path)
+        return run.updated()
 
     def dumps(self) -> str:
         entries = [
@@ -154,6 +114,89 @@ class Baseline:
             write_atomic(self.path, self.dumps().encode("utf-8"), create=True)
         except OSError as exc:
             raise BaselineError(f"cannot write baseline file: {exc.strerror or exc}", self.path) from None
+
+
+class BaselineRun:
+    """A run's baseline stage (filter step 5), file by file as the results pass: each file's
+    problems matched against its own entries (an entry names one file), and at the end the
+    stale entries said, or with `update` the problems found recorded. It keeps the baseline's
+    counts and, with `update`, the keys found, never the problems themselves.
+
+    Where a key is recorded n times, its first n violations (in file order) are known and any
+    further ones are new. Entries of checked files that match nothing are stale: their problems
+    were fixed, and --update-baseline would drop them.
+    """
+
+    def __init__(self, baseline: Baseline, update: bool = False):
+        self.baseline = baseline
+        self.update = update
+        self.remaining = Counter(baseline.counts)  # what each key still matches
+        self._recorded_files = {key[0] for key in baseline.counts}
+        self._checked: set[str] = set()  # checked files that have entries (paths as entries name them)
+        self.found: Counter[Key] = Counter()  # with update: the keys of the problems found
+        self.problems = 0  # problems found
+        self.known = 0  # problems the baseline records (not reported)
+
+    def filter_file(self, violations: Iterable[Violation]) -> list[Violation]:
+        """The problems of a file (or of several) the baseline does not record: to report. With
+        `update`, all are recorded and all are given back."""
+        new = []
+        for violation in violations:
+            key = self.baseline.key(violation)
+            self.problems += 1
+            if self.update:
+                self.found[key] += 1
+                new.append(violation)
+            elif self.remaining[key] > 0:
+                self.remaining[key] -= 1
+                self.known += 1
+            else:
+                new.append(violation)
+        return new
+
+    def checked(self, path: str) -> None:
+        """Say that the file `path` was checked: its entries that match nothing are stale (and
+        with `update`, replaced by what was found in it)."""
+        relative = relative_to(path, self.baseline.root)
+        if relative in self._recorded_files:
+            self._checked.add(relative)
+
+    def stale(self) -> int:
+        """The entries of checked files that matched no problem."""
+        return sum(n for key, n in self.remaining.items() if n and key[0] in self._checked)
+
+    def updated(self) -> Baseline:
+        """The baseline with the entries of the checked files replaced by the problems found.
+
+        Entries of files this run did not check are kept while the file exists, so updating
+        from a run over part of an archive (as pre-commit runs) loses nothing.
+        """
+        root = self.baseline.root
+        counts = Counter(
+            {
+                key: n
+                for key, n in self.baseline.counts.items()
+                if key[0] not in self._checked and os.path.exists(os.path.join(root, key[0]))
+            }
+        )
+        counts.update(self.found)
+        return Baseline(self.baseline.path, counts)
+
+    def finish(self, notify: Callable[[str], None]) -> None:
+        """Once every file has passed: with `update`, write the baseline; else say its stale
+        entries to `notify`."""
+        if self.update:
+            updated = self.updated()
+            updated.write()
+            notify(f"recorded {self.problems} problems in {self.baseline.path} ({sum(updated.counts.values())} in all)")
+            return
+        stale = self.stale()
+        if stale:
+            entries = "entry matches" if stale == 1 else "entries match"
+            notify(
+                f"{stale} baseline {entries} no problem any more"
+                f" (fixed? --update-baseline drops them from {self.baseline.path})"
+            )
 
 
 def load_or_empty(path: str) -> Baseline:

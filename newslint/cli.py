@@ -16,7 +16,8 @@ import argparse
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from types import FrameType
 from typing import NoReturn, TextIO
 
@@ -27,14 +28,17 @@ from newslint.errors import NewslintError, UsageError
 from newslint.formats import (
     FORMATTERS,
     STATISTICS_FORMATTERS,
+    STREAMING_FORMATS,
     Report,
-    Summary,
+    StreamingFormat,
     diff_summary_line,
     log_safe_diff,
     printable,
 )
-from newslint.per_file import FixMode
+from newslint.per_file import FileReport, FixMode
 from newslint.pipeline import Outcome, Request, Settings, StdinSource, check, load_plan
+from newslint.report_file import write_report_file
+from newslint.violations import Violation
 from newslint.workers import available_cores
 
 EXIT_CLEAN = 0
@@ -129,21 +133,77 @@ def run_check(args: argparse.Namespace) -> int:
         ignore_files=not args.no_ignore,
         scheduler=args.scheduler,
     )
-    outcome = check(request, notify=lambda message: _error(f"newslint: {message}"))
-    if args.update_baseline:
-        return EXIT_ERROR if outcome.file_errors else EXIT_CLEAN
+    if args.update_baseline:  # the problems are recorded, not reported
+        outcome = check(request, _notify, _drop)
+        return EXIT_ERROR if outcome.summary.file_errors else EXIT_CLEAN
+    # text, json-lines and github are written as each file's report comes. Not stdin's (one
+    # file, whose report goes to stdout or, when stdout gives back the fixed text, stderr),
+    # nor --diff's or --statistics' (what they print needs every file).
+    streaming = None if stdin is not None or args.diff or args.statistics else STREAMING_FORMATS.get(output_format)
+    if streaming is not None:
+        report: Callable[[Callable[[str], None] | None], int] = partial(_stream_report, args, request, streaming)
+    else:
+        report = partial(_whole_report, args, request, output_format)
+    if args.output_file:
+        return write_report_file(args.output_file, report)
+    return report(None)
 
-    violations = outcome.violations
-    fixed_by_path = {file_fix.path: file_fix.fixed for file_fix in outcome.fixes}
-    summary = Summary.of(
-        violations, outcome.files_checked, outcome.file_errors, fixed_by_path, outcome.baselined, outcome.outside_change
-    )
+
+def _notify(message: str) -> None:
+    _error(f"newslint: {message}")
+
+
+def _drop(report: FileReport) -> None:
+    pass
+
+
+def _stream_report(
+    args: argparse.Namespace, request: Request, fmt: StreamingFormat, write: Callable[[str], None] | None
+) -> int:
+    """Run the check, writing each file's problems as its report comes (to stdout, or with
+    `write`), then what the format writes at the end (text: the summary line)."""
+    if write is None:
+        write = _write_now
+    color = _use_color(args.color, sys.stdout if write is _write_now else None)
+
+    def each_file(report: FileReport) -> None:
+        if report.violations:
+            write(fmt.problems(report.violations, color))
+
+    outcome = check(request, _notify, each_file)
+    write(fmt.end(outcome.summary, args.quiet))
+    return _exit_code(args, outcome)
+
+
+def _write_now(text: str) -> None:
+    """To stdout, at once: a reader (a CI log, a pipe) sees each file's problems as they come."""
+    if text:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _whole_report(
+    args: argparse.Namespace, request: Request, output_format: str, write: Callable[[str], None] | None
+) -> int:
+    """Run the check, keeping what the report needs whole (the problems; with --diff, the
+    diffs), then write the report (to stdout or stderr, or with `write`)."""
+    violations: list[Violation] = []
+    diffs: list[str] = []
+
+    def keep(report: FileReport) -> None:
+        if not args.diff:
+            violations.extend(report.violations)
+        elif report.fix is not None:
+            diffs.append(report.fix.diff)
+
+    outcome = check(request, _notify, keep)
+    summary = outcome.summary
     # Where the report goes: the --output-file; stderr when stdout carries the fixed text of
     # stdin (an editor puts it in place of its buffer); else stdout.
-    stream = None if args.output_file else sys.stderr if outcome.fixed_stdin is not None else sys.stdout
+    stream = None if write is not None else sys.stderr if outcome.fixed_stdin is not None else sys.stdout
     if args.diff:
         # The diff is all the report holds, so `newslint check --diff > fixes.patch` is a patch.
-        report = "".join(file_fix.diff for file_fix in outcome.fixes)
+        report = "".join(diffs)
         if stream is not None and not _writes_to_file(stream):
             # A terminal or a CI log: an article's control characters and CI commands are
             # escaped there (a patch is exact only when written to a file).
@@ -172,20 +232,19 @@ def run_check(args: argparse.Namespace) -> int:
             sys.stdout.buffer.write(chunk)
         sys.stdout.buffer.flush()
     if stream is None:
-        _write_report(args.output_file, report)
+        assert write is not None  # (no stream: the report goes to `write`)
+        write(report)
     else:
         stream.write(report)
     return _exit_code(args, outcome)
 
 
 def _exit_code(args: argparse.Namespace, outcome: Outcome) -> int:
-    if outcome.file_errors:
+    if outcome.summary.file_errors:
         return EXIT_ERROR
     # --diff fixed nothing, so what it would fix is still there; a pre-commit hook that changed
     # files must fail so the user reviews and stages the changes.
-    problems = any(outcome.plan.fails(v) for v in outcome.violations) or bool(
-        outcome.fixes and (args.diff or args.exit_non_zero_on_fix)
-    )
+    problems = outcome.fails or bool(outcome.summary.fixed and (args.diff or args.exit_non_zero_on_fix))
     return EXIT_PROBLEMS if problems and not args.exit_zero else EXIT_CLEAN
 
 
@@ -203,19 +262,6 @@ def _use_color(choice: str, stream: TextIO | None) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
-
-
-def _write_report(path: str, report: str) -> None:
-    """Write the report to `path` atomically: a reader sees the old file or the whole new one."""
-    from newslint.atomic_write import write_atomic  # here: it imports tempfile
-
-    if os.path.isdir(path):
-        raise UsageError("cannot write the report: a folder", path)
-    try:
-        # As stdout writes them: a name's undecodable bytes as \udcXX (which JSON decodes back).
-        write_atomic(path, report.encode("utf-8", "backslashreplace"), create=True)
-    except OSError as exc:
-        raise UsageError(f"cannot write the report: {exc.strerror or exc}", path) from None
 
 
 def _writes_to_file(stream: TextIO) -> bool:

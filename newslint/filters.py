@@ -9,17 +9,18 @@
 4. Suppression comments (suppressions.apply): in a Markdown file, what a `<!-- newslint: ... -->`
    comment covers is dropped, and a comment that suppresses nothing is reported as
    `unused-suppression` (where that rule is selected and not ignored for the file).
-5. The baseline (Baseline.filter, once every file is checked): the problems the baseline file
-   records are left out of the report and counted; its entries for checked files that match no
-   problem any more are counted as stale.
+5. The baseline (baseline.BaselineRun, file by file as the results pass): the problems the
+   baseline file records are left out of the report and counted; once every file has passed,
+   its entries for checked files that match no problem any more are counted as stale.
 6. The change (within_change, with --diff-base): only the problems whose lines touch a line
    the change added or modified are reported (a repeated paragraph: its later copy, the one
    reported); the others are left out and counted.
 
 Steps 1 to 4 concern one file alone (find_problems): the result cache keeps what they give,
 and --fix fixes exactly what they report, so it never touches ignored or suppressed text.
-Step 5 needs the whole run's problems (a baseline counts them per file, rule and text), so it
-comes after them; --update-baseline records what step 4 gives. Step 6 comes last, so the
+Steps 5 and 6 are applied in the parent process to each file's result as it passes (a
+baseline's entries each name one file, so a file is matched against its own); only the stale
+count and --update-baseline, which records what step 4 gives, wait for the end. Step 6 comes last, so the
 baseline sees every problem of the files it covers and does not call its entries for untouched
 lines stale; the cache keeps what steps 1 to 4 give, which does not depend on the change. With
 --fix, only the problems step 6 would report are fixed (fix.fix_document's `lines`).
@@ -27,7 +28,6 @@ lines stale; the cache keeps what steps 1 to 4 give, which does not depend on th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
@@ -202,14 +202,11 @@ def article_units(document: Document, plan: Plan) -> ArticleData:
     return data
 
 
-def within_change(violations: list[Violation], changed: Mapping[str, LineRanges]) -> tuple[list[Violation], int]:
-    """Step 6: of `violations`, those whose lines touch the lines `changed` gives for their
-    file, and how many were left out (the files of a run with --diff-base are all in
-    `changed`; a file that is not has no changed line). A dataset's problem is kept when the
-    line its record starts on was touched."""
+def within_change(violations: list[Violation], lines: LineRanges) -> tuple[list[Violation], int]:
+    """Step 6 for one file: of its `violations`, those whose lines touch the `lines` the change
+    added or modified in it (a file with none: ()), and how many were left out. A dataset's
+    problem is kept when the line its record starts on was touched."""
     kept = [
-        v
-        for v in violations
-        if touches(changed.get(v.path, ()), *((v.line, v.end_line) if v.record is None else (v.record.line,) * 2))
+        v for v in violations if touches(lines, *((v.line, v.end_line) if v.record is None else (v.record.line,) * 2))
     ]
     return kept, len(violations) - len(kept)

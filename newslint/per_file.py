@@ -1,7 +1,8 @@
 """Stage 4 of a run (see pipeline.py), for one file: read its bytes once, decode them into a
 Document, find its problems (filters.find_problems), and with --fix or --diff fix them and write
 the file back (atomic_write) or diff it. Each function here takes one file and gives a FileResult;
-pipeline.check_files runs them over many files (workers.map_in_order), with or without the cache.
+checking.check_files runs them over many files (workers.map_in_order), with or without the cache,
+and passes each on as a FileReport.
 An article on a stream (an editor's buffer on stdin) is checked by check_stream, as the file it
 is named after.
 """
@@ -9,7 +10,7 @@ is named after.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from newslint import document as documents
@@ -56,6 +57,29 @@ class FileResult(NamedTuple):
     digest: str | None = None  # the content hash of the bytes checked, when the run uses the cache
     error: FileError | None = None
     fix: FileFix | None = None
+
+
+class FileReport(NamedTuple):
+    """One file's result on its way from stage 4 to the report, in the parent process, in the
+    order of discovery (a dataset's: all its records' problems, in record order). Each pass
+    after stage 4 (pipeline.py: the baseline, the change) gives it on with what it leaves of
+    the problems, and counts what it left out."""
+
+    path: str
+    violations: list[Violation]  # with --fix, those that remain
+    errors: Sequence[FileError] = ()  # why it (or some of its records) could not be checked
+    fix: FileFix | None = None
+    checked: bool = True  # False: nothing of it could be checked
+    baselined: int = 0  # problems left out because the baseline records them
+    outside_change: int = 0  # with --diff-base, problems left out on lines the change did not touch
+
+    @classmethod
+    def of(cls, path: str, result: FileResult) -> FileReport:
+        """An article's report: a file that could not be read or decoded was not checked; one
+        whose fixes could not be written was (its problems are those found)."""
+        if result.error is None:
+            return cls(path, result.violations, (), result.fix)
+        return cls(path, result.violations, (result.error,), result.fix, checked=bool(result.violations))
 
 
 def check_file(path: str, plan: Plan, max_bytes: int) -> FileResult:

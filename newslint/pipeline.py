@@ -2,7 +2,9 @@
 
     discover -> read once -> lint -> filters -> report / fix
 
-check(request, notify) runs these stages, in this order:
+check(request, notify, deliver) runs these stages, in this order; from stage 4 on, each file's
+result flows on by itself, in the order of discovery, as it comes (nothing waits for the whole
+run, and no list of the run's problems is kept):
 
 1. Plan (load_plan): the config (the nearest one from the current folder up, or --config)
    with the command line's flags applied; the rule files, read back already parsed from the
@@ -16,11 +18,12 @@ check(request, notify) runs these stages, in this order:
    --diff-base, only the files the change touched are kept, with its lines (gitdiff.Change).
    With a cross-article rule (repeats.py), the archive's articles are indexed here: the
    repository's and the paths checked, each read and hashed, its units taken from the cache or
-   worked out in the workers; each file's result below then gets its repeats (with --fix, those
-   of the text as fixed).
-4. Each file (check_files here; what is done to one file is per_file.py's; workers.map_in_order
-   runs it in worker processes when there are many, or with --scheduler cluster.py on a Dask
-   cluster, the results in the order of discovery either way):
+   worked out in the workers; the first pass after stage 4 then adds each file's repeats (with
+   --fix, those of the text as fixed).
+4. Each file (checking.check_files, which gives each file's report as it comes; what is done to
+   one file is per_file.py's; workers.map_in_order runs it in worker processes when there are
+   many, or with --scheduler cluster.py on a Dask cluster, the results in the order of
+   discovery either way):
    - its bytes are read once (reading.read_article: a regular file within size and line limits);
    - with the result cache (or --scheduler), this process reads and hashes them; if the cache
      holds a result for this path and this hash, that is the file's result: nothing more is
@@ -37,43 +40,51 @@ check(request, notify) runs these stages, in this order:
    if it were the file it is named after (its config is found from that name's folder, and
    `exclude` and `per-file-ignores` apply to the name), never with the result cache; with
    --fix the fixed text goes back to the caller instead of to a file (per_file.check_stream).
-5. The results of the files checked afresh are saved in the cache, under the key of
-   everything besides a file's bytes that they depend on (result_key).
-6. Filter step 5, the baseline: what it records is left out of the report and counted; or,
-   with --update-baseline, the problems found are recorded in it.
+5. The results of the files checked afresh are kept in the cache's table as they come, under
+   the key of everything besides a file's bytes that they depend on (result_key), and saved
+   once every file is checked.
+Then each file's report goes through the passes (Pass: a function of a FileReport, applied in
+this process, in order, as each file's report comes; _passes lists them):
+6. Filter step 5, the baseline (baseline.BaselineRun): what it records is left out of the
+   report and counted; or, with --update-baseline, the problems found are recorded, and the
+   baseline is written once every file has passed (its stale entries are counted then too).
 7. Filter step 6, with --diff-base: the problems on lines the change did not touch are left
    out and counted (with --fix, which fixed only the others, on the lines as fixed).
+and is handed to `deliver`, while the summary's counts (formats.SummaryTally) are added up.
 
-The pipeline never prints: each line for stderr goes to `notify` when it arises, and the outcome
-(what to report, what was fixed, how many files could not be checked) goes back to cli.py.
+The pipeline never prints: each line for stderr goes to `notify` when it arises (a file that
+could not be checked, as its report passes), each file's report goes to `deliver`, and the
+outcome (the summary, whether a problem fails the run, the fixed text of stdin) goes back to
+cli.py at the end.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from contextlib import closing
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from newslint import per_file
-from newslint.cache import Cache, CacheError, Table, content_hash, open_cache
+from newslint.cache import Cache, CacheError, Table, open_cache
+from newslint.checking import check_files
 from newslint.cluster import jobs_for
 from newslint.config import DatasetFlags, load_config
 from newslint.datasets import is_dataset, with_datasets
 from newslint.discovery import discover
 from newslint.errors import UsageError
 from newslint.filters import Plan, within_change
+from newslint.formats.report import Summary, SummaryTally
 from newslint.lineranges import LineRanges
-from newslint.per_file import FileError, FileFix, FileResult, FixMode
-from newslint.reading import max_file_bytes
+from newslint.per_file import FileReport, FixMode
 from newslint.rules import load_rules, rule_set_identity
 from newslint.violations import Violation
-from newslint.workers import Jobs, Mapper, as_mapper, map_in_order
 
 if TYPE_CHECKING:
-    from newslint.baseline import Baseline
+    from newslint.baseline import Baseline, BaselineRun
 
 # The cache's namespaces a run uses: each file's results (a table), and parsed rule files (values).
 RESULTS = "results"
@@ -119,26 +130,28 @@ class Request(NamedTuple):
 
 
 class Outcome(NamedTuple):
-    """What a run found, for the caller to report."""
+    """What a run found, once every file's report has passed (see check)."""
 
     plan: Plan
-    violations: list[Violation]  # after every filter; with --fix, the problems that remain
-    files_checked: int
-    file_errors: int  # files and paths given that could not be checked
-    fixes: list[FileFix]  # the files fixed (or that --diff would change), in order
-    baselined: int  # problems left out because the baseline records them
-    outside_change: int | None = None  # with --diff-base, problems left out on lines it did not touch
+    summary: Summary  # tallied as the files passed
+    fails: bool  # whether a problem reported fails the run (its severity is at least fail-on's)
     # With stdin and --fix: the text to give back in place of writing a file, in chunks. The
     # fixed text, or the text as it was when nothing was fixed or it could not be checked,
     # so an editor that replaces its buffer with it never loses a word.
     fixed_stdin: Iterable[bytes] | None = None
 
 
-def check(request: Request, notify: Callable[[str], None]) -> Outcome:
-    """Run the stages above. Bad usage, a bad config, rule or baseline file raise
+# What the parent does to a file's report on its way from stage 4 to the output: one of the
+# passes each report goes through, in order (the baseline's, the change's).
+Pass = Callable[[FileReport], FileReport]
+
+
+def check(request: Request, notify: Callable[[str], None], deliver: Callable[[FileReport], None]) -> Outcome:
+    """Run the stages above, handing each file's report to `deliver` as it comes, in the
+    order of discovery, after every pass. Bad usage, a bad config, rule or baseline file raise
     NewslintError; a cache that cannot be used is a warning, and the run goes on without it."""
     if request.stdin is not None:
-        return _check_stdin(request, request.stdin, notify)
+        return _check_stdin(request, request.stdin, notify, deliver)
     cache = _open_cache(request.cache_dir, notify)
     plan = load_plan(request.settings, cache)
     baseline = _read_baseline(plan, request.update_baseline)
@@ -160,7 +173,8 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
     table = None if cache is None or request.fix is not None else results_table(cache, plan)
     # Dataset files are records, each an article: datasets/run.py checks them with the others.
     run = with_datasets(check_files, request.paths) if any(is_dataset(path) for path in paths) else check_files
-    units = index = None
+    baseline_run, passes = _passes(baseline, request.update_baseline, changed)
+    units = None
     if plan.cross_article_rules:
         from newslint import repeats  # here: most runs have no cross-article rule
 
@@ -168,33 +182,108 @@ def check(request: Request, notify: Callable[[str], None]) -> Outcome:
     try:
         with jobs_for(request.jobs, request.scheduler, request.fix) as jobs:  # processes, or a cluster
             if plan.cross_article_rules:
-                index = repeats.archive_index(plan, paths, request.ignore_files, as_mapper(jobs), units)
-            checked, violations, errors, fixes = run(paths, plan, request.fix, jobs, table, changed)
+                index = repeats.archive_index(plan, paths, request.ignore_files, jobs, units)
+                passes.insert(0, index.add_repeats)  # first: the baseline and the change see them too
+            stream = _Stream(plan, notify, passes, deliver, len(missing), diff_base=changed is not None)
+            reports: Generator[FileReport, None, None] = run(paths, plan, request.fix, jobs, table, changed)
+            with closing(reports):  # its workers stopped here, whatever ends the run
+                for report in reports:
+                    stream.pass_on(report)
     finally:
         for opened in (table, units):
             if opened is not None:
                 opened.close()
-    if index is not None:
-        violations = index.with_repeats(checked, violations, {fix.path: fix.units for fix in fixes if fix.units})
-    for error in errors:
-        notify(f"{error.path}: {error.message}")
     for opened in (table, units):
         if opened is not None:
             try:
                 opened.save()
             except CacheError as exc:
                 notify(f"warning: {exc}")
-    baselined = 0
+    if baseline_run is not None:
+        baseline_run.finish(notify)
+    return stream.outcome()
+
+
+class _Stream:
+    """Stages 6 and 7 (and the errors said) for each file's report as it comes, in order: the
+    passes applied, the report delivered, the summary tallied. Nothing of a report is kept."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        notify: Callable[[str], None],
+        passes: Sequence[Pass],
+        deliver: Callable[[FileReport], None],
+        errors: int = 0,
+        diff_base: bool = False,
+    ):
+        self.plan, self.notify, self.passes, self.deliver = plan, notify, passes, deliver
+        self.tally = SummaryTally(file_errors=errors, outside_change=0 if diff_base else None)
+        self.fails = False
+
+    def pass_on(self, report: FileReport) -> None:
+        for error in report.errors:
+            self.notify(f"{error.path}: {error.message}")
+        for step in self.passes:
+            report = step(report)
+        tally = self.tally
+        tally.files_checked += report.checked
+        tally.file_errors += len(report.errors)
+        tally.baselined += report.baselined
+        if tally.outside_change is not None:
+            tally.outside_change += report.outside_change
+        tally.add_problems(report.violations, 0 if report.fix is None else report.fix.fixed)
+        self.fails = self.fails or any(self.plan.fails(v) for v in report.violations)
+        self.deliver(report)
+
+    def outcome(self, fixed_stdin: Iterable[bytes] | None = None) -> Outcome:
+        return Outcome(self.plan, self.tally.summary(), self.fails, fixed_stdin)
+
+
+def _passes(
+    baseline: Baseline | None, update: bool, changed: Mapping[str, LineRanges] | None
+) -> tuple[BaselineRun | None, list[Pass]]:
+    """The passes of a run, in order (stages 6 and 7), and its baseline's stage if it has one.
+    A pass that needs what the whole run found can be added here, without changing how the
+    reports flow."""
+    passes: list[Pass] = []
+    run = None
     if baseline is not None:
-        violations, baselined = baseline.apply(violations, checked, request.update_baseline, notify)
-    outside_change = None
+        from newslint.baseline import BaselineRun  # here: most runs have no baseline
+
+        run = BaselineRun(baseline, update)
+        passes.append(_baseline_pass(run))
     if changed is not None:
-        changed.update((fix.path, fix.lines) for fix in fixes if fix.lines is not None)
-        violations, outside_change = within_change(violations, changed)
-    return Outcome(plan, violations, len(checked), len(errors) + len(missing), fixes, baselined, outside_change)
+        passes.append(partial(_change_pass, changed=changed))
+    return run, passes
 
 
-def _check_stdin(request: Request, source: StdinSource, notify: Callable[[str], None]) -> Outcome:
+def _baseline_pass(run: BaselineRun) -> Pass:
+    """Stage 6 for a file: what the baseline records left out and counted (with
+    --update-baseline, recorded, and all given on)."""
+
+    def apply(report: FileReport) -> FileReport:
+        if report.checked:
+            run.checked(report.path)
+        known = run.known
+        violations = run.filter_file(report.violations)
+        return report._replace(violations=violations, baselined=report.baselined + run.known - known)
+
+    return apply
+
+
+def _change_pass(report: FileReport, changed: Mapping[str, LineRanges]) -> FileReport:
+    """Stage 7 for a file: the problems on lines the change did not touch left out and counted
+    (a file --fix fixed, on its lines as fixed)."""
+    fix = report.fix
+    lines = fix.lines if fix is not None and fix.lines is not None else changed.get(report.path, ())
+    violations, left_out = within_change(report.violations, lines)
+    return report._replace(violations=violations, outside_change=report.outside_change + left_out)
+
+
+def _check_stdin(
+    request: Request, source: StdinSource, notify: Callable[[str], None], deliver: Callable[[FileReport], None]
+) -> Outcome:
     """The stages for an article on stdin, checked as the file it is named after."""
     if request.update_baseline:
         raise UsageError("--update-baseline records the problems of files, not of stdin")
@@ -206,22 +295,17 @@ def _check_stdin(request: Request, source: StdinSource, notify: Callable[[str], 
     baseline = _read_baseline(plan, update=False)
     fixed: Iterable[bytes] | None
     if plan.config.file_filter().excluded(source.name):
-        result, fixed = (
-            FileResult([]),
-            per_file.pass_through(b"", source.stream) if per_file.writes(request.fix) else None,
-        )
-        checked = []
+        fixed = per_file.pass_through(b"", source.stream) if per_file.writes(request.fix) else None
+        report = FileReport(source.name, [], checked=False)
     else:
         result, fixed = per_file.check_stream(source.stream, source.name, plan, request.fix)
-        checked = [] if result.error is not None else [source.name]
-    errors = [] if result.error is None else [result.error]
-    for error in errors:
-        notify(f"{error.path}: {error.message}")
-    fixes = [] if result.fix is None else [result.fix]
-    violations, baselined = result.violations, 0
-    if baseline is not None:
-        violations, baselined = baseline.apply(violations, checked, False, notify)
-    return Outcome(plan, violations, len(checked), len(errors), fixes, baselined, fixed_stdin=fixed)
+        report = FileReport.of(source.name, result)
+    baseline_run, passes = _passes(baseline, False, None)
+    stream = _Stream(plan, notify, passes, deliver)
+    stream.pass_on(report)
+    if baseline_run is not None:
+        baseline_run.finish(notify)
+    return stream.outcome(fixed)
 
 
 def load_plan(settings: Settings, cache: Cache | None = None) -> Plan:
@@ -300,86 +384,3 @@ def _decoder(plan: Plan) -> Callable[[str, Any], list[Violation] | None]:
         return violations
 
     return decode
-
-
-# Stage 4: each file.
-
-
-def check_files(
-    paths: list[str],
-    plan: Plan,
-    fix: FixMode | None,
-    jobs: Jobs,
-    table: Table[list[Violation]] | None = None,
-    changed: Mapping[str, LineRanges] | None = None,
-) -> tuple[list[str], list[Violation], list[FileError], list[FileFix]]:
-    """Check `paths` (with `fix`, fix them) in up to `jobs` processes (or with the cluster's
-    mapper `jobs` is: cluster.py), answering from `table` each file whose bytes it holds a
-    result for and keeping there the others'. With `changed` (--diff-base), `fix` fixes only the problems on the lines
-    it gives for a file. Gives, in the order of `paths`: the files checked, their problems, the
-    files that could not be checked, and the fixes."""
-    max_bytes = max_file_bytes()
-    if table is None:
-        plan.gate.expect(len(paths))
-    results: Iterable[FileResult]
-    if fix is not None and isinstance(jobs, int):  # (cluster.jobs_for refuses --fix and --diff)
-        fixing = partial(per_file.fix_file, plan=plan, mode=fix, max_bytes=max_bytes, changed=changed)
-        results = map_in_order(fixing, paths, jobs)
-    elif table is None and isinstance(jobs, int):
-        results = map_in_order(partial(per_file.check_file, plan=plan, max_bytes=max_bytes), paths, jobs)
-    else:  # this process reads the files: for the cache, or to send them to a cluster (cluster.py)
-        results = _check_with_cache(paths, plan, as_mapper(jobs), table, max_bytes)
-    checked: list[str] = []
-    violations: list[Violation] = []
-    errors: list[FileError] = []
-    fixes: list[FileFix] = []
-    for path, result in zip(paths, results, strict=True):
-        if result.error is not None:
-            errors.append(result.error)
-            if not result.violations:  # unreadable; a file whose fixes could not be written was checked
-                continue
-        checked.append(path)
-        violations.extend(result.violations)
-        if result.fix is not None:
-            fixes.append(result.fix)
-    return checked, violations, errors, fixes
-
-
-def _check_with_cache(
-    paths: list[str], plan: Plan, mapper: Mapper, table: Table[list[Violation]] | None, max_bytes: int
-) -> list[FileResult]:
-    """Each file's result: the table's when it holds one for the file's bytes, else what
-    check_bytes finds (run by `mapper`, as workers.map_in_order), which is then kept in the table.
-
-    This process reads each file, once, and hashes it: a cached re-run then needs no worker at
-    all, and a file the table does not answer is handed over with the bytes read, so what is
-    kept is the result of exactly the bytes hashed. Files that could not be checked are never
-    kept (the reason may be passing: a permission, a file being written)."""
-    results: dict[int, FileResult] = {}  # by index in `paths`
-    unanswered: list[tuple[int, str]] = []  # the index and hash of each file handed to check_bytes, in order
-
-    def to_check() -> Iterator[tuple[str, bytes, str]]:
-        for index, path in enumerate(paths):
-            data, _, error = per_file.read_file(path, max_bytes)
-            if data is None:
-                results[index] = FileResult([], error=error)
-                continue
-            digest = content_hash(data)
-            entry = None if table is None else table.get(path)
-            if entry is not None and entry[0] == digest:
-                results[index] = FileResult(entry[1], digest)
-                continue
-            unanswered.append((index, digest))
-            # The gate prepares for as many documents as will be checked, not as many as
-            # were found: a re-run that checks a few files again never builds its set. (It is
-            # told before any is checked: map_in_order takes the first files before it starts.)
-            plan.gate.expect(len(unanswered))
-            yield path, data, digest
-
-    checked = mapper(partial(per_file.check_bytes, plan=plan), to_check(), size=lambda item: len(item[1]))
-    for position, result in enumerate(checked):
-        index, digest = unanswered[position]
-        results[index] = result
-        if result.error is None and table is not None:
-            table.put(paths[index], digest, [v.to_data() for v in result.violations])
-    return [results[index] for index in range(len(paths))]

@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
@@ -38,12 +38,13 @@ from newslint.filters import ArticleData, UnitData, article_units
 from newslint.reading import max_file_bytes
 from newslint.rules import rule_set_identity
 from newslint.violations import Span, Violation
+from newslint.workers import Jobs, Mapper, as_mapper
 
 if TYPE_CHECKING:
     from newslint.cache import Cache, Table
     from newslint.filters import Plan
+    from newslint.per_file import FileReport
     from newslint.rules import Rule
-    from newslint.workers import Mapper
 
 _MAX_FINGERPRINT = 1 << 64
 
@@ -203,24 +204,13 @@ class ArchiveIndex:
         found.sort()
         return found
 
-    def with_repeats(
-        self, checked: Sequence[str], violations: list[Violation], fixed: Mapping[str, ArticleData] | None = None
-    ) -> list[Violation]:
-        """`violations` (the run's, file by file in the order of `checked`) with each checked
-        article's repeats among its own problems. `fixed`: the units of the files fixed, as fixed."""
-        by_path: dict[str, list[Violation]] = {}
-        for violation in violations:
-            by_path.setdefault(violation.path, []).append(violation)
-        merged: list[Violation] = []
-        for path in checked:
-            own = by_path.pop(path, [])
-            repeats = self.repeats_in(path, None if fixed is None else fixed.get(path))
-            if repeats:
-                own = sorted(own + repeats)
-            merged.extend(own)
-        for rest in by_path.values():  # (none: every problem is in a file checked)
-            merged.extend(rest)
-        return merged
+    def add_repeats(self, report: FileReport) -> FileReport:
+        """A file's report with its repeats among its problems (a pass of pipeline.py, the
+        first): with --fix or --diff, those of the text as fixed."""
+        if not report.checked:
+            return report
+        repeats = self.repeats_in(report.path, None if report.fix is None else report.fix.units)
+        return report._replace(violations=sorted(report.violations + repeats)) if repeats else report
 
     @staticmethod
     def _unit_data(rule_units: _RuleUnits, unit: int) -> UnitData:
@@ -275,10 +265,11 @@ def units_table(cache: Cache, namespace: str, plan: Plan) -> Table[ArticleData]:
 
 
 def archive_index(
-    plan: Plan, checked: list[str], ignore_files: bool, mapper: Mapper, table: Table[ArticleData] | None
+    plan: Plan, checked: list[str], ignore_files: bool, jobs: Jobs, table: Table[ArticleData] | None
 ) -> ArchiveIndex:
-    """The index of the archive of a run checking `checked` (see archive_paths)."""
-    return build_index(archive_paths(plan, checked, ignore_files), plan, mapper, table, max_file_bytes())
+    """The index of the archive of a run checking `checked` (see archive_paths), its units
+    worked out in up to `jobs` processes (or on the cluster `jobs` is a mapper of)."""
+    return build_index(archive_paths(plan, checked, ignore_files), plan, as_mapper(jobs), table, max_file_bytes())
 
 
 def build_index(

@@ -21,7 +21,7 @@ __all__ = ["DATASET_SUFFIXES", "Fields", "is_dataset", "with_datasets"]
 
 
 def with_datasets(check_files: Callable[..., Any], named: Sequence[str]) -> Callable[..., Any]:
-    """pipeline.check_files, extended to check dataset files too (run.check_paths); `named`
+    """checking.check_files, extended to check dataset files too (run.check_paths); `named`
     are the paths the command line gave (a file found in a folder walk that is not a dataset
     of articles is skipped, a named one is an error)."""
     from newslint.datasets.run import check_paths  # here: most runs have no dataset

@@ -3,7 +3,8 @@ streamed, and the dataset written back with only the changed records' text field
 
 A dataset's records go to the workers one by one (workers.map_in_order over the records, so
 one large dataset uses every core), in chunks, a few ahead: a dataset's memory is a few chunks
-of records, not its size. Each record is within an article's limits (reading.max_file_bytes);
+of records and its problems (a dataset's problems are reported together, as one file's), not
+its size. Each record is within an article's limits (reading.max_file_bytes);
 the file itself has none, but a .json file, which is parsed whole (see jsonl.py).
 
 Datasets never use the result cache: a cached result is a file's, and a dataset's records
@@ -13,28 +14,29 @@ are many; a re-run checks them again.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, BinaryIO
 
+from newslint.checking import WholeFiles
 from newslint.datasets.fields import Fields, is_dataset
 from newslint.datasets.records import DatasetError, NotADataset, Piece
 from newslint.datasets.stream import BYTES_PER_ARTICLE, DatasetResult, Tally, WriteFailed, run_pieces, write_dataset
 from newslint.filters import Plan
-from newslint.per_file import FileError, FileFix, FixMode, writes
+from newslint.per_file import FileError, FileReport, FixMode, writes
 from newslint.reading import SkippedFile, max_file_bytes, open_regular_file
 from newslint.vetted import VettedPath
 from newslint.violations import Violation
-from newslint.workers import Jobs, as_mapper
+from newslint.workers import Jobs
 
 if TYPE_CHECKING:
     from newslint.cache import Table
     from newslint.lineranges import LineRanges
 
-FileResults = tuple[list[str], list[Violation], list[FileError], list[FileFix]]
-# A dataset smaller than this is checked whole by one worker, as a file is (map_in_order over
-# the small datasets); a larger one record by record in all of them. So a folder of one-record
-# .json files (news-please's layout) uses every core, and so does one large JSON Lines file.
+# A dataset smaller than this is checked whole by one worker, as a file is (in the same
+# workers as the articles beside it); a larger one record by record in all of them. So a folder
+# of one-record .json files (news-please's layout) uses every core, and so does one large JSON
+# Lines file.
 SMALL_DATASET_BYTES = 1 << 20
 
 
@@ -45,53 +47,35 @@ def check_paths(
     jobs: Jobs,
     table: Table[list[Violation]] | None,
     changed: Mapping[str, LineRanges] | None,
-    check_files: Callable[..., FileResults],
+    check_files: Callable[..., Iterator[FileReport]],
     named: Sequence[str] = (),
-) -> FileResults:
-    """pipeline.check_files for paths among which are datasets: the articles checked by
-    `check_files`, each dataset here; the results in the order of `paths`. A dataset not among
-    the paths `named` (found in a folder walk) that holds no articles is skipped, unreported:
-    a folder's `package.json`, a baseline file, a labels file are no datasets of articles."""
-    articles = [path for path in paths if not is_dataset(path)]
-    checked_articles, violations_found, errors_found, fixes_found = check_files(
-        articles, plan, fix, jobs, table, changed
-    )
-    by_path: dict[str, tuple[list[Violation], list[FileError], list[FileFix]]] = {}
-    for path in articles:
-        by_path.setdefault(path, ([], [], []))
-    for v in violations_found:
-        by_path[v.path][0].append(v)
-    for error in errors_found:
-        by_path[error.path][1].append(error)
-    for file_fix in fixes_found:
-        by_path[file_fix.path][2].append(file_fix)
-    was_checked = set(checked_articles)
-    checked: list[str] = []
-    violations: list[Violation] = []
-    errors: list[FileError] = []
-    fixes: list[FileFix] = []
-    named_files = {os.path.normpath(path) for path in named}
+) -> Generator[FileReport, None, None]:
+    """checking.check_files for paths among which are datasets: each file's report in the order
+    of `paths`, as it comes. The articles and the small datasets between two large datasets go
+    to `check_files` together (the datasets checked whole by its workers); each large dataset
+    is checked here, its records over the workers, once the files before it are done (one pool
+    of workers at a time). A dataset not among the paths `named` (found in a folder walk) that
+    holds no articles is skipped, unreported: a folder's `package.json`, a baseline file, a
+    labels file are no datasets of articles."""
+    named_files = frozenset(os.path.normpath(path) for path in named)
     # On a cluster (jobs a mapper: cluster.py) the workers may not see the files: every
     # dataset's records are read here and sent.
-    small = [(path, os.path.normpath(path) in named_files) for path in paths if _is_small_dataset(path, jobs)]
-    if small:
-        plan.gate.expect(len(small))
-    checking = partial(_check_small_dataset, plan=plan, mode=fix)
-    small_results = dict(zip((path for path, _ in small), as_mapper(jobs)(checking, small), strict=True))
+    whole = WholeFiles(is_dataset, partial(_check_small_dataset, plan=plan, mode=fix, named=named_files))
+    between: list[str] = []  # the articles and small datasets since the last large dataset
     for path in paths:
-        if is_dataset(path):
-            result = small_results.get(path)
-            if result is None:  # a large dataset: its records over the workers
-                result = check_dataset(path, plan, fix, jobs, os.path.normpath(path) in named_files)
-            found = (result.violations, result.errors, [] if result.fix is None else [result.fix])
-            is_checked = result.checked
-        else:
-            found, is_checked = by_path[path], path in was_checked
-        checked += [path] if is_checked else []
-        violations += found[0]
-        errors += found[1]
-        fixes += found[2]
-    return checked, violations, errors, fixes
+        if not is_dataset(path) or _is_small_dataset(path, jobs):
+            between.append(path)
+            continue
+        if between:
+            yield from check_files(between, plan, fix, jobs, table, changed, whole)
+            between = []
+        yield _report(path, check_dataset(path, plan, fix, jobs, os.path.normpath(path) in named_files))
+    if between:
+        yield from check_files(between, plan, fix, jobs, table, changed, whole)
+
+
+def _report(path: str, result: DatasetResult) -> FileReport:
+    return FileReport(path, result.violations, result.errors, result.fix, result.checked)
 
 
 def _is_small_dataset(path: str, jobs: Jobs) -> bool:
@@ -103,9 +87,8 @@ def _is_small_dataset(path: str, jobs: Jobs) -> bool:
         return False
 
 
-def _check_small_dataset(item: tuple[str, bool], plan: Plan, mode: FixMode | None) -> DatasetResult:
-    path, named = item
-    return check_dataset(path, plan, mode, 1, named)
+def _check_small_dataset(path: str, plan: Plan, mode: FixMode | None, named: frozenset[str]) -> FileReport:
+    return _report(path, check_dataset(path, plan, mode, 1, os.path.normpath(path) in named))
 
 
 def check_dataset(path: str, plan: Plan, mode: FixMode | None, jobs: Jobs, named: bool = True) -> DatasetResult:

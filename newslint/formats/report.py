@@ -1,10 +1,11 @@
-"""What every format reports: the run's Summary, the Report a formatter takes, and the lines
-people read (one per problem, the summary line)."""
+"""What every format reports: the run's Summary (and its tally, added up as files pass), the
+Report a formatter takes, how a format that streams is written, and the lines people read (one
+per problem, the summary line)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from newslint.formats.escaping import printable
@@ -34,17 +35,13 @@ class Summary(NamedTuple):
     ) -> Summary:
         """`violations` are the problems left; `fixed_by_path` counts those --fix fixed per file."""
         fixed_by_path = fixed_by_path or {}
-        return cls(
-            files_checked=files_checked,
-            files_with_problems=len({v.path for v in violations} | set(fixed_by_path)),
-            problems=len(violations) + sum(fixed_by_path.values()),
-            fixable=sum(1 for v in violations if v.fix is not None and v.fix.safe),
-            unsafe_fixable=sum(1 for v in violations if v.fix is not None and not v.fix.safe),
-            file_errors=file_errors,
-            fixed=sum(fixed_by_path.values()),
-            baselined=baselined,
-            outside_change=outside_change,
-        )
+        by_path: dict[str, list[Violation]] = {}
+        for v in violations:
+            by_path.setdefault(v.path, []).append(v)
+        tally = SummaryTally(files_checked, file_errors, baselined, outside_change)
+        for path in by_path.keys() | fixed_by_path.keys():
+            tally.add_problems(by_path.get(path, []), fixed_by_path.get(path, 0))
+        return tally.summary()
 
     def as_dict(self) -> dict[str, Any]:
         data = {
@@ -62,6 +59,51 @@ class Summary(NamedTuple):
         return data
 
 
+class SummaryTally:
+    """A Summary's counts, added up file by file as the results pass: a run keeps no list of
+    its problems to count them at the end. (A plain class: a dataclass would import inspect
+    into every run.)"""
+
+    def __init__(
+        self, files_checked: int = 0, file_errors: int = 0, baselined: int = 0, outside_change: int | None = None
+    ):
+        self.files_checked = files_checked
+        self.file_errors = file_errors
+        self.baselined = baselined
+        self.outside_change = outside_change  # counted only with --diff-base (start it at 0 then)
+        self.files_with_problems = 0
+        self.problems = 0
+        self.fixable = 0
+        self.unsafe_fixable = 0
+        self.fixed = 0
+
+    def add_problems(self, violations: Sequence[Violation], fixed: int = 0) -> None:
+        """One file's problems left after every filter, and how many --fix fixed in it."""
+        if violations or fixed:
+            self.files_with_problems += 1
+        self.problems += len(violations) + fixed
+        self.fixed += fixed
+        for v in violations:
+            if v.fix is not None:
+                if v.fix.safe:
+                    self.fixable += 1
+                else:
+                    self.unsafe_fixable += 1
+
+    def summary(self) -> Summary:
+        return Summary(
+            files_checked=self.files_checked,
+            files_with_problems=self.files_with_problems,
+            problems=self.problems,
+            fixable=self.fixable,
+            unsafe_fixable=self.unsafe_fixable,
+            file_errors=self.file_errors,
+            fixed=self.fixed,
+            baselined=self.baselined,
+            outside_change=self.outside_change,
+        )
+
+
 def _every_problem_fails(violation: Violation) -> bool:
     return True
 
@@ -74,6 +116,26 @@ class Report(NamedTuple):
     fails: Callable[[Violation], bool] = _every_problem_fails
     color: bool = False  # text: severities, rule names and paths in colour (for a terminal)
     quiet: bool = False  # text: the problems only, no summary line
+
+
+def _nothing_at_the_end(summary: Summary, quiet: bool) -> str:
+    return ""
+
+
+class StreamingFormat(NamedTuple):
+    """A format written a problem at a time, as each file's result comes (cli.py writes it so
+    when the run's output allows): `problem` gives one problem's text (in colour or not),
+    `end` what follows the last one, given the run's summary (and whether --quiet). The whole
+    report is exactly their texts in order (`whole`): streamed or not, the same bytes."""
+
+    problem: Callable[[Violation, bool], str]
+    end: Callable[[Summary, bool], str] = _nothing_at_the_end
+
+    def problems(self, violations: Iterable[Violation], color: bool = False) -> str:
+        return "".join(self.problem(v, color) for v in violations)
+
+    def whole(self, report: Report) -> str:
+        return self.problems(report.violations, report.color) + self.end(report.summary, report.quiet)
 
 
 def record_note(v: Violation) -> str:

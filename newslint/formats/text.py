@@ -1,15 +1,25 @@
-"""--format text: one line per problem, then the summary line (and --statistics' table)."""
+"""--format text: one line per problem, then the summary line (and --statistics' table).
+It streams (TEXT): each problem's line is written as its file's result comes."""
 
 from __future__ import annotations
 
-from newslint.formats.report import Report, rule_statistics, summary_line, text_line
+from newslint.formats.report import Report, StreamingFormat, Summary, rule_statistics, summary_line, text_line
+from newslint.violations import Violation
+
+
+def _problem(v: Violation, color: bool) -> str:
+    return text_line(v, color) + "\n"
+
+
+def _end(summary: Summary, quiet: bool) -> str:
+    return "" if quiet else summary_line(summary) + "\n"
+
+
+TEXT = StreamingFormat(_problem, _end)
 
 
 def format_text(report: Report) -> str:
-    lines = [text_line(v, report.color) for v in report.violations]
-    if not report.quiet:
-        lines.append(summary_line(report.summary))
-    return "".join(line + "\n" for line in lines)
+    return TEXT.whole(report)
 
 
 def format_statistics_text(report: Report) -> str:

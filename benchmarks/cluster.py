@@ -3,9 +3,11 @@
 
     python benchmarks/cluster.py [--articles 10000] [--jobs 2] [--batch-files 512]
                                  [--corpus ../shared/corpus | --no-corpus] [--keep DIR]
+                                 [--format json | json-lines]
 
 Builds the archive of benchmarks/speed.py (same generator, same seed), then runs, each in its
-own process and with every built-in rule, `newslint check --no-cache --format json`:
+own process and with every built-in rule, `newslint check --no-cache --format json` (or
+json-lines, which streams: for an archive of a million articles, whose json report is held whole):
   - plain, with --jobs N (worker processes on this machine): the baseline;
   - with --scheduler local --jobs N (a Dask cluster of N worker processes started by the run),
     once for each batch size given (files per task; cluster.BATCH_FILES is the default).
@@ -83,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--no-corpus", action="store_true", help="generated text only")
     parser.add_argument("--keep", type=Path, help="build the archive here and keep it")
+    parser.add_argument("--format", choices=("json", "json-lines"), default="json", help="the report compared")
     args = parser.parse_args(argv)
     try:
         import distributed  # noqa: F401 -- only to tell whether the extra is installed
@@ -96,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             real = [] if args.no_corpus else real_paragraphs(args.corpus)
             size = build_archive(archive, args.articles, Generator(SEED, real))
             print(f"archive: {args.articles:,} articles, {size / 1e6:.1f} MB (seed {SEED})")
-        common = ["check", "--no-cache", "--format", "json", "--jobs", str(args.jobs)]
+        common = ["check", "--no-cache", "--format", args.format, "--jobs", str(args.jobs)]
         runs = [(f"plain --jobs {args.jobs}", common, None)]
         for batch in (int(value) for value in args.batch_files.split(",")):
             runs.append((f"--scheduler local, {batch} files a task", [*common, "--scheduler", "local"], batch))

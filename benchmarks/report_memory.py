@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # speed.py, beside this file
+from same_output import revision_checkout
 from speed import _ENV, DEFAULT_CORPUS, SEED, Generator, real_paragraphs
 
 REPO = Path(__file__).resolve().parent.parent
@@ -109,15 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="build the inputs in this (new) folder and keep it")
     args = parser.parse_args(argv)
 
-    workdir = Path(tempfile.mkdtemp(prefix="newslint-memory-")) if args.keep is None else args.keep
-    workdir.mkdir(parents=True, exist_ok=True)
-    baseline = workdir / "baseline"
-    subprocess.run(
-        ["git", "-C", str(REPO), "worktree", "add", "--detach", "--quiet", str(baseline), args.baseline], check=True
-    )
-    # Installed, rules/ is the package newslint.builtin_rules; from a source tree, a link makes it so.
-    (baseline / "newslint" / "builtin_rules").symlink_to(baseline / "rules")
-    try:
+    with revision_checkout(args.baseline, args.keep, "newslint-memory-") as (workdir, baseline):
         generator = Generator(SEED, real_paragraphs(args.corpus) if args.corpus.is_dir() else [])
         archive = workdir / "archive"
         size = build_archive(archive, args.articles, args.lines, generator)
@@ -137,10 +130,6 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
         return 1 if differ else 0
-    finally:
-        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(baseline)], check=False)
-        if args.keep is None:
-            subprocess.run(["rm", "-rf", str(workdir)], check=False)
 
 
 if __name__ == "__main__":

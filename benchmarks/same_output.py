@@ -23,6 +23,8 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -56,6 +58,26 @@ def first_difference(before: bytes, after: bytes) -> str:
     return "\n".join(list(lines)[:8])
 
 
+@contextmanager
+def revision_checkout(revision: str, keep: Path | None, prefix: str) -> Iterator[tuple[Path, Path]]:
+    """A work folder (`keep`, or a temporary one removed at the end) and in it `revision` of
+    this repository checked out (`git worktree`, removed at the end), runnable from there."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix)) if keep is None else keep
+    workdir.mkdir(parents=True, exist_ok=True)
+    baseline = workdir / "baseline"
+    subprocess.run(
+        ["git", "-C", str(REPO), "worktree", "add", "--detach", "--quiet", str(baseline), revision], check=True
+    )
+    # Installed, rules/ is the package newslint.builtin_rules; from a source tree, a link makes it so.
+    (baseline / "newslint" / "builtin_rules").symlink_to(baseline / "rules")
+    try:
+        yield workdir, baseline
+    finally:
+        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(baseline)], check=False)
+        if keep is None:
+            subprocess.run(["rm", "-rf", str(workdir)], check=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline", required=True, help="the git revision to compare with")
@@ -66,15 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="build the inputs in this (new) folder and keep it")
     args = parser.parse_args(argv)
 
-    workdir = Path(tempfile.mkdtemp(prefix="newslint-same-")) if args.keep is None else args.keep
-    workdir.mkdir(parents=True, exist_ok=True)
-    baseline = workdir / "baseline"
-    subprocess.run(
-        ["git", "-C", str(REPO), "worktree", "add", "--detach", "--quiet", str(baseline), args.baseline], check=True
-    )
-    # Installed, rules/ is the package newslint.builtin_rules; from a source tree, a link makes it so.
-    (baseline / "newslint" / "builtin_rules").symlink_to(baseline / "rules")
-    try:
+    with revision_checkout(args.baseline, args.keep, "newslint-same-") as (workdir, baseline):
         real = real_paragraphs(args.corpus) if args.corpus.is_dir() else []
         generator = Generator(SEED, real)
         archive = workdir / "archive"
@@ -98,10 +112,6 @@ def main(argv: list[str] | None = None) -> int:
             if not same:
                 print(first_difference(before[1], after[1]) or f"exit codes {before[0]} and {after[0]}")
         return 1 if differ else 0
-    finally:
-        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(baseline)], check=False)
-        if args.keep is None:
-            subprocess.run(["rm", "-rf", str(workdir)], check=False)
 
 
 if __name__ == "__main__":

@@ -97,3 +97,14 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 @pytest.fixture
 def tree_snapshot():
     return snapshot
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """A local Dask cluster of two worker processes for a test module's --scheduler runs
+    (skipped where the dask extra is not installed)."""
+    distributed = pytest.importorskip("distributed")
+    from newslint import cluster
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, **cluster.LOCAL_OPTIONS) as local:
+        yield local.scheduler_address

@@ -20,12 +20,6 @@ from newslint.per_file import FileError, FileResult
 distributed = pytest.importorskip("distributed")
 
 
-@pytest.fixture(scope="module")
-def scheduler():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, **cluster.LOCAL_OPTIONS) as local:
-        yield local.scheduler_address
-
-
 @pytest.fixture(autouse=True)
 def small_batches(monkeypatch):
     """Batches of 3 files, one ahead per worker: many batches for a dozen files, every path of

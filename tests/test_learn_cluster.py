@@ -22,12 +22,6 @@ from tests.test_learn_datasets import _records, _write_jsonl
 distributed = pytest.importorskip("distributed")
 
 
-@pytest.fixture(scope="module")
-def scheduler():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, **cluster.LOCAL_OPTIONS) as local:
-        yield local.scheduler_address
-
-
 @pytest.fixture(autouse=True)
 def small_batches(monkeypatch):
     monkeypatch.setattr(cluster, "BATCH_FILES", 7)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any, ClassVar, NamedTuple
 
 from newslint.checks.base import Check
-from newslint.checks.duplicate_units import folded_lines
+from newslint.checks.duplicate_units import UNIT_OPTION, document_units
 from newslint.checks.options import Option
 from newslint.document import Document
 from newslint.engine import alternation, compile_re2, regex_problem
@@ -44,12 +44,7 @@ class CrossArticleCheck(Check):
 
     ACROSS_ARTICLES: ClassVar[bool] = True
     OPTIONS: ClassVar[dict[str, Option]] = {
-        "unit": Option(
-            "str",
-            "What is compared: paragraphs, or single lines (each non-blank line on its own).",
-            default="paragraph",
-            choices=("paragraph", "line"),
-        ),
+        "unit": UNIT_OPTION,
         "min_length": Option(
             "int",
             "Units shorter than this many normalised characters are never compared: a short line "
@@ -79,17 +74,12 @@ class CrossArticleCheck(Check):
 
     def units(self, document: Document) -> list[ArticleUnit]:
         """The document's units that are long enough to compare, in document order."""
-        folded = folded_lines(document.scan_text)  # one per line of the document
-        if self.options["unit"] == "paragraph":
-            raw = [(p.first_line, p.last_line, p.text) for p in document.paragraphs]
-        else:
-            raw = [(ln.number, ln.number, ln.text.strip()) for ln in document.lines if ln.checked and not ln.is_blank]
         from hashlib import blake2b  # here: a run without a cross-article rule is spared hashlib
 
         min_length = self.options["min_length"]
         units = []
-        for first, last, text in raw:
-            norm = " ".join((folded[first - 1] if first == last else " ".join(folded[first - 1 : last])).split())
+        for first, last, text, words in document_units(document, self.options["unit"]):
+            norm = " ".join(words)
             if len(norm) < min_length or (self.ignore is not None and self.ignore.search(text)):
                 continue
             fingerprint = int.from_bytes(blake2b(norm.encode(), digest_size=8).digest(), "big")

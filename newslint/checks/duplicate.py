@@ -28,8 +28,9 @@ from typing import Any
 
 from newslint.checks.base import Check
 from newslint.checks.duplicate_units import (
+    UNIT_OPTION,
     Unit,
-    folded_lines,
+    document_units,
     held_in_later,
     is_event_log,
     template_items,
@@ -92,12 +93,7 @@ class DuplicateCheck(Check):
     repeat lines 4-14"), and `{similarity}`, the similarity in percent (100 for an exact repeat)."""
 
     OPTIONS = {
-        "unit": Option(
-            "str",
-            "What is compared: paragraphs, or single lines (each non-blank line on its own).",
-            default="paragraph",
-            choices=("paragraph", "line"),
-        ),
+        "unit": UNIT_OPTION,
         "min_length": Option(
             "int",
             "Units shorter than this many normalised characters are never compared, so short credits "
@@ -178,18 +174,12 @@ class DuplicateCheck(Check):
     def _units(self, document: Document) -> tuple[list[Unit], list[str], list[tuple[str, str]]]:
         """The units compared; the texts of all short units (an event log's candidate events), and
         the text and normalised text of every unit, compared or not."""
-        folded = folded_lines(document.scan_text)  # one per line of the document
-        if self.options["unit"] == "paragraph":
-            raw = [(p.first_line, p.last_line, p.text) for p in document.paragraphs]
-        else:
-            raw = [(ln.number, ln.number, ln.text.strip()) for ln in document.lines if ln.checked and not ln.is_blank]
         min_length = self.options["min_length"]
         events = self.options["events"]
         units = []
         short_texts = []
         every = []
-        for position, (first, last, text) in enumerate(raw):
-            words = (folded[first - 1] if first == last else " ".join(folded[first - 1 : last])).split()
+        for position, (first, last, text, words) in enumerate(document_units(document, self.options["unit"])):
             norm = " ".join(words)
             every.append((text, norm))
             if events and len(norm) <= events["max_length"]:

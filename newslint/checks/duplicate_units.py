@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from newslint.checks.options import Option
 from newslint.engine.near_duplicates import Repeats
+
+if TYPE_CHECKING:
+    from newslint.document import Document
 
 _ALNUM_RUN = re.compile(r"[^\W_]+")  # letters and digits: the words normalise keeps
 # ASCII letters and digits lowered, every other byte a space but the newline, which stays (it
@@ -32,6 +37,27 @@ _WORD_OR_NUMBER = re.compile(r"[^\W_][\w'\u2019-]*")
 GRAM = 3
 # How far into a unit a dateline or date put before a copy may push its first word.
 OPENING_WORDS = 4
+
+
+# What both kinds that compare units (duplicate.py, cross_article.py) compare.
+UNIT_OPTION = Option(
+    "str",
+    "What is compared: paragraphs, or single lines (each non-blank line on its own).",
+    default="paragraph",
+    choices=("paragraph", "line"),
+)
+
+
+def document_units(document: Document, unit: str) -> Iterator[tuple[int, int, str, list[str]]]:
+    """The document's paragraphs (or non-blank checked lines, `unit` "line"), each as its first
+    and last line, its text and its normalised words."""
+    folded = folded_lines(document.scan_text)  # one per line of the document
+    if unit == "paragraph":
+        raw = [(p.first_line, p.last_line, p.text) for p in document.paragraphs]
+    else:
+        raw = [(ln.number, ln.number, ln.text.strip()) for ln in document.lines if ln.checked and not ln.is_blank]
+    for first, last, text in raw:
+        yield first, last, text, (folded[first - 1] if first == last else " ".join(folded[first - 1 : last])).split()
 
 
 def normalise(text: str) -> str:

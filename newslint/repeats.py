@@ -280,8 +280,21 @@ def build_index(
     and kept in `table`. An article that cannot be read or is not text is left out (if it is
     checked, its check says why)."""
     index = ArchiveIndex(plan)
+    # Articles the table answered while an earlier one is still being worked out wait here;
+    # the others go into the index at once (so a re-run the cache answers whole keeps nothing).
     answered: dict[int, ArticleData] = {}
     unanswered: deque[tuple[int, str]] = deque()  # position and hash of each article handed to the workers
+    following = 0  # the next position of the archive to add to the index
+
+    def add_answered(until: int) -> None:
+        # Those before `until` were all read by now (the mapper takes items in order, in this
+        # thread): each is answered by the table, or was left out.
+        nonlocal following
+        for position in range(following, until):
+            data = answered.pop(position, None)
+            if data is not None:
+                index.add(archive[position], data)
+        following = until
 
     def to_work_out() -> Iterator[tuple[str, bytes]]:
         for position, path in enumerate(archive):
@@ -290,33 +303,24 @@ def build_index(
                 continue
             digest = content_hash(data)
             entry = None if table is None else table.get(path)
-            if entry is not None and entry[0] == digest:
+            if entry is None or entry[0] != digest:
+                unanswered.append((position, digest))
+                yield path, data
+            elif unanswered:
                 answered[position] = entry[1]
-                continue
-            unanswered.append((position, digest))
-            yield path, data
+            else:
+                add_answered(position)
+                index.add(path, entry[1])
+                add_answered(position + 1)
 
-    worked_out = mapper(partial(units_of_bytes, plan=plan), to_work_out(), size=lambda item: len(item[1]))
-    following = 0  # the next position of the archive to add to the index
-
-    def add_answered(until: int) -> None:
-        # Those before `until` were all read by now (the mapper takes items in order): each
-        # is answered by the table, or was left out.
-        nonlocal following
-        for position in range(following, until):
-            data = answered.pop(position, None)
-            if data is not None:
-                index.add(archive[position], data)
-        following = until
-
-    for data in worked_out:
+    for data in mapper(partial(units_of_bytes, plan=plan), to_work_out(), size=lambda item: len(item[1])):
         position, digest = unanswered.popleft()
         add_answered(position)
         if data is not None:
             index.add(archive[position], data)
             if table is not None:
                 table.put(archive[position], digest, data)
-        following = position + 1
+        add_answered(position + 1)
     add_answered(len(archive))
     index.finish()
     return index

@@ -194,3 +194,19 @@ def test_only_a_cross_article_rule_takes_others_in_its_examples():
     text = f"check: phrase\n{HEAD}phrases: [Advertisement]\nexamples:\n  - {{text: a, expect: [], others: [b]}}\n"
     with pytest.raises(RuleError, match="unknown key 'others'"):
         parse_rule(text, "mine.yaml", "mine")
+
+
+def test_a_partly_cached_index_in_worker_processes_gives_the_uncached_report(repository, capsys, tmp_path_factory):
+    # Articles the cache answers come between articles the workers work out: the index must
+    # hold them all, in the walk's order, as a run without the cache does.
+    for number in range(150):  # over workers.MIN_FILES_FOR_WORKERS worked out again: in processes
+        paragraphs = [f"Story {number}.", SHARED if number % 7 == 0 else f"{OWN} Number {number}."]
+        (repository / f"n{number:03d}.md").write_text(_article(*paragraphs), encoding="utf-8")
+    cache = str(tmp_path_factory.mktemp("cache"))
+    check_json(capsys, "--cache-dir", cache, "--jobs", "2", ".")
+    for number in range(0, 150, 2):
+        path = repository / f"n{number:03d}.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    cached = check_json(capsys, "--cache-dir", cache, "--jobs", "2", ".")
+    assert cached == check_json(capsys, "--no-cache", "--jobs", "2", ".")
+    assert len(cached[1]["violations"]) == 24  # a.md, news/c.md and the 22 n*.md holding SHARED

@@ -14,6 +14,9 @@ article 7 before it: the run prints how many of those copies it found (both copi
 are reported, and a source that prints the paragraph twice reports both) and what else it found
 (none: only the copies are in two articles).
 
+Then the corner a naive lookup makes quadratic: one paragraph (a long footer) in every one of
+--common articles (default 50,000), each asked for its repeats; the time is linear in them.
+
 `--files N` writes N articles to a temporary repository (a config selecting the rule) and times
 the command line, each in a process of its own: a whole-archive check with the rule against the
 same check with a cheap rule only (`--select advertisement`), then the pre-commit case: one file
@@ -95,6 +98,19 @@ def one(count: int, baseline: bool) -> dict[str, object]:
     return result
 
 
+def common_case(count: int) -> None:
+    plan = Plan.of(load_config(None, start=".").with_flags(select=[RULE]), load_rules([]))
+    footer = "Track the latest news live on Example.com and get news updates from India and from around the world, every day of the week."
+    index = ArchiveIndex(plan)
+    for number in range(count):
+        name = f"a{number}.txt"
+        index.add(name, article_units(from_bytes(f"Story {number}.\n\n{footer}\n".encode(), name), plan))
+    index.finish()
+    start = time.perf_counter()
+    reported = sum(len(index.repeats_in(name)) for name in index.paths)
+    print(f"one paragraph in all {count:,} articles: {reported:,} problems in {time.perf_counter() - start:.2f} s")
+
+
 def _child(count: int, baseline: bool) -> dict[str, object]:
     command = [sys.executable, __file__, "--one", str(count)] + (["--baseline"] if baseline else [])
     return dict(json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout))
@@ -162,6 +178,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000", help="comma-separated archive sizes (default 10000)")
     parser.add_argument("--files", type=int, default=0, help="also time the command line on N article files")
+    parser.add_argument("--common", type=int, default=50_000, help="articles sharing one paragraph (default 50000)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -176,6 +193,7 @@ def main() -> int:
             f"{run['copies']:,} paragraphs copied: {run['of_copies']:,} problems in their copies and sources "
             f"(at least {2 * int(run['copies']):,}), {run['others']:,} other problems"
         )
+    common_case(args.common)
     if args.files:
         files_run(args.files)
     return 0

@@ -12,7 +12,7 @@ another article holds too (the cross-article rules, checks/cross_article.py).
   of units under the content hash of those bytes. A run reads and hashes every article of the
   archive (nothing in the cache is trusted to say a file did not change), but works out again
   only the articles whose bytes changed: the index is updated incrementally.
-- **The index** keeps every unit in flat arrays (25 bytes a unit, not a Python object
+- **The index** keeps every unit in flat arrays (21 bytes a unit, not a Python object
   each), so an archive of a million articles fits in a few hundred MB; the fingerprints held by
   two articles or more are found with two bit sets and one pass, before any dict is built.
 - **Reported**: in an article checked, each unit another article holds too (not suppressed
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
@@ -112,18 +113,38 @@ class _RuleUnits:
     """The units of one cross-article rule over the archive, in flat arrays, article by article."""
 
     def __init__(self) -> None:
-        self.article = array("I")  # the article's number, per unit
+        # Where each article's units start, and one past the last: article n's units are
+        # starts[n]:starts[n + 1] (an article number per unit would cost 4 bytes a unit more).
+        self.starts = array("Q", [0])
         self.fingerprint = array("Q")
         self.place = array("I")  # line, end line, end column: three per unit (its column is 1)
         self.reportable = bytearray()
         self.shared: dict[int, list[int]] = {}  # fingerprint -> its units, for those in two articles or more
+        self._articles_holding: dict[int, int] = {}
 
-    def add(self, number: int, units: list[UnitData]) -> None:
+    def add(self, units: list[UnitData]) -> None:
+        """Add the next article's units."""
         for fingerprint, line, _column, end_line, end_column, reportable in units:
-            self.article.append(number)
             self.fingerprint.append(fingerprint)
             self.place.extend((line, end_line, end_column))
             self.reportable.append(reportable)
+        self.starts.append(len(self.fingerprint))
+
+    def article_of(self, unit: int) -> int:
+        return bisect_right(self.starts, unit) - 1
+
+    def holds(self, article: int, units: list[int]) -> bool:
+        """Whether any of `units` (in order) is one of `article`'s."""
+        at = bisect_left(units, self.starts[article])
+        return at < len(units) and units[at] < self.starts[article + 1]
+
+    def articles_holding(self, fingerprint: int) -> int:
+        """How many articles hold a unit of `fingerprint` (one of `shared`'s), counted once each:
+        a paragraph in every article of a large archive is asked for by each of them."""
+        count = self._articles_holding.get(fingerprint)
+        if count is None:
+            count = self._articles_holding[fingerprint] = len(set(map(self.article_of, self.shared[fingerprint])))
+        return count
 
     def find_shared(self) -> None:
         """Fill `shared`: a first pass marks, in bit sets, the hashed fingerprints seen once and
@@ -145,11 +166,11 @@ class _RuleUnits:
             slot = fingerprint & mask
             if again[slot >> 3] & (1 << (slot & 7)):
                 candidates.setdefault(fingerprint, []).append(unit)
-        article = self.article
+        article_of = self.article_of
         self.shared = {
             fingerprint: units
             for fingerprint, units in candidates.items()
-            if len(units) > 1 and any(article[unit] != article[units[0]] for unit in units)
+            if len(units) > 1 and article_of(units[-1]) != article_of(units[0])  # (units are in order)
         }
 
     def span(self, unit: int, path: str | None = None) -> Span:
@@ -165,13 +186,11 @@ class ArchiveIndex:
         self.paths: list[str] = []
         self.number: dict[str, int] = {}  # by the name an article is checked under
         self.rules = [_RuleUnits() for _ in plan.cross_article_rules]
-        self._starts = [array("Q", [0]) for _ in plan.cross_article_rules]
 
     def add(self, path: str, data: ArticleData) -> None:
         self.number[path] = len(self.paths)
-        for units, rule_units, starts in zip(data, self.rules, self._starts, strict=True):
-            rule_units.add(len(self.paths), units)
-            starts.append(len(rule_units.fingerprint))
+        for units, rule_units in zip(data, self.rules, strict=True):
+            rule_units.add(units)
         self.paths.append(path)
 
     def finish(self) -> None:
@@ -190,7 +209,8 @@ class ArchiveIndex:
         for position, rule in enumerate(self.plan.cross_article_rules):
             if rule.name in ignored:
                 continue
-            rule_units, starts = self.rules[position], self._starts[position]
+            rule_units = self.rules[position]
+            starts = rule_units.starts
             units = (
                 data[position]
                 if data is not None
@@ -218,12 +238,16 @@ class ArchiveIndex:
         return [rule_units.fingerprint[unit], line, 1, end_line, end_column, rule_units.reportable[unit]]
 
     def _repeat(self, rule: Rule, rule_units: _RuleUnits, number: int, unit: UnitData) -> Violation | None:
-        elsewhere = [other for other in rule_units.shared.get(unit[0], ()) if rule_units.article[other] != number]
-        if not elsewhere:
+        holders = rule_units.shared.get(unit[0])
+        if holders is None:
             return None
-        first = elsewhere[0]  # the first in the archive's order: units are added article by article
-        other_path = self.paths[rule_units.article[first]]
-        articles = len({rule_units.article[other] for other in elsewhere})
+        # The first unit of another article: this article's units are one run of the list (it
+        # is in archive order), so this looks at no more than that run.
+        first = next((other for other in holders if rule_units.article_of(other) != number), None)
+        if first is None:
+            return None
+        other_path = self.paths[rule_units.article_of(first)]
+        articles = rule_units.articles_holding(unit[0]) - rule_units.holds(number, holders)
         span = Span(unit[1], unit[2], unit[3], unit[4])
         related = rule_units.span(first, other_path)
         more = f" (and {articles - 1} more {'article' if articles == 2 else 'articles'})" if articles > 1 else ""

@@ -185,7 +185,7 @@ def main() -> int:
     if args.one is not None:
         print(json.dumps(one(args.one, args.baseline)))
         return 0
-    for size in (int(s) for s in args.sizes.split(",")):
+    for size in (int(s) for s in args.sizes.split(",") if s):  # --sizes "": none
         base, run = _child(size, True), _child(size, False)
         print(
             f"{size:>9,} articles: baseline {base['seconds']:.1f} s, peak {base['peak_mb']:.0f} MB; "
@@ -193,7 +193,8 @@ def main() -> int:
             f"{run['copies']:,} paragraphs copied: {run['of_copies']:,} problems in their copies and sources "
             f"(at least {2 * int(run['copies']):,}), {run['others']:,} other problems"
         )
-    common_case(args.common)
+    if args.common:
+        common_case(args.common)
     if args.files:
         files_run(args.files)
     return 0

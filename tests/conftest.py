@@ -108,3 +108,21 @@ def scheduler() -> Iterator[str]:
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, **cluster.LOCAL_OPTIONS) as local:
         yield local.scheduler_address
+
+
+@pytest.fixture
+def sent_to_cluster(monkeypatch) -> list:
+    """Every item this process hands to a Dask cluster in the test, in order (recorded as
+    cluster.chunks batches them)."""
+    from newslint import cluster
+
+    sent: list = []
+    real_chunks = cluster.chunks
+
+    def recorded(items, *args):
+        for batch in real_chunks(items, *args):
+            sent.extend(batch)
+            yield batch
+
+    monkeypatch.setattr(cluster, "chunks", recorded)
+    return sent

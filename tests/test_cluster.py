@@ -54,22 +54,13 @@ def test_the_report_is_the_one_a_run_on_one_machine_gives(archive, scheduler, ca
     assert "007.txt: skipped:" in err and "duplicate-paragraph" in out
 
 
-def test_the_cache_answers_before_the_cluster_is_asked(archive, scheduler, capsys, tmp_path, monkeypatch):
+def test_the_cache_answers_before_the_cluster_is_asked(archive, scheduler, capsys, tmp_path, sent_to_cluster):
     cache = ["--cache-dir", str(tmp_path / "cache")]
     first = run(capsys, *cache, "--jobs", "1", str(archive))
-    sent = []
-    real_chunks = cluster.chunks
-
-    def recorded(items, *args):
-        for batch in real_chunks(items, *args):
-            sent.extend(item[0].rpartition("/")[2] for item in batch)
-            yield batch
-
-    monkeypatch.setattr(cluster, "chunks", recorded)
     (archive / "003.txt").write_bytes((archive / "000.txt").read_bytes() + b"\nOne more line.\n")
     second = run(capsys, *cache, "--scheduler", scheduler, str(archive))
     # Only the file changed and those that could not be checked (never kept) go to the cluster.
-    assert sent == ["003.txt", "005.txt", "007.txt"]
+    assert [item[0].rpartition("/")[2] for item in sent_to_cluster] == ["003.txt", "005.txt", "007.txt"]
     assert second == first
 
 
@@ -120,7 +111,7 @@ def test_a_run_the_cache_answers_whole_starts_no_cluster(archive, capsys, tmp_pa
     assert run(capsys, *cache, "--scheduler", "tcp://127.0.0.1:1", str(archive)) == first
 
 
-def test_datasets_records_are_checked_on_the_cluster(scheduler, tmp_path, capsys, fixtures, monkeypatch):
+def test_datasets_records_are_checked_on_the_cluster(scheduler, tmp_path, capsys, fixtures, sent_to_cluster):
     """A dataset's records are read here and sent in batches, as files are; small and large
     datasets alike, so the workers need not see them."""
     import json
@@ -133,15 +124,6 @@ def test_datasets_records_are_checked_on_the_cluster(scheduler, tmp_path, capsys
     (tmp_path / "data.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (tmp_path / "one.json").write_text(json.dumps(records[0]), encoding="utf-8")
     (tmp_path / "article.txt").write_text(seed, encoding="utf-8")
-    sent = []
-    real_chunks = cluster.chunks
-
-    def recorded(items, *args):
-        for batch in real_chunks(items, *args):
-            sent.extend(batch)
-            yield batch
-
-    monkeypatch.setattr(cluster, "chunks", recorded)
     for fmt in ("text", "json"):
         plain = run(capsys, "--no-cache", "--jobs", "1", "--format", fmt, str(tmp_path))
         assert run(capsys, "--no-cache", "--scheduler", scheduler, "--format", fmt, str(tmp_path)) == plain
@@ -149,7 +131,7 @@ def test_datasets_records_are_checked_on_the_cluster(scheduler, tmp_path, capsys
         assert code == 2 and "data.jsonl#6" in err and "one.json" in out
     # Each run: the article file, the small dataset's record and the large one's 20 (the
     # malformed one passes through in its place, so results stay in order).
-    assert len(sent) == 2 * (1 + 1 + 20)
+    assert len(sent_to_cluster) == 2 * (1 + 1 + 20)
 
 
 @pytest.mark.parametrize("flag", ["--fix", "--diff"])

@@ -56,16 +56,8 @@ def learned(capsys, tmp_path: Path, name: str, *args: str) -> tuple[int, str, di
     return code, err, written
 
 
-def test_an_archive_learned_on_a_cluster_gives_the_same_files(archive, scheduler, capsys, tmp_path, monkeypatch):
-    sent: list[Read | tuple[Read, Bounds]] = []  # pass 2's with their site's bounds
-    real_chunks = cluster.chunks
-
-    def recorded(items, *args):
-        for batch in real_chunks(items, *args):
-            sent.extend(batch)
-            yield batch
-
-    monkeypatch.setattr(cluster, "chunks", recorded)
+def test_an_archive_learned_on_a_cluster_gives_the_same_files(archive, scheduler, capsys, tmp_path, sent_to_cluster):
+    sent: list[Read | tuple[Read, Bounds]] = sent_to_cluster  # pass 2's with their site's bounds
     plain = learned(capsys, tmp_path, "plain", str(archive))
     assert sent == []
     on_cluster = learned(capsys, tmp_path, "cluster", str(archive), "--scheduler", scheduler)

@@ -18,9 +18,9 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from functools import partial
-from types import FrameType
-from typing import NoReturn, TextIO
+from typing import TextIO
 
+from newslint import signals
 from newslint.arguments import build_parser, split_names
 from newslint.cache import default_cache_dir
 from newslint.datasets.fields import is_dataset
@@ -47,14 +47,6 @@ EXIT_ERROR = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 128 + signal.SIGTERM
-
-
-class Terminated(BaseException):
-    """Raised by the SIGTERM handler so a run stops as cleanly as on Ctrl-C."""
-
-
-def _raise_terminated(signum: int, frame: FrameType | None) -> NoReturn:
-    raise Terminated
 
 
 def _error(message: str) -> None:
@@ -177,9 +169,21 @@ def _stream_report(
 
 def _write_now(text: str) -> None:
     """To stdout, at once: a reader (a CI log, a pipe) sees each file's problems as they come."""
-    if text:
-        sys.stdout.write(text)
+    if not text:
+        return
+    with signals.held():
         sys.stdout.flush()
+        try:
+            fd = sys.stdout.fileno()
+        except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        # Straight to the file, looping over partial writes: a signal that stops a write to a
+        # full pipe midway left the rest unwritten in Python's buffered stream.
+        data = memoryview(text.encode(sys.stdout.encoding or "utf-8", "backslashreplace"))
+        while data:
+            data = data[os.write(fd, data) :]
 
 
 def _whole_report(
@@ -322,17 +326,8 @@ def run_server(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     # A CI runner cancelling a job sends SIGTERM: stop as on Ctrl-C, with a message and a code.
-    # (Only the main thread may set a handler; asking signal, not threading, spares an import.)
-    try:
-        previous_sigterm = signal.signal(signal.SIGTERM, _raise_terminated)
-        in_main_thread = True
-    except ValueError:
-        in_main_thread = False
-    try:
+    with signals.as_exceptions():
         return _main(argv)
-    finally:
-        if in_main_thread:
-            signal.signal(signal.SIGTERM, previous_sigterm)
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -360,7 +355,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         _error("newslint: interrupted")
         return EXIT_INTERRUPTED
-    except Terminated:
+    except signals.Terminated:
         _error("newslint: terminated")
         return EXIT_TERMINATED
     except BrokenPipeError:
